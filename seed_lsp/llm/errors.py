@@ -1,0 +1,72 @@
+"""Errors of the chat client: a small hierarchy whose messages a user can act on.
+
+Messages never contain the API key; `redact` is applied to anything that came from outside.
+"""
+
+from __future__ import annotations
+
+
+class LLMError(Exception):
+    """Base class. `str(error)` is a one-line message meant for the user."""
+
+    kind = "error"
+    retryable = False
+
+
+class NoApiKey(LLMError):
+    kind = "no_key"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "No API key: set AIMLAPI_KEY (or SEED_LSP_API_KEY) in the environment, or the "
+            "`seedLsp.apiKey` setting / `apiKey` initialization option."
+        )
+
+
+class AuthenticationFailed(LLMError):
+    kind = "auth"
+
+
+class RateLimited(LLMError):
+    kind = "rate_limit"
+    retryable = True
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ContextTooLong(LLMError):
+    kind = "context_too_long"
+
+
+class BadModel(LLMError):
+    kind = "bad_model"
+
+
+class BadRequest(LLMError):
+    """A 4xx the other classes don't cover (an unsupported parameter, say)."""
+
+    kind = "bad_request"
+
+    def __init__(self, message: str, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+class ServerError(LLMError):
+    kind = "server"
+    retryable = True
+
+
+class NetworkError(LLMError):
+    kind = "network"
+    retryable = True
+
+
+class Timeout(NetworkError):
+    kind = "timeout"
+
+
+class MalformedResponse(LLMError):
+    kind = "malformed"

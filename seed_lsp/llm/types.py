@@ -1,0 +1,106 @@
+"""Wire-level types of the OpenAI-compatible chat-completions protocol, as plain dataclasses.
+
+Only the fields seed-lsp reads are modelled; everything else in a response is ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from typing import Any, Literal, Protocol
+
+Role = Literal["system", "user", "assistant", "tool"]
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Role
+    content: str
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"role": self.role, "content": self.content}
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One chat-completions call. `None` fields are left out of the request body."""
+
+    messages: tuple[Message, ...]
+    feature: str = "other"
+    """Which feature asked (inline, explain, refactor, fix, hover, check): usage is totalled per feature."""
+    max_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    stop: tuple[str, ...] | None = None
+    seed: int | None = None
+    reasoning_effort: str | None = None
+    tools: tuple[dict[str, Any], ...] | None = None
+    tool_choice: Any = None
+    extra_body: dict[str, Any] = field(default_factory=dict)
+    """Merged into the body last (e.g. `{"thinking": {"type": "disabled"}}`)."""
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    cached_tokens: int = 0
+    reasoning_tokens: int = 0
+    credits_used: float = 0.0
+    usd_spent: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+            cached_tokens=self.cached_tokens + other.cached_tokens,
+            reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
+            credits_used=self.credits_used + other.credits_used,
+            usd_spent=self.usd_spent + other.usd_spent,
+        )
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True)
+class ChatResponse:
+    """A whole answer, from a non-streaming call or accumulated from a stream."""
+
+    content: str
+    reasoning_content: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+    finish_reason: str | None = None
+    usage: Usage | None = None
+    model: str = ""
+    first_token_ms: float | None = None
+    """Time from sending the request to the first content or reasoning delta (streams only)."""
+    total_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class StreamDelta:
+    """One parsed server-sent event of a streamed answer."""
+
+    content: str = ""
+    reasoning_content: str = ""
+    finish_reason: str | None = None
+    usage: Usage | None = None
+
+
+class ChatBackend(Protocol):
+    """What features need from a chat client; `seed_lsp.llm.client.ChatClient` implements it.
+
+    Both methods raise `seed_lsp.llm.errors.LLMError` subclasses. Cancelling the awaiting task
+    closes the HTTP stream at once.
+    """
+
+    async def complete(self, request: ChatRequest) -> ChatResponse: ...
+
+    def stream(self, request: ChatRequest) -> AsyncIterator[StreamDelta]: ...
