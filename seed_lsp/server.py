@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 USAGE_NOTIFICATION = "seed/usage"
 USAGE_REQUEST = "seed/usage"
+STATUS_REQUEST = "seed/status"
 
 _MESSAGE_TYPES = {
     "error": types.MessageType.Error,
@@ -238,6 +239,19 @@ def _register_lifecycle(server: SeedLanguageServer) -> None:
     @server.feature(USAGE_REQUEST)
     def usage(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
         return ls.session.client.ledger.snapshot()
+
+    @server.feature(STATUS_REQUEST)
+    def status(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
+        settings = ls.session.settings
+        return {
+            "version": __version__,
+            "model": settings.model,
+            "baseUrl": settings.base_url,
+            "hasKey": ls.session.has_key,
+            "positionEncoding": ls.session.encoding,
+            "openDocuments": len(ls.session.documents),
+            "usage": ls.session.client.ledger.snapshot(),
+        }
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: SeedLanguageServer, params: Any) -> None:
