@@ -1,0 +1,556 @@
+// The Seed LSP extension: starts `seed-lsp --stdio` with vscode-languageclient, keeps the API
+// key in SecretStorage, adds the Explain / Refactor / Fix commands and a status-bar item with
+// this session's usage. Inline completions (ghost text), code actions and hovers come from the
+// client's built-in features; nothing here reimplements them.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import {
+  CancellationToken,
+  ConfigurationParams,
+  DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  LSPErrorCodes,
+  ErrorCodes,
+  ResponseError,
+  RevealOutputChannelOn,
+  State as ClientState,
+} from 'vscode-languageclient/node';
+
+import { ExplainPanel } from './explainPanel';
+import { ServerNotFound, serverLaunch, whichOnPath } from './serverCommand';
+import { SECTION, contributedKeys, needsRestart, serverSection } from './settings';
+import {
+  EMPTY_REPORT,
+  ServerStatus,
+  State,
+  UsageReport,
+  asUsageReport,
+  statusText,
+  statusTooltip,
+  usageLines,
+  withCarried,
+} from './status';
+
+const SECRET_KEY = 'seedLsp.apiKey';
+const USAGE = 'seed/usage';
+const STATUS = 'seed/status';
+/** Requests that may call the model: they set the status bar to "working" while they run. */
+const MODEL_METHODS = new Set([
+  'textDocument/inlineCompletion',
+  'textDocument/completion',
+  'textDocument/hover',
+  'codeAction/resolve',
+  'workspace/executeCommand',
+]);
+
+let extension: SeedExtension | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extension = new SeedExtension(context);
+  await extension.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await extension?.stop();
+  extension = undefined;
+}
+
+interface MarkupContent {
+  kind: string;
+  value: string;
+}
+
+class SeedExtension {
+  private client: LanguageClient | undefined;
+  private readonly output: vscode.LogOutputChannel;
+  private readonly item: vscode.StatusBarItem;
+  private readonly panel = new ExplainPanel();
+  private readonly keys: string[];
+  private state: State = 'starting';
+  private lastError: string | undefined;
+  private serverStatus: ServerStatus | undefined;
+  private usage: UsageReport = EMPTY_REPORT;
+  private carried: UsageReport = EMPTY_REPORT;
+  private inFlight = 0;
+  private explaining = 0;
+  private restarting: Promise<void> | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.keys = contributedKeys(context.extension.packageJSON);
+    this.output = vscode.window.createOutputChannel('Seed LSP', { log: true });
+    this.item = vscode.window.createStatusBarItem('seedLsp.status', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = 'Seed LSP';
+    this.item.command = 'seedLsp.showStatus';
+    this.render();
+    this.item.show();
+
+    const command = (id: string, run: () => unknown) =>
+      vscode.commands.registerCommand(id, () => this.guard(run));
+    context.subscriptions.push(
+      this.output,
+      this.item,
+      this.panel,
+      command('seedLsp.setApiKey', () => this.setApiKey()),
+      command('seedLsp.clearApiKey', () => this.clearApiKey()),
+      command('seedLsp.explainSelection', () => this.explainSelection()),
+      command('seedLsp.refactorSelection', () => this.refactorSelection()),
+      command('seedLsp.fixDiagnostic', () => this.fixDiagnostic()),
+      command('seedLsp.showStatus', () => this.showStatus()),
+      command('seedLsp.restartServer', () => this.restart()),
+      command('seedLsp.showLog', () => this.output.show()),
+      context.secrets.onDidChange((e) => {
+        if (e.key === SECRET_KEY) {
+          void this.guard(() => this.keyChanged());
+        }
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (needsRestart((s) => e.affectsConfiguration(s))) {
+          void this.guard(() => this.restart());
+        } else if (e.affectsConfiguration(SECTION)) {
+          // The server re-reads its section itself (it registered for the notification).
+          setTimeout(() => void this.refreshStatus(), 500);
+        }
+      }),
+    );
+  }
+
+  // -- server lifecycle ---------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    const settings = vscode.workspace.getConfiguration(SECTION);
+    let launch;
+    try {
+      launch = serverLaunch(
+        { path: settings.get<string>('server.path'), pythonPath: settings.get<string>('server.pythonPath') },
+        whichOnPath(process.env, isExecutable),
+      );
+    } catch (err) {
+      if (err instanceof ServerNotFound) {
+        this.setState('error', err.message);
+        const choice = await vscode.window.showErrorMessage(err.message, 'Open Settings');
+        if (choice) {
+          await vscode.commands.executeCommand('workbench.action.openSettings', 'seedLsp.server');
+        }
+        return;
+      }
+      throw err;
+    }
+    this.output.info(`starting ${launch.command} ${launch.args.join(' ')}`);
+    const apiKey = await this.context.secrets.get(SECRET_KEY);
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
+      initializationOptions: this.section(apiKey),
+      outputChannel: this.output,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      middleware: {
+        workspace: {
+          configuration: (params, token, next) => this.configuration(params, token, next),
+        },
+        window: {
+          // While an explanation is on its way to our own panel, do not also open it as a file.
+          showDocument: (params, token, next) =>
+            this.explaining > 0 ? { success: true } : next(params, token),
+        },
+        executeCommand: (command, args, next) =>
+          command === 'seed.explain' ? this.explainThrough(() => next(command, args)) : next(command, args),
+        sendRequest: (type, param, token, next) => {
+          const method = typeof type === 'string' ? type : type.method;
+          return MODEL_METHODS.has(method) ? this.track(next(type, param, token)) : next(type, param, token);
+        },
+      },
+    };
+    const client = new LanguageClient(
+      'seedLsp',
+      'Seed LSP',
+      { command: launch.command, args: launch.args, options: { env: process.env } },
+      clientOptions,
+    );
+    this.client = client;
+    client.onDidChangeState((e) => {
+      if (e.newState === ClientState.Stopped && this.client === client && this.state !== 'error') {
+        this.setState('stopped');
+      }
+    });
+    this.setState('starting');
+    try {
+      await client.start();
+    } catch (err) {
+      this.setState('error', `the server did not start: ${message(err)}`);
+      throw err;
+    }
+    client.onNotification(USAGE, (report: unknown) => {
+      this.usage = asUsageReport(report);
+      this.render();
+    });
+    await this.refreshStatus();
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      this.carried = withCarried(this.usage, this.carried);
+      this.usage = EMPTY_REPORT;
+      try {
+        await client.stop(5000);
+      } catch (err) {
+        this.output.warn(`stopping the server: ${message(err)}`);
+      }
+    }
+  }
+
+  async restart(): Promise<void> {
+    if (!this.restarting) {
+      this.restarting = (async () => {
+        await this.stop();
+        await this.start();
+      })().finally(() => (this.restarting = undefined));
+    }
+    return this.restarting;
+  }
+
+  /** The `seedLsp` section as the server should see it: user-set values plus the key. */
+  private section(apiKey: string | undefined, scope?: vscode.Uri): Record<string, unknown> {
+    const config = vscode.workspace.getConfiguration(SECTION, scope);
+    return serverSection(this.keys, (key) => config.inspect(key), apiKey);
+  }
+
+  private async configuration(
+    params: ConfigurationParams,
+    token: CancellationToken,
+    next: (params: ConfigurationParams, token: CancellationToken) => unknown,
+  ): Promise<unknown[] | ResponseError<void>> {
+    const apiKey = await this.context.secrets.get(SECRET_KEY);
+    const others = await next(params, token);
+    if (!Array.isArray(others)) {
+      return others as ResponseError<void>;
+    }
+    return params.items.map((item, i) =>
+      item.section === SECTION
+        ? this.section(apiKey, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+        : others[i],
+    );
+  }
+
+  private async refreshStatus(): Promise<void> {
+    const client = this.client;
+    if (!client || !client.isRunning()) {
+      return;
+    }
+    try {
+      const status = (await client.sendRequest(STATUS, {})) as ServerStatus;
+      this.serverStatus = status;
+      this.usage = asUsageReport(status.usage);
+      if (!status.hasKey) {
+        this.setState('noKey');
+      } else if (this.state === 'noKey' || this.state === 'starting' || this.state === 'stopped') {
+        this.setState('ready');
+      } else {
+        this.render();
+      }
+    } catch (err) {
+      this.output.warn(`${STATUS} failed: ${message(err)}`);
+      if (this.state === 'starting') {
+        this.setState('ready');
+      }
+    }
+  }
+
+  // -- API key ------------------------------------------------------------------------------
+
+  private async setApiKey(): Promise<void> {
+    const key = await vscode.window.showInputBox({
+      title: 'Seed: Set API Key',
+      prompt: 'API key for the endpoint (kept in VS Code\'s secret storage, never in settings).',
+      placeHolder: 'AI/ML API key',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'The key is empty.'),
+    });
+    if (key === undefined) {
+      return;
+    }
+    await this.context.secrets.store(SECRET_KEY, key.trim());
+    await this.keyChanged();
+  }
+
+  private async clearApiKey(): Promise<void> {
+    await this.context.secrets.delete(SECRET_KEY);
+    await this.keyChanged();
+  }
+
+  private async keyChanged(): Promise<void> {
+    const client = this.client;
+    const key = await this.context.secrets.get(SECRET_KEY);
+    if (!key || !client || !client.isRunning()) {
+      // A removed key must be forgotten; only a new process (without it) does that.
+      await this.restart();
+      return;
+    }
+    await client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    // The server pulls its section (with the key) in the background; wait until it has it.
+    for (let i = 0; i < 20; i++) {
+      await this.refreshStatus();
+      if (this.serverStatus?.hasKey) {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  // -- commands -----------------------------------------------------------------------------
+
+  private async explainSelection(): Promise<void> {
+    const { client, editor } = this.target('explain');
+    const args = this.rangeArgs(client, editor);
+    const result = await this.progress('Seed: explaining…', (token) =>
+      this.explainThrough(() => this.executeOnServer(client, 'seed.explain', args, token)),
+    );
+    if (result === undefined) {
+      void vscode.window.showInformationMessage('Seed had nothing to say about this code.');
+    }
+  }
+
+  private async refactorSelection(): Promise<void> {
+    const { client, editor } = this.target('refactor');
+    const instruction = await vscode.window.showInputBox({
+      title: 'Seed: Refactor',
+      prompt: 'How should the selected code change? (No selection: the enclosing function or class.)',
+      placeHolder: 'e.g. extract the loop body into a helper',
+      ignoreFocusOut: true,
+    });
+    if (!instruction?.trim()) {
+      return;
+    }
+    const args = { ...this.rangeArgs(client, editor), instruction: instruction.trim() };
+    const edit = await this.progress('Seed: refactoring…', (token) =>
+      this.executeOnServer(client, 'seed.refactor', args, token),
+    );
+    if (!hasChanges(edit)) {
+      void vscode.window.showInformationMessage('Seed suggested no change.');
+    }
+  }
+
+  private async fixDiagnostic(): Promise<void> {
+    const { client, editor } = this.target('fix');
+    const selection = editor.selection;
+    const here = vscode.languages
+      .getDiagnostics(editor.document.uri)
+      .filter((d) => d.range.contains(selection.active) || d.range.intersection(selection) !== undefined);
+    if (here.length === 0) {
+      void vscode.window.showInformationMessage('No diagnostic at the cursor.');
+      return;
+    }
+    let diagnostic = here[0];
+    if (here.length > 1) {
+      const picked = await vscode.window.showQuickPick(
+        here.map((d) => ({ label: d.message, description: d.source, diagnostic: d })),
+        { title: 'Seed: Fix This Diagnostic', placeHolder: 'Which diagnostic?' },
+      );
+      if (!picked) {
+        return;
+      }
+      diagnostic = picked.diagnostic;
+    }
+    const converter = client.code2ProtocolConverter;
+    const args = {
+      uri: converter.asUri(editor.document.uri),
+      range: converter.asRange(diagnostic.range),
+      diagnostic: (await converter.asDiagnostics([diagnostic]))[0],
+    };
+    const edit = await this.progress('Seed: fixing…', (token) =>
+      this.executeOnServer(client, 'seed.fixDiagnostic', args, token),
+    );
+    if (!hasChanges(edit)) {
+      void vscode.window.showInformationMessage('Seed suggested no change.');
+    }
+  }
+
+  private async showStatus(): Promise<void> {
+    await this.refreshStatus();
+    const status = this.serverStatus;
+    const usage = withCarried(this.usage, this.carried);
+    type Item = vscode.QuickPickItem & { run?: () => unknown };
+    const items: Item[] = [
+      { label: 'Status', kind: vscode.QuickPickItemKind.Separator },
+      { label: `$(pulse) ${statusLabel(this.state)}`, detail: this.state === 'error' ? this.lastError : undefined },
+    ];
+    if (status) {
+      items.push(
+        { label: `$(server) ${status.model}`, description: status.baseUrl, detail: `seed-lsp ${status.version}` },
+        { label: status.hasKey ? '$(key) API key set' : '$(warning) No API key' },
+      );
+    }
+    items.push({ label: 'Usage this session', kind: vscode.QuickPickItemKind.Separator });
+    for (const line of usageLines(usage)) {
+      items.push({ label: `$(graph) ${line}` });
+    }
+    items.push(
+      { label: 'Actions', kind: vscode.QuickPickItemKind.Separator },
+      { label: '$(key) Set API Key', run: () => this.setApiKey() },
+      { label: '$(trash) Clear API Key', run: () => this.clearApiKey() },
+      { label: '$(output) Show Server Log', run: () => this.output.show() },
+      { label: '$(debug-restart) Restart Server', run: () => this.restart() },
+      {
+        label: '$(gear) Open Settings',
+        run: () => vscode.commands.executeCommand('workbench.action.openSettings', SECTION),
+      },
+    );
+    const picked = await vscode.window.showQuickPick(items, { title: 'Seed LSP', matchOnDescription: true });
+    await picked?.run?.();
+  }
+
+  // -- helpers ------------------------------------------------------------------------------
+
+  private target(what: string): { client: LanguageClient; editor: vscode.TextEditor } {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      throw new UserError(`Open a file to ${what} first.`);
+    }
+    const client = this.client;
+    if (!client || !client.isRunning()) {
+      throw new UserError('The Seed server is not running (see "Seed: Show Server Log").');
+    }
+    return { client, editor };
+  }
+
+  private rangeArgs(client: LanguageClient, editor: vscode.TextEditor): { uri: string; range: unknown } {
+    const converter = client.code2ProtocolConverter;
+    return { uri: converter.asUri(editor.document.uri), range: converter.asRange(editor.selection) };
+  }
+
+  private executeOnServer(
+    client: LanguageClient,
+    command: string,
+    args: object,
+    token: CancellationToken,
+  ): Promise<unknown> {
+    return client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] }, token);
+  }
+
+  /** Runs a `seed.explain` request and shows its MarkupContent in the explanation panel. */
+  private async explainThrough(run: () => Thenable<unknown> | unknown): Promise<unknown> {
+    this.explaining++;
+    let result: unknown;
+    try {
+      result = await run();
+    } finally {
+      this.explaining--;
+    }
+    const markup = result as MarkupContent | null | undefined;
+    if (markup && typeof markup.value === 'string' && markup.value.trim()) {
+      const editor = vscode.window.activeTextEditor;
+      const where = editor
+        ? ` ${path.basename(editor.document.uri.path)}:${editor.selection.start.line + 1}`
+        : '';
+      await this.panel.show(`Seed: Explain${where}`, markup.value);
+      return result;
+    }
+    return undefined;
+  }
+
+  private progress<T>(title: string, run: (token: CancellationToken) => Promise<T>): Thenable<T> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (_progress, token) => run(token),
+    );
+  }
+
+  private async track<T>(request: Promise<T>): Promise<T> {
+    this.inFlight++;
+    this.render();
+    try {
+      const result = await request;
+      if (this.state === 'error') {
+        this.setState('ready');
+      }
+      return result;
+    } catch (err) {
+      if (!isCancellation(err)) {
+        this.setState('error', message(err));
+      }
+      throw err;
+    } finally {
+      this.inFlight--;
+      this.render();
+    }
+  }
+
+  /** Runs a command body; expected problems become messages, others are logged too. */
+  private async guard(run: () => unknown): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      if (err instanceof UserError) {
+        void vscode.window.showInformationMessage(err.message);
+      } else if (!isCancellation(err)) {
+        this.output.error(message(err));
+        void vscode.window.showErrorMessage(`Seed: ${message(err)}`);
+      }
+    }
+  }
+
+  private setState(state: State, error?: string): void {
+    this.state = state;
+    if (error) {
+      this.lastError = error;
+      this.output.error(error);
+    }
+    this.render();
+  }
+
+  private render(): void {
+    const shown: State = this.inFlight > 0 && (this.state === 'ready' || this.state === 'error') ? 'working' : this.state;
+    const usage = withCarried(this.usage, this.carried);
+    this.item.text = statusText(shown, usage.total);
+    const tooltip = new vscode.MarkdownString(statusTooltip(shown, this.serverStatus, usage, this.lastError));
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor =
+      shown === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : shown === 'noKey'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
+  }
+}
+
+class UserError extends Error {}
+
+function statusLabel(state: State): string {
+  return { starting: 'Starting', ready: 'Ready', working: 'Working', noKey: 'No API key', error: 'Error', stopped: 'Stopped' }[state];
+}
+
+function hasChanges(edit: unknown): boolean {
+  const e = edit as { changes?: object; documentChanges?: unknown[] } | null | undefined;
+  return !!e && (Object.keys(e.changes ?? {}).length > 0 || (e.documentChanges?.length ?? 0) > 0);
+}
+
+function isCancellation(err: unknown): boolean {
+  if (err instanceof vscode.CancellationError) {
+    return true;
+  }
+  return (
+    err instanceof ResponseError &&
+    (err.code === LSPErrorCodes.RequestCancelled ||
+      err.code === LSPErrorCodes.ServerCancelled ||
+      err.code === LSPErrorCodes.ContentModified ||
+      err.code === ErrorCodes.PendingResponseRejected)
+  );
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,189 @@
+// The status-bar item's text and tooltip, from the server's `seed/usage` and `seed/status`.
+// Pure: no `vscode` import, tested in test/unit.
+
+export interface Usage {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+  usdSpent: number;
+}
+
+export interface UsageReport {
+  total: Usage;
+  features: Record<string, Usage>;
+}
+
+export interface ServerStatus {
+  version: string;
+  model: string;
+  baseUrl: string;
+  hasKey: boolean;
+  positionEncoding: string;
+  openDocuments: number;
+  usage: UsageReport;
+}
+
+export type State = 'starting' | 'ready' | 'working' | 'noKey' | 'error' | 'stopped';
+
+export const EMPTY_USAGE: Usage = {
+  requests: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  cachedTokens: 0,
+  reasoningTokens: 0,
+  totalTokens: 0,
+  usdSpent: 0,
+};
+
+/** A usage object from the wire, with missing or non-numeric fields read as 0. */
+export function asUsage(value: unknown): Usage {
+  const raw = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const out = { ...EMPTY_USAGE };
+  for (const key of Object.keys(EMPTY_USAGE) as (keyof Usage)[]) {
+    const v = raw[key];
+    out[key] = typeof v === 'number' && Number.isFinite(v) ? v : 0;
+  }
+  return out;
+}
+
+export function asUsageReport(value: unknown): UsageReport {
+  const raw = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const features: Record<string, Usage> = {};
+  const rawFeatures = raw.features;
+  if (typeof rawFeatures === 'object' && rawFeatures !== null) {
+    for (const [name, usage] of Object.entries(rawFeatures)) {
+      features[name] = asUsage(usage);
+    }
+  }
+  return { total: asUsage(raw.total), features };
+}
+
+/** 950 → "950", 12_345 → "12.3k", 2_500_000 → "2.5M". */
+export function formatTokens(n: number): string {
+  if (n < 1000) {
+    return String(Math.round(n));
+  }
+  if (n < 1_000_000) {
+    return trimZero((n / 1000).toFixed(n < 10_000 ? 2 : 1)) + 'k';
+  }
+  return trimZero((n / 1_000_000).toFixed(n < 10_000_000 ? 2 : 1)) + 'M';
+}
+
+/** 0 → "$0.00", 0.000123 → "$0.00012", 0.0042 → "$0.0042", 1.5 → "$1.50". */
+export function formatUsd(usd: number): string {
+  if (usd <= 0) {
+    return '$0.00';
+  }
+  if (usd >= 0.01) {
+    return '$' + usd.toFixed(2);
+  }
+  // Two significant digits for small amounts, so a session's first requests show as non-zero.
+  const digits = Math.min(8, 1 - Math.floor(Math.log10(usd)));
+  return '$' + trimZero(usd.toFixed(digits));
+}
+
+function trimZero(text: string): string {
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+const ICONS: Record<State, string> = {
+  starting: '$(loading~spin)',
+  ready: '$(sparkle)',
+  working: '$(loading~spin)',
+  noKey: '$(key)',
+  error: '$(error)',
+  stopped: '$(circle-slash)',
+};
+
+const LABELS: Record<State, string> = {
+  starting: 'starting',
+  ready: 'ready',
+  working: 'working',
+  noKey: 'no API key',
+  error: 'error',
+  stopped: 'stopped',
+};
+
+export function stateLabel(state: State): string {
+  return LABELS[state];
+}
+
+/** The status-bar text: state, then this session's tokens and spend once there are any. */
+export function statusText(state: State, usage: Usage): string {
+  const head = `${ICONS[state]} Seed`;
+  if (state === 'noKey' || state === 'stopped' || state === 'starting') {
+    return `${head}: ${LABELS[state]}`;
+  }
+  if (usage.requests === 0) {
+    return state === 'ready' ? head : `${head}: ${LABELS[state]}`;
+  }
+  return `${head} ${formatTokens(usage.totalTokens)} tok · ${formatUsd(usage.usdSpent)}`;
+}
+
+/** The tooltip (markdown): state, endpoint and a usage line per feature. */
+export function statusTooltip(
+  state: State,
+  status: ServerStatus | undefined,
+  usage: UsageReport,
+  error?: string,
+): string {
+  const lines = [`**Seed LSP**: ${LABELS[state]}`];
+  if (error && state === 'error') {
+    lines.push('', `Last error: ${error}`);
+  }
+  if (status) {
+    lines.push('', `Model \`${status.model}\` at \`${status.baseUrl}\` (server ${status.version})`);
+    if (!status.hasKey) {
+      lines.push('', 'No API key: run **Seed: Set API Key**.');
+    }
+  }
+  lines.push('', '| | requests | tokens | USD |', '| --- | ---: | ---: | ---: |');
+  for (const [name, u] of Object.entries(usage.features)) {
+    lines.push(usageRow(name, u));
+  }
+  lines.push(usageRow('**session**', usage.total));
+  lines.push('', 'Click for details and actions.');
+  return lines.join('\n');
+}
+
+function usageRow(name: string, u: Usage): string {
+  return `| ${name} | ${u.requests} | ${formatTokens(u.totalTokens)} | ${formatUsd(u.usdSpent)} |`;
+}
+
+/** One-line summaries for the details quick pick. */
+export function usageLines(usage: UsageReport): string[] {
+  const lines = Object.entries(usage.features).map(
+    ([name, u]) =>
+      `${name}: ${u.requests} requests, ${formatTokens(u.promptTokens)} in / ` +
+      `${formatTokens(u.completionTokens)} out (${formatTokens(u.reasoningTokens)} reasoning, ` +
+      `${formatTokens(u.cachedTokens)} cached), ${formatUsd(u.usdSpent)}`,
+  );
+  const t = usage.total;
+  lines.unshift(
+    `Session: ${t.requests} requests, ${formatTokens(t.totalTokens)} tokens, ${formatUsd(t.usdSpent)}`,
+  );
+  return lines;
+}
+
+/** a + b, field by field (usage carried over a server restart). */
+export function addUsage(a: Usage, b: Usage): Usage {
+  const out = { ...EMPTY_USAGE };
+  for (const key of Object.keys(EMPTY_USAGE) as (keyof Usage)[]) {
+    out[key] = a[key] + b[key];
+  }
+  return out;
+}
+
+/** The session's report: this server process's usage plus what earlier processes used. */
+export function withCarried(report: UsageReport, carried: UsageReport): UsageReport {
+  const features: Record<string, Usage> = { ...carried.features };
+  for (const [name, usage] of Object.entries(report.features)) {
+    features[name] = addUsage(features[name] ?? EMPTY_USAGE, usage);
+  }
+  return { total: addUsage(carried.total, report.total), features };
+}
+
+export const EMPTY_REPORT: UsageReport = { total: EMPTY_USAGE, features: {} };
