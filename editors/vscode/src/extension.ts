@@ -225,6 +225,10 @@ class SeedExtension {
     next: (params: ConfigurationParams, token: CancellationToken) => unknown,
   ): Promise<unknown[] | ResponseError<void>> {
     const apiKey = await this.context.secrets.get(SECRET_KEY);
+    this.output.info(
+      `workspace/configuration: ${params.items.map((i) => i.section ?? '(all)').join(', ')}; ` +
+        `API key ${apiKey ? 'set' : 'not set'}`,
+    );
     const others = await next(params, token);
     if (!Array.isArray(others)) {
       return others as ResponseError<void>;
@@ -244,6 +248,7 @@ class SeedExtension {
     try {
       const status = (await client.sendRequest(STATUS, {})) as ServerStatus;
       this.serverStatus = status;
+      this.output.debug(`${STATUS}: hasKey ${status.hasKey}, ${status.openDocuments} open documents`);
       this.usage = asUsageReport(status.usage);
       if (!status.hasKey) {
         this.setState('noKey');
@@ -275,6 +280,7 @@ class SeedExtension {
       return;
     }
     await this.context.secrets.store(SECRET_KEY, key.trim());
+    this.output.info('API key stored in secret storage');
     await this.keyChanged();
   }
 
@@ -286,6 +292,7 @@ class SeedExtension {
   private async keyChanged(): Promise<void> {
     const client = this.client;
     const key = await this.context.secrets.get(SECRET_KEY);
+    this.output.info(key ? 'API key changed: passing it to the server' : 'API key removed: restarting the server');
     if (!key || !client || !client.isRunning()) {
       // A removed key must be forgotten; only a new process (without it) does that.
       await this.restart();

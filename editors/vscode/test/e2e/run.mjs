@@ -1,0 +1,555 @@
+// The extension in real VS Code: code-server 4.100.3 in headless Chromium, driven through the UI
+// with playwright-core, against the real seed-lsp server and tests/fake_endpoint.py.
+//
+// Proves: the API key set through "Seed: Set API Key" reaches the server and never settings.json;
+// ghost text appears and Tab accepts it; "Seed: Explain Selection" shows the explanation; a quick
+// fix from the lightbulb applies; the status bar shows this session's usage.
+//
+// Exit 0 when every step passed (or failed where EXPECTED_FAILURES says it will); 1 otherwise.
+// When code-server or Chromium cannot be installed because a registry is out of reach, writes
+// the reason to .test-artifacts/SKIPPED and exits 0 (the pytest wrapper turns that into a skip).
+//
+// Environment: SEED_LSP_PYTHON (a Python with seed-lsp installed; default: the repo's .venv),
+// SEED_LSP_TEST_CACHE (default ~/.cache/seed-lsp-tests), SEED_LSP_E2E_KEEP=1 keeps the temp dir.
+
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const EXT_DIR = path.resolve(HERE, '..', '..');
+const REPO = path.resolve(EXT_DIR, '..', '..');
+const ARTIFACTS = path.join(EXT_DIR, '.test-artifacts');
+const SCREENSHOT = path.join(REPO, 'docs', 'images', 'vscode-ghost-text.png');
+const CODE_SERVER_VERSION = '4.100.3';
+const CHROMIUM = '/usr/bin/chromium';
+const TEST_KEY = 'sk-test-0123456789abcdef-SECRET'; // tests.fake_endpoint.TEST_KEY
+
+/**
+ * Steps whose server feature is not in main yet: their failure is reported as XFAIL, not a
+ * failure. Remove an entry once the feature lands (an XPASS in the report says it is time).
+ */
+const EXPECTED_FAILURES = {
+  // 'ghost text': 'textDocument/inlineCompletion is not merged into main yet',
+};
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const log = (...args) => console.log(`[e2e ${elapsed()}]`, ...args);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+class Skip extends Error {}
+
+// -- setup -------------------------------------------------------------------------------------
+
+function pythonPath() {
+  if (process.env.SEED_LSP_PYTHON) {
+    return process.env.SEED_LSP_PYTHON;
+  }
+  const venv = path.join(REPO, '.venv', 'bin', 'python');
+  return fs.existsSync(venv) ? venv : 'python3';
+}
+
+function ensureChromium() {
+  if (fs.existsSync(CHROMIUM)) {
+    return;
+  }
+  log('Chromium missing: apt-get install chromium');
+  const run = (args) => spawnSync('apt-get', args, { stdio: 'inherit', timeout: 600_000 });
+  let result = run(['install', '-y', '-q', 'chromium']);
+  if (result.status !== 0) {
+    run(['update', '-q']);
+    result = run(['install', '-y', '-q', 'chromium']);
+  }
+  if (result.status !== 0 || !fs.existsSync(CHROMIUM)) {
+    throw new Skip('Chromium is not installed and apt-get could not install it (no registry?)');
+  }
+}
+
+function ensureCodeServer() {
+  const cache = process.env.SEED_LSP_TEST_CACHE || path.join(os.homedir(), '.cache', 'seed-lsp-tests');
+  const dir = path.join(cache, `code-server-${CODE_SERVER_VERSION}`);
+  const bin = path.join(dir, 'node_modules', '.bin', 'code-server');
+  if (fs.existsSync(path.join(dir, '.installed')) && fs.existsSync(bin)) {
+    return bin;
+  }
+  log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (40-70 s)`);
+  const result = spawnSync('sh', [path.join(HERE, 'install-code-server.sh'), dir], {
+    stdio: 'inherit',
+    timeout: 900_000,
+  });
+  if (result.status === 3) {
+    throw new Skip('code-server could not be installed: its registry (npm or apt) is out of reach');
+  }
+  if (result.status !== 0) {
+    throw new Error(`installing code-server failed (exit ${result.status})`);
+  }
+  return bin;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a child whose output goes to a log file; resolves once `ready(line)` matches. */
+function startProcess(name, command, args, options, ready, timeoutMs = 60_000) {
+  const logFile = path.join(ARTIFACTS, `${name}.log`);
+  const out = fs.createWriteStream(logFile);
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let buffer = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in ${timeoutMs} ms (see ${logFile})`)), timeoutMs);
+    const onData = (chunk) => {
+      out.write(chunk);
+      buffer += chunk.toString();
+      let newline;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        const value = ready(line);
+        if (value !== undefined) {
+          clearTimeout(timer);
+          resolve({ child, value });
+        }
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} (see ${logFile})`));
+    });
+  });
+}
+
+function writeJson(file, value) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(value, null, 2));
+}
+
+// -- the UI --------------------------------------------------------------------------------------
+
+class Workbench {
+  constructor(page, workspace) {
+    this.page = page;
+    this.workspace = workspace;
+  }
+
+  async ready() {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.statusbar').waitFor({ timeout: 60_000 });
+  }
+
+  async escape(times = 2) {
+    for (let i = 0; i < times; i++) {
+      await this.page.keyboard.press('Escape');
+    }
+  }
+
+  /** Runs a command from the command palette by its title. */
+  async command(title) {
+    await this.escape();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = this.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ hasText: title })
+      .first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+  }
+
+  /** Opens a workspace file through Quick Open and waits for its editor. */
+  async open(file) {
+    await this.escape();
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(file);
+    const row = this.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: file }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page
+      .locator('.tabs-container .tab.active')
+      .filter({ hasText: file })
+      .waitFor({ timeout: 10_000 });
+    await this.page.locator('.monaco-editor.focused').waitFor({ timeout: 10_000 });
+  }
+
+  /** Moves the cursor with Go to Line (`line:column`, 1-based). */
+  async goTo(line, column) {
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(column ? `${line}:${column}` : `${line}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.monaco-editor.focused').waitFor({ timeout: 10_000 });
+  }
+
+  async save() {
+    await this.page.keyboard.press('Control+S');
+    await sleep(500);
+  }
+
+  async closeAll() {
+    await this.escape();
+    await this.command('View: Close All Editors');
+    await sleep(300);
+    // A dirty editor asks whether to save: don't.
+    const dontSave = this.page.getByRole('button', { name: "Don't Save" });
+    if (await dontSave.isVisible().catch(() => false)) {
+      await dontSave.click();
+    }
+  }
+
+  statusItem() {
+    return this.page.locator('.statusbar-item').filter({ hasText: /Seed/ }).first();
+  }
+
+  async statusText() {
+    return ((await this.statusItem().textContent()) ?? '').trim();
+  }
+
+  /** Polls until `predicate()` is truthy; returns its value or throws with `what`. */
+  async until(what, predicate, timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        last = await predicate();
+        if (last) {
+          return last;
+        }
+      } catch (err) {
+        last = err;
+      }
+      await sleep(200);
+    }
+    throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+  }
+
+  read(file) {
+    return fs.readFileSync(path.join(this.workspace, file), 'utf8');
+  }
+
+  async shot(name) {
+    const file = path.join(ARTIFACTS, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}
+
+// -- the steps ---------------------------------------------------------------------------------
+
+const steps = [];
+function step(name, run) {
+  steps.push({ name, run });
+}
+
+step('status bar says there is no key', async (wb) => {
+  await wb.until('the Seed status item', async () => /no API key/.test(await wb.statusText()), 60_000);
+});
+
+step('Seed: Set API Key stores the key in secret storage, not settings', async (wb, ctx) => {
+  await wb.command('Seed: Set API Key');
+  const input = wb.page.locator('.quick-input-widget input[type="password"]');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(TEST_KEY);
+  await wb.shot('api-key-input');
+  await wb.page.keyboard.press('Enter');
+  await wb.until('the status bar to leave "no API key"', async () => {
+    const text = await wb.statusText();
+    return !/no API key|starting/.test(text) && text;
+  });
+  for (const file of [ctx.userSettings, ctx.workspaceSettings]) {
+    if (fs.readFileSync(file, 'utf8').includes(TEST_KEY)) {
+      throw new Error(`the API key was written to ${file}`);
+    }
+  }
+});
+
+step('ghost text appears and Tab accepts it', async (wb) => {
+  await wb.open('ghost.go');
+  await wb.goTo(5, 2);
+  await wb.page.keyboard.press('Alt+Backslash'); // editor.action.inlineSuggest.trigger
+  const ghost = wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text');
+  await wb.until('ghost text with "return a + b"', async () => {
+    const texts = await ghost.allTextContents();
+    return texts.join('').replace(/\u00a0/g, ' ').includes('return a + b');
+  });
+  await wb.page.screenshot({ path: SCREENSHOT });
+  log(`screenshot: ${path.relative(REPO, SCREENSHOT)}`);
+  await wb.page.keyboard.press('Tab');
+  await wb.until('the ghost text to go', async () => (await ghost.count()) === 0, 5_000);
+  await wb.save();
+  await wb.until('ghost.go on disk to have the accepted text', () =>
+    /seedGhostAdd\(a int, b int\) int \{\n\s*return a \+ b\n\}/.test(wb.read('ghost.go')),
+  );
+});
+
+step('Seed: Explain Selection shows the explanation beside the editor', async (wb) => {
+  await wb.open('explain.py');
+  await wb.page.keyboard.press('Control+A');
+  await wb.command('Seed: Explain Selection');
+  await wb.page
+    .locator('.tabs-container .tab')
+    .filter({ hasText: 'Seed: Explain' })
+    .waitFor({ timeout: 30_000 });
+  await wb.until('the rendered explanation in the webview', async () => {
+    for (const frame of wb.page.frames()) {
+      const body = frame.locator('body.seed-explanation');
+      if ((await body.count().catch(() => 0)) > 0) {
+        const html = await body.innerHTML();
+        // Rendered markdown: a heading and bold text, not the raw `##` / `**`.
+        if (html.includes('SEED-EXPLANATION-OK') && /<h2[\s>]/.test(html) && /<strong>sum of squares<\/strong>/.test(html)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }, 30_000);
+  await wb.shot('explain');
+});
+
+step('a quick fix from the lightbulb applies', async (wb) => {
+  await wb.open('style.css');
+  await wb.page
+    .locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error')
+    .first()
+    .waitFor({ timeout: 30_000 });
+  await wb.goTo(1, 3);
+  const bulb = wb.page.locator('.monaco-editor .lightBulbWidget');
+  await bulb.waitFor({ state: 'visible', timeout: 15_000 });
+  await bulb.click();
+  const menu = wb.page.locator('.action-widget');
+  await menu.waitFor({ state: 'visible', timeout: 10_000 });
+  const row = menu.locator('.monaco-list-row').filter({ hasText: /Seed/i }).first();
+  await row.waitFor({ timeout: 10_000 }).catch(async (err) => {
+    log(`code actions offered: ${JSON.stringify(await menu.locator('.monaco-list-row').allTextContents())}`);
+    throw err;
+  });
+  log(`applying: ${(await row.textContent())?.trim()}`);
+  await wb.shot('quick-fix-menu');
+  await row.click();
+  await wb.until('the fix in the editor', async () =>
+    ((await wb.page.locator('.monaco-editor.focused .view-lines').textContent()) ?? '').includes('rebeccapurple'),
+    60_000,
+  );
+  await wb.save();
+  await wb.until('style.css on disk to have the fix', () => wb.read('style.css').includes('color: rebeccapurple;'));
+});
+
+step('the status bar shows tokens and USD, and details on click', async (wb) => {
+  const text = await wb.until('usage in the status bar', async () => {
+    const t = await wb.statusText();
+    return /\d[\d.]*[kM]? tok · \$\d/.test(t) && t;
+  });
+  log(`status bar: ${text}`);
+  await wb.statusItem().click();
+  const session = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: /Session: \d+ requests/ });
+  await session.first().waitFor({ timeout: 10_000 });
+  await wb.shot('status-details');
+  await wb.escape();
+});
+
+// -- main --------------------------------------------------------------------------------------
+
+async function main() {
+  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const children = [];
+  let browser;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-vscode-e2e-'));
+  const results = [];
+  const userData = path.join(tmp, 'user-data');
+  try {
+    ensureChromium();
+    const codeServer = ensureCodeServer();
+    const { chromium } = await import('playwright-core');
+    log(`setup done (${tmp})`);
+
+    const python = pythonPath();
+    const fake = await startProcess(
+      'fake-endpoint',
+      python,
+      [path.join(REPO, 'tests', 'fake_endpoint.py'), '--port', '0', '--rules', path.join(HERE, 'rules.json'),
+        '--log', path.join(ARTIFACTS, 'requests.jsonl')],
+      { cwd: REPO },
+      (line) => (line.startsWith('http://') ? line.trim() : undefined),
+    );
+    children.push(fake.child);
+    log(`fake endpoint at ${fake.value}`);
+
+    const workspace = path.join(tmp, 'workspace');
+    fs.cpSync(path.join(HERE, 'workspace'), workspace, { recursive: true });
+    const workspaceSettings = path.join(workspace, '.vscode', 'settings.json');
+    writeJson(workspaceSettings, {
+      'seedLsp.baseUrl': fake.value,
+      'seedLsp.server.pythonPath': python,
+      'seedLsp.hover.mode': 'off',
+      'seedLsp.logLevel': 'debug',
+      ...(process.env.SEED_LSP_E2E_TRACE ? { 'seedLsp.trace.server': 'verbose' } : {}),
+    });
+    const userSettings = path.join(userData, 'User', 'settings.json');
+    writeJson(userSettings, {
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.enableExperiments': false,
+      'telemetry.telemetryLevel': 'off',
+      'security.workspace.trust.enabled': false,
+      'extensions.autoUpdate': false,
+      'extensions.ignoreRecommendations': true,
+      'update.mode': 'none',
+      'git.enabled': false,
+      'editor.accessibilitySupport': 'off',
+      'editor.quickSuggestions': { other: false, comments: false, strings: false },
+      'editor.inlineSuggest.enabled': true,
+      'editor.lightbulb.enabled': 'on',
+      'files.autoSave': 'off',
+      'window.dialogStyle': 'custom',
+    });
+    const extensions = path.join(tmp, 'extensions');
+    const env = {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
+      XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
+      XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
+      // The key reaches the server only through the extension.
+      AIMLAPI_KEY: '',
+      SEED_LSP_API_KEY: '',
+    };
+    const vsix = path.join(EXT_DIR, 'out', 'seed-lsp.vsix');
+    if (!fs.existsSync(vsix)) {
+      throw new Error(`${vsix} is missing: run npm run package first`);
+    }
+    const install = spawnSync(
+      codeServer,
+      ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix],
+      { env, encoding: 'utf8', timeout: 120_000 },
+    );
+    if (install.status !== 0 || !/was successfully installed/.test(install.stdout + install.stderr)) {
+      throw new Error(`installing the .vsix failed:\n${install.stdout}\n${install.stderr}`);
+    }
+    log('extension installed');
+
+    const port = await freePort();
+    const server = await startProcess(
+      'code-server',
+      codeServer,
+      ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
+        '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userData,
+        '--extensions-dir', extensions, ...(process.env.SEED_LSP_E2E_TRACE ? ['--log', 'trace'] : []), workspace],
+      { env, cwd: tmp },
+      (line) => (/HTTP server listening/.test(line) ? true : undefined),
+    );
+    children.push(server.child);
+    log(`code-server on port ${port}`);
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (err) => fs.appendFileSync(path.join(ARTIFACTS, 'page-errors.log'), `${err}\n`));
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    const wb = new Workbench(page, workspace);
+    await wb.ready();
+    log('workbench ready');
+
+    const ctx = { userSettings, workspaceSettings };
+    const only = process.env.SEED_LSP_E2E_STEPS ? new RegExp(process.env.SEED_LSP_E2E_STEPS, 'i') : undefined;
+    for (const { name, run } of steps.filter((s) => !only || only.test(s.name))) {
+      const stepStart = Date.now();
+      const expected = EXPECTED_FAILURES[name];
+      try {
+        await run(wb, ctx);
+        results.push({ name, outcome: expected ? 'XPASS' : 'PASS', seconds: (Date.now() - stepStart) / 1000 });
+      } catch (err) {
+        await wb.shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+        results.push({
+          name,
+          outcome: expected ? 'XFAIL' : 'FAIL',
+          reason: expected,
+          error: String(err?.message ?? err).split('\n').slice(0, 6).join('\n'),
+          seconds: (Date.now() - stepStart) / 1000,
+        });
+        await wb.escape(3).catch(() => undefined);
+      }
+      const r = results[results.length - 1];
+      log(`${r.outcome.padEnd(5)} ${name} (${r.seconds.toFixed(1)}s)${r.error ? `\n        ${r.error.replace(/\n/g, '\n        ')}` : ''}${r.reason ? `\n        expected: ${r.reason}` : ''}`);
+      if (r.outcome === 'PASS' || r.outcome === 'XPASS') {
+        await wb.closeAll().catch(() => undefined);
+      }
+    }
+
+    // The key must not have leaked into any file code-server wrote (logs, settings, state).
+    const leaks = spawnSync('grep', ['-rl', '--binary-files=text', TEST_KEY, userData, path.join(tmp, 'xdg-config'), workspace], { encoding: 'utf8' });
+    if (leaks.stdout.trim()) {
+      results.push({ name: 'the API key appears in no file code-server wrote', outcome: 'FAIL', error: leaks.stdout.trim() });
+    } else {
+      results.push({ name: 'the API key appears in no file code-server wrote', outcome: 'PASS', seconds: 0 });
+    }
+  } catch (err) {
+    if (err instanceof Skip) {
+      fs.writeFileSync(path.join(ARTIFACTS, 'SKIPPED'), err.message);
+      log(`SKIP: ${err.message}`);
+      return 0;
+    }
+    throw err;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    try {
+      copyLogs(userData);
+    } catch (err) {
+      log(`could not copy logs: ${err}`);
+    }
+    for (const child of children.reverse()) {
+      child.kill('SIGTERM');
+    }
+    if (process.env.SEED_LSP_E2E_KEEP !== '1') {
+      await sleep(300);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  writeJson(path.join(ARTIFACTS, 'report.json'), { seconds: (Date.now() - started) / 1000, results });
+  const bad = results.filter((r) => r.outcome === 'FAIL');
+  log(`${results.length - bad.length}/${results.length} steps as expected; ` +
+    `${results.filter((r) => r.outcome === 'XFAIL').map((r) => r.name).join(', ') || 'no'} expected failures; ` +
+    `${results.filter((r) => r.outcome === 'XPASS').map((r) => r.name).join(', ') || 'no'} unexpected passes`);
+  return bad.length ? 1 : 0;
+}
+
+/** Keeps the extension host's and the Seed output channel's logs with the artifacts. */
+function copyLogs(userData) {
+  const logs = path.join(userData, 'logs');
+  if (!fs.existsSync(logs)) {
+    return;
+  }
+  for (const entry of fs.readdirSync(logs, { recursive: true })) {
+    const name = String(entry);
+    if (/Seed LSP|exthost\.log|remoteexthost\.log/.test(name)) {
+      fs.copyFileSync(path.join(logs, name), path.join(ARTIFACTS, path.basename(name).replace(/\s+/g, '-')));
+    }
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`[e2e ${elapsed()}] ERROR ${err?.stack ?? err}`);
+    process.exit(1);
+  },
+);
