@@ -92,6 +92,17 @@ class SeedProtocol(LanguageServerProtocol):
         super()._handle_cancel_notification(msg_id)
 
 
+def plain_json(value: Any) -> Any:
+    """pygls hands over JSON objects it has no type for as named tuples; make them dicts."""
+    if hasattr(value, "_asdict"):
+        return {k: plain_json(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {k: plain_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_json(v) for v in value]
+    return value
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:200] if text else type(exc).__name__
@@ -111,6 +122,21 @@ class SeedLanguageServer(LanguageServer):
         self.client_supports_inline_completion = False
         self.client_supports_work_done_progress = False
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._configured: asyncio.Event | None = None
+
+    async def ready(self, timeout: float = 2.0) -> None:
+        """Wait (briefly) until the first `workspace/configuration` answer is in, so the first
+        requests after start-up use the user's settings rather than the defaults."""
+        event = self._configured
+        if event is None or event.is_set():
+            return
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            log.warning(
+                "no workspace/configuration answer after %.0f s; using what we have", timeout
+            )
+            event.set()
 
     # -- plumbing shared by handlers -------------------------------------------------------
 
@@ -164,8 +190,8 @@ class SeedLanguageServer(LanguageServer):
         except Exception as exc:
             log.warning("workspace/configuration failed: %s", _first_line(exc))
             return
-        section = result[0] if isinstance(result, list) and result else None
-        self.session.set_workspace_configuration(section)
+        section = result[0] if isinstance(result, (list, tuple)) and result else None
+        self.session.set_workspace_configuration(plain_json(section))
 
 
 def create_server() -> SeedLanguageServer:
@@ -191,7 +217,8 @@ def _register_lifecycle(server: SeedLanguageServer) -> None:
         )
         handler = ClientLogHandler(ls.log_to_client)
         logging.getLogger("seed_lsp").addHandler(handler)
-        ls.session.set_initialization_options(params.initialization_options)
+        ls.session.set_initialization_options(plain_json(params.initialization_options))
+        ls._configured = asyncio.Event()
         log.info(
             "seed-lsp %s: model %s at %s, position encoding %s",
             __version__,
@@ -223,7 +250,11 @@ def _register_lifecycle(server: SeedLanguageServer) -> None:
                 )
             except Exception as exc:
                 log.debug("could not register for configuration changes: %s", _first_line(exc))
-        await ls.refresh_configuration()
+        try:
+            await ls.refresh_configuration()
+        finally:
+            if ls._configured is not None:
+                ls._configured.set()
         if not ls.session.has_key:
             ls.session.report_error("startup", _no_key())
 
@@ -234,14 +265,15 @@ def _register_lifecycle(server: SeedLanguageServer) -> None:
         if ls.client_supports_configuration:
             await ls.refresh_configuration()
         elif isinstance(params.settings, dict) and "seedLsp" in params.settings:
-            ls.session.set_workspace_configuration(params.settings["seedLsp"])
+            ls.session.set_workspace_configuration(plain_json(params.settings["seedLsp"]))
 
     @server.feature(USAGE_REQUEST)
     def usage(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
         return ls.session.client.ledger.snapshot()
 
     @server.feature(STATUS_REQUEST)
-    def status(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
+    async def status(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
+        await ls.ready()
         settings = ls.session.settings
         return {
             "version": __version__,
