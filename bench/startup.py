@@ -88,7 +88,8 @@ def main() -> None:
     times, rss = zip(*(one_run() for _ in range(runs)), strict=True)
     print(f"runs: {runs}")
     print(
-        f"initialize response: median {statistics.median(times):.0f} ms, min {min(times):.0f} ms, max {max(times):.0f} ms (target < 450 ms)"
+        f"initialize response: median {statistics.median(times):.0f} ms, "
+        f"min {min(times):.0f} ms, max {max(times):.0f} ms (target < 450 ms)"
     )
     print(f"idle RSS: median {statistics.median(rss):.1f} MB (target < 60 MB)")
 
