@@ -1,8 +1,4 @@
-"""create_server(): the pygls server, with every LSP feature registered as a thin handler.
-
-Handlers translate between lsprotocol types and the plain modules (session, documents,
-features); the only module that knows pygls is this one.
-"""
+"""The pygls server class and protocol: plumbing shared by every handler module."""
 
 from __future__ import annotations
 
@@ -16,7 +12,6 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
 from seed_lsp import __version__
-from seed_lsp.log import ClientLogHandler
 from seed_lsp.session import Session
 
 log = logging.getLogger(__name__)
@@ -52,7 +47,7 @@ class SeedProtocol(LanguageServerProtocol):
             return super().structure_message(data)
         except Exception as exc:
             if "jsonrpc" in data and "id" in data and "method" in data:
-                detail = _first_line(exc.__cause__ or exc)
+                detail = first_line(exc.__cause__ or exc)
                 self._send_response(
                     data["id"],
                     None,
@@ -103,7 +98,7 @@ def plain_json(value: Any) -> Any:
     return value
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:200] if text else type(exc).__name__
 
@@ -188,140 +183,7 @@ class SeedLanguageServer(LanguageServer):
                 types.ConfigurationParams(items=[types.ConfigurationItem(section="seedLsp")])
             )
         except Exception as exc:
-            log.warning("workspace/configuration failed: %s", _first_line(exc))
+            log.warning("workspace/configuration failed: %s", first_line(exc))
             return
         section = result[0] if isinstance(result, (list, tuple)) and result else None
         self.session.set_workspace_configuration(plain_json(section))
-
-
-def create_server() -> SeedLanguageServer:
-    server = SeedLanguageServer()
-    _register_lifecycle(server)
-    _register_documents(server)
-    return server
-
-
-def _register_lifecycle(server: SeedLanguageServer) -> None:
-    @server.feature(types.INITIALIZE)
-    def initialize(ls: SeedLanguageServer, params: types.InitializeParams) -> None:
-        caps = params.capabilities
-        encoding = ls.workspace.position_encoding
-        ls.session.encoding = str(getattr(encoding, "value", encoding) or "utf-16")  # type: ignore[assignment]
-        ls.client_supports_configuration = bool(caps.workspace and caps.workspace.configuration)
-        ls.client_supports_show_document = bool(
-            caps.window and caps.window.show_document and caps.window.show_document.support
-        )
-        ls.client_supports_work_done_progress = bool(caps.window and caps.window.work_done_progress)
-        ls.client_supports_inline_completion = bool(
-            caps.text_document and caps.text_document.inline_completion
-        )
-        handler = ClientLogHandler(ls.log_to_client)
-        logging.getLogger("seed_lsp").addHandler(handler)
-        ls.session.set_initialization_options(plain_json(params.initialization_options))
-        ls._configured = asyncio.Event()
-        log.info(
-            "seed-lsp %s: model %s at %s, position encoding %s",
-            __version__,
-            ls.session.settings.model,
-            ls.session.settings.base_url,
-            ls.session.encoding,
-        )
-
-    @server.feature(types.INITIALIZED)
-    async def initialized(ls: SeedLanguageServer, params: types.InitializedParams) -> None:
-        caps = ls.client_capabilities
-        dynamic = bool(
-            caps.workspace
-            and caps.workspace.did_change_configuration
-            and caps.workspace.did_change_configuration.dynamic_registration
-        )
-        if dynamic:
-            try:
-                await ls.client_register_capability_async(
-                    types.RegistrationParams(
-                        registrations=[
-                            types.Registration(
-                                id="seed-lsp-configuration",
-                                method=types.WORKSPACE_DID_CHANGE_CONFIGURATION,
-                                register_options={"section": "seedLsp"},
-                            )
-                        ]
-                    )
-                )
-            except Exception as exc:
-                log.debug("could not register for configuration changes: %s", _first_line(exc))
-        try:
-            await ls.refresh_configuration()
-        finally:
-            if ls._configured is not None:
-                ls._configured.set()
-        if not ls.session.has_key:
-            ls.session.report_error("startup", _no_key())
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(
-        ls: SeedLanguageServer, params: types.DidChangeConfigurationParams
-    ) -> None:
-        if ls.client_supports_configuration:
-            await ls.refresh_configuration()
-        elif isinstance(params.settings, dict) and "seedLsp" in params.settings:
-            ls.session.set_workspace_configuration(plain_json(params.settings["seedLsp"]))
-
-    @server.feature(USAGE_REQUEST)
-    def usage(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
-        return ls.session.client.ledger.snapshot()
-
-    @server.feature(STATUS_REQUEST)
-    async def status(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
-        await ls.ready()
-        settings = ls.session.settings
-        return {
-            "version": __version__,
-            "model": settings.model,
-            "baseUrl": settings.base_url,
-            "hasKey": ls.session.has_key,
-            "positionEncoding": ls.session.encoding,
-            "openDocuments": len(ls.session.documents),
-            "usage": ls.session.client.ledger.snapshot(),
-        }
-
-    @server.feature(types.SHUTDOWN)
-    async def shutdown(ls: SeedLanguageServer, params: Any) -> None:
-        for task in list(ls._tasks):
-            task.cancel()
-        await ls.session.client.aclose()
-
-
-def _no_key() -> Exception:
-    from seed_lsp.llm.errors import NoApiKey
-
-    return NoApiKey()
-
-
-def _register_documents(server: SeedLanguageServer) -> None:
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: SeedLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-        doc = params.text_document
-        ls.session.documents.open(doc.uri, doc.language_id, doc.version, doc.text)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: SeedLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-        doc = ls.session.documents.get(params.text_document.uri)
-        if doc is None:
-            log.warning("didChange for a document that is not open: %s", params.text_document.uri)
-            return
-        for change in params.content_changes:
-            if isinstance(change, types.TextDocumentContentChangePartial):
-                r = change.range
-                doc.apply_lsp_change(
-                    ((r.start.line, r.start.character), (r.end.line, r.end.character)),
-                    change.text,
-                    ls.session.encoding,
-                )
-            else:
-                doc.apply_lsp_change(None, change.text, ls.session.encoding)
-        doc.version = params.text_document.version
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: SeedLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.session.documents.close(params.text_document.uri)
