@@ -44,9 +44,18 @@ _SCOPE_TYPES: dict[str, frozenset[str]] = {
             "class",
         }
     ),
-    "go": frozenset({"function_declaration", "method_declaration", "func_literal", "type_declaration"}),
+    "go": frozenset(
+        {"function_declaration", "method_declaration", "func_literal", "type_declaration"}
+    ),
     "rust": frozenset(
-        {"function_item", "impl_item", "trait_item", "struct_item", "enum_item", "closure_expression"}
+        {
+            "function_item",
+            "impl_item",
+            "trait_item",
+            "struct_item",
+            "enum_item",
+            "closure_expression",
+        }
     ),
 }
 _SCOPE_TYPES["typescript"] = _SCOPE_TYPES["javascript"] | {
@@ -303,9 +312,11 @@ def _ts_scopes(
 def _widen(node: Node) -> Node:
     parent = node.parent
     while parent is not None and parent.type in _WRAPPERS:
-        if parent.type in ("lexical_declaration", "variable_declaration"):
-            if parent.named_child_count > 1:
-                break
+        if (
+            parent.type in ("lexical_declaration", "variable_declaration")
+            and parent.named_child_count > 1
+        ):
+            break
         node, parent = parent, parent.parent
     return node
 
