@@ -48,12 +48,45 @@ _BUILTIN: tuple[tuple[str, str], ...] = (
 )
 
 # Values that look like assignments but are code, not secrets: references and placeholders.
-_NOT_SECRET = re.compile(
-    r"^(?:[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*(?:\(.*\))?|<[^>]*>|\*+|x+|\.\.\.|"
-    r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\(?[a-z_]*\)?s?|\{[a-z_]*\}|none|null|nil|true|false|"
-    r"changeme|your[-_a-z]*|example[-_a-z]*)$",
+_PLACEHOLDER = re.compile(
+    r"^(?:<[^>]*>|\*+|x+|\.\.\.|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|%\(?[a-z_]*\)?s?|\{[a-z_]*\}|"
+    r"none|null|nil|true|false|changeme|your[-_a-z]*|example[-_a-z]*)$",
     re.IGNORECASE,
 )
+_CODE_REFERENCE = re.compile(
+    r"^[A-Za-z_][A-Za-z0-9_]*(?:(?:\.|::|->)[A-Za-z_][A-Za-z0-9_]*)*(?:\(.*\)?|\[.*\]?)?$"
+)
+
+
+# Cheap literal triggers (lower case): a line holding none of these has no secret.
+_TRIGGERS = (
+    "sk-",
+    "k_",
+    "gh",
+    "github_pat_",
+    "akia",
+    "asia",
+    "agpa",
+    "aida",
+    "aroa",
+    "xox",
+    "hooks.slack",
+    "aiza",
+    "glpat-",
+    "npm_",
+    "eyj",
+    "bearer",
+    "token",
+    "passw",
+    "pwd",
+    "secret",
+    "key",
+    "auth",
+    "://",
+)
+_PEM_MARK = "PRIVATE KEY"
+_PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+_LINE_CACHE_MAX = 50_000
 
 
 @lru_cache(maxsize=8)
@@ -67,15 +100,54 @@ def _compiled(extra: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(patterns)
 
 
+_line_cache: dict[tuple[str, tuple[str, ...]], tuple[tuple[int, int], ...]] = {}
+
+
+def _line_spans(line: str, extra: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    key = (line, extra)
+    cached = _line_cache.get(key)
+    if cached is None:
+        found: list[tuple[int, int]] = []
+        low = line.lower()
+        if extra or any(t in low for t in _TRIGGERS):
+            for pattern in _compiled(extra)[1:]:  # [0] is the multi-line PEM pattern
+                for m in pattern.finditer(line):
+                    span = _value_span(m)
+                    if span is not None and span[1] > span[0]:
+                        found.append(span)
+        cached = tuple(_merge(found))
+        if len(_line_cache) >= _LINE_CACHE_MAX:
+            _line_cache.clear()
+        _line_cache[key] = cached
+    return cached
+
+
 def secret_spans(text: str, extra_patterns: Sequence[str] = ()) -> list[tuple[int, int]]:
     """Sorted, non-overlapping [start, end) spans of secret values in ``text``."""
+    extra = tuple(extra_patterns)
     spans: list[tuple[int, int]] = []
-    for pattern in _compiled(tuple(extra_patterns)):
-        for m in pattern.finditer(text):
-            span = _value_span(m)
-            if span is not None and span[1] > span[0]:
-                spans.append(span)
+    if _PEM_MARK in text:
+        spans.extend(m.span("v") for m in _compiled(extra)[0].finditer(text))
+        # A window may start inside a key block: its END marker without a BEGIN before it.
+        end = _PEM_END.search(text)
+        if end is not None and "-----BEGIN" not in text[: end.start()]:
+            spans.append((0, end.end()))
+    # Line by line, cached: consecutive keystrokes re-scan only the lines that changed.
+    start = 0
+    for line in text.split("\n"):
+        for a, b in _line_spans(line, extra):
+            spans.append((start + a, start + b))
+        start += len(line) + 1
     return _merge(spans)
+
+
+def _all_line_starts(text: str) -> list[int]:
+    starts = [0]
+    pos = text.find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
 
 
 def _value_span(m: re.Match[str]) -> tuple[int, int] | None:
@@ -86,8 +158,17 @@ def _value_span(m: re.Match[str]) -> tuple[int, int] | None:
         value, span = m.group("v"), m.span("v")
     else:
         return m.span()
-    if "k" in groups and _NOT_SECRET.match(value):
-        return None  # ``token = get_token()``, ``password = "${PASSWORD}"``: code, not a secret
+    if "k" in groups:
+        if _PLACEHOLDER.match(value):
+            return None  # ``password = "${PASSWORD}"``, ``token: <your token>``
+        if (
+            m.group("bare") is not None
+            and _CODE_REFERENCE.match(value)
+            and (not any(c.isdigit() for c in value) or not value.isidentifier())
+        ):
+            # ``token = get_token()``, ``secret = settings.SECRET``, ``password = password``:
+            # code. A bare word with digits (``DB_PASSWORD=hunter22``) is a value.
+            return None
     return span
 
 

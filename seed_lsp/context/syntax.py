@@ -396,6 +396,12 @@ def _indent_scope(lines: Sequence[str], line: int) -> tuple[int, int] | None:
     # Decorators belong to the definition.
     while start > 0 and lines[start - 1].lstrip().startswith("@"):
         start -= 1
+    if line >= end and not lines[line].strip():
+        # A blank line indented deeper than the header, right after the block, is where the
+        # user types the block's next statement.
+        gap = all(not x.strip() for x in lines[end:line])
+        if gap and _indent_of(lines[line]) > _indent_of(lines[start]):
+            end = line + 1
     if not start <= line < end:
         return None
     return start, end
