@@ -25,7 +25,45 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from seed_lsp.context import ContextEngine, ContextOptions
 from seed_lsp.context.layout import render_context
 
-WORDS = ["order", "invoice", "customer", "account", "ledger", "balance", "payment", "refund", "tax", "discount", "cart", "item", "stock", "warehouse", "shipment", "route", "carrier", "label", "price", "quote", "report", "audit", "session", "token", "user", "profile", "cache", "buffer", "stream", "parser", "lexer", "node", "graph", "edge", "vertex", "metric", "sample"]
+WORDS = [
+    "order",
+    "invoice",
+    "customer",
+    "account",
+    "ledger",
+    "balance",
+    "payment",
+    "refund",
+    "tax",
+    "discount",
+    "cart",
+    "item",
+    "stock",
+    "warehouse",
+    "shipment",
+    "route",
+    "carrier",
+    "label",
+    "price",
+    "quote",
+    "report",
+    "audit",
+    "session",
+    "token",
+    "user",
+    "profile",
+    "cache",
+    "buffer",
+    "stream",
+    "parser",
+    "lexer",
+    "node",
+    "graph",
+    "edge",
+    "vertex",
+    "metric",
+    "sample",
+]
 
 
 @dataclass(frozen=True)
@@ -198,14 +236,13 @@ def build_workspace(
     line_no = head.count("\n")
     k = 0
     while line_no < main_lines:
-        body = []
+        calls: list[str] = []
         for _ in range(6):
             mod = rng.choice(list(mods))
             fn = rng.choice(mods[mod])
-            body.append(lang.call(mod, fn))
-        chunk = lang.wrap(f"step_{k}", body)
+            calls.append(lang.call(mod, fn))
+        chunk = lang.wrap(f"step_{k}", calls)
         # A call site: cursor on the line right after the last call of this function.
-        calls = body
         last_call_line = line_no + 1 + len(calls) - 1
         mod_fn = [
             (m, f)
@@ -306,7 +343,8 @@ def main() -> None:
             all_tokens.append(med)
             where = "open   " if open_libs else "on disk"
             print(
-                f"  {lang.name:10} libs {where}: recall {recall:.2f}  median tokens {med:.0f}  (n={n})"
+                f"  {lang.name:10} libs {where}: recall {recall:.2f}  "
+                f"median tokens {med:.0f}  (n={n})"
             )
     print(f"  median prompt tokens over all runs: {statistics.median(all_tokens):.0f}")
     print("prompt build while typing (update_document + gather), 20 open 2k-line documents:")
