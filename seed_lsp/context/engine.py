@@ -8,6 +8,7 @@ imports them, within ``max_files_indexed``, never when excluded.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -21,6 +22,7 @@ from urllib.parse import unquote, urlparse
 from seed_lsp.context.bundle import ContextBundle, Snippet
 from seed_lsp.context.exclude import PathFilter
 from seed_lsp.context.imports import ResolvedImport, resolve_imports
+from seed_lsp.context.layout import render_context, render_snippet
 from seed_lsp.context.options import ContextOptions, Mode
 from seed_lsp.context.redact import redact, redact_window
 from seed_lsp.context.symbols import (
@@ -324,13 +326,11 @@ class ContextEngine:
             self._raw(prefix) + self._raw(selection) + self._raw(suffix) + _DOC_OVERHEAD, model
         )
         remaining = budget - used
-        snippets: tuple[Snippet, ...] = ()
+        scored: list[tuple[float, Snippet]] = []
         if remaining > 0:
-            snippets, snippet_tokens = self._snippets(
-                doc, index, line, (w_start, w_end), remaining, mode
-            )
-            used += snippet_tokens
-        return ContextBundle(
+            scored = self._snippets(doc, index, line, (w_start, w_end), remaining, mode)
+        snippets = tuple(s for _, s in scored)
+        bundle = ContextBundle(
             path=doc.rel,
             language_id=language_id,
             mode=mode,
@@ -341,9 +341,16 @@ class ContextEngine:
             window=(w_start, w_end),
             scope=scope,
             snippets=snippets,
-            estimated_tokens=used,
             budget_tokens=budget,
         )
+        # The estimate of exactly what layout renders (line-cached, so cheap).
+        estimated = self.tokens.scale(self._raw(render_context(bundle)), model)
+        # Safety net: drop the least relevant snippets until the rendering fits.
+        while estimated > budget and scored:
+            scored.remove(min(scored, key=lambda x: (x[0], x[1].path, x[1].start_line)))
+            bundle = dataclasses.replace(bundle, snippets=tuple(s for _, s in scored))
+            estimated = self.tokens.scale(self._raw(render_context(bundle)), model)
+        return dataclasses.replace(bundle, estimated_tokens=estimated)
 
     # ------------------------------------------------------------------- current document
 
@@ -375,6 +382,10 @@ class ContextEngine:
             tail_cost = suf_budget
         pre_left = pre_budget - head_cost
         suf_left = suf_budget - tail_cost
+        if len(head) < col or len(tail) < len(cur) - col:
+            # The cursor line alone fills the budget: nothing else fits.
+            prefix, suffix = head, tail
+            return prefix, "", suffix, line, line + 1, None
         start = self._grow_up(lines, line, pre_left, line_raw)
         end = self._grow_down(lines, line, suf_left, line_raw)
         # Give what one side cannot use (start or end of file) to the other side.
@@ -484,14 +495,14 @@ class ContextEngine:
         window: tuple[int, int],
         budget: int,
         mode: Mode,
-    ) -> tuple[tuple[Snippet, ...], int]:
+    ) -> list[tuple[float, Snippet]]:
         o = self._options
         candidates = self._definition_candidates(doc, index, line, window)
         candidates += self._similar_candidates(doc, index, line)
         candidates.sort(key=lambda c: (-c.score, c.rel, c.start))
         model = o.model
         ratio = self.tokens.ratio(model)
-        raw_left = int(budget / ratio) if ratio > 0 else budget
+        raw_left = (int(budget / ratio) if ratio > 0 else budget) - _SNIPPET_OVERHEAD
         chosen: list[_Candidate] = []
         taken: dict[str, list[tuple[int, int]]] = {}
         similar = 0
@@ -503,13 +514,14 @@ class ContextEngine:
             if any(s < cand.end and cand.start < e for s, e in spans):
                 continue
             end = min(cand.end, cand.start + o.max_snippet_lines)
-            cost = _SNIPPET_OVERHEAD + sum(
-                self.tokens.line_raw(x) for x in cand.lines[cand.start : end]
+            overhead = self._raw(
+                render_snippet(Snippet(cand.rel, cand.start + 1, cand.end, "", cand.reason))
             )
+            cost = overhead + sum(self.tokens.line_raw(x) for x in cand.lines[cand.start : end])
             if cost > raw_left:
                 # A long definition may still fit as its head (signature and first lines).
                 end = cand.start
-                cost = _SNIPPET_OVERHEAD
+                cost = overhead
                 while end < cand.end and cost + self.tokens.line_raw(cand.lines[end]) <= raw_left:
                     cost += self.tokens.line_raw(cand.lines[end])
                     end += 1
@@ -524,13 +536,10 @@ class ContextEngine:
             if raw_left <= _SNIPPET_OVERHEAD * 2:
                 break
         chosen.sort(key=lambda c: (c.rel, c.start))
-        snippets = []
-        raw_used = 0
-        for c in chosen:
-            text = self._redacted_text(c)
-            raw_used += _SNIPPET_OVERHEAD + self._raw(text)
-            snippets.append(Snippet(c.rel, c.start + 1, c.end, text, c.reason))
-        return tuple(snippets), self.tokens.scale(raw_used, model)
+        return [
+            (c.score, Snippet(c.rel, c.start + 1, c.end, self._redacted_text(c), c.reason))
+            for c in chosen
+        ]
 
     def _redacted_text(self, c: _Candidate) -> str:
         key = (c.key, c.start, c.end)
