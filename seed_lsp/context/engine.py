@@ -325,7 +325,10 @@ class ContextEngine:
         used = self.tokens.scale(
             self._raw(prefix) + self._raw(selection) + self._raw(suffix) + _DOC_OVERHEAD, model
         )
-        remaining = budget - used
+        # Snippets get what the window leaves, in coarse steps: a keystroke that adds a token
+        # to the window must not push a snippet out (that would break the prompt cache).
+        quantum = max(1, budget // 8)
+        remaining = budget - min(budget, -(-used // quantum) * quantum)
         scored: list[tuple[float, Snippet]] = []
         if remaining > 0:
             scored = self._snippets(doc, index, line, (w_start, w_end), remaining, mode)

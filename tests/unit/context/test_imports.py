@@ -103,7 +103,10 @@ def test_rust(tmp_path: Path) -> None:
             "src/db.rs": "",
         },
     )
-    text = "mod net;\nmod util;\nuse crate::net::http::Client;\nuse crate::{db::pool, util::helper as h};\n"
+    text = (
+        "mod net;\nmod util;\nuse crate::net::http::Client;\n"
+        "use crate::{db::pool, util::helper as h};\n"
+    )
     assert _rels(tmp_path, text, "src/main.rs", "rust") == {
         "src/net/mod.rs",
         "src/net/http.rs",

@@ -53,7 +53,10 @@ def test_code_is_not_redacted(text: str) -> None:
 
 
 def test_pem_block_is_redacted_whole() -> None:
-    text = "a = 1\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nabc\n-----END RSA PRIVATE KEY-----\nb = 2"
+    text = (
+        "a = 1\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nabc\n"
+        "-----END RSA PRIVATE KEY-----\nb = 2"
+    )
     out = redact(text)
     assert "MIIEpAIBAAKCAQEA" not in out
     assert out == f"a = 1\n{P}\nb = 2"
