@@ -631,7 +631,13 @@ class ContextEngine:
                         continue
                     out.append(
                         self._def_candidate(
-                            d, name, dist, 0.9, doc.rel, f"{doc.uri}@{doc.version}", index
+                            d,
+                            name,
+                            dist,
+                            0.9,
+                            doc.rel,
+                            f"{doc.uri}@{doc.version}@{hash(doc.text)}",
+                            index,
                         )
                     )
         return out
