@@ -9,16 +9,38 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from seed_lsp import config
-from seed_lsp.documents import DocumentStore, Encoding
+from seed_lsp.context import ContextEngine, ContextOptions
+from seed_lsp.documents import Document, DocumentStore, Encoding
 from seed_lsp.llm import errors
 from seed_lsp.llm.client import ChatClient, ClientOptions
 from seed_lsp.llm.types import Usage
 from seed_lsp.log import REDACTOR, set_level
 
 log = logging.getLogger(__name__)
+
+
+def context_options(settings: config.Settings) -> ContextOptions:
+    """The user's settings as the context engine's options (engine-internal knobs keep theirs)."""
+    return ContextOptions(
+        model=settings.model,
+        context_window=settings.context_window,
+        budget_fim=settings.inline_completion.context_tokens,
+        budget_edit=settings.code_actions.context_tokens,
+        budget_explain=settings.explain.context_tokens,
+        budget_hover=settings.hover.context_tokens,
+        max_tokens_fim=settings.inline_completion.max_tokens,
+        max_tokens_edit=settings.code_actions.max_tokens,
+        max_tokens_explain=settings.explain.max_tokens,
+        max_tokens_hover=settings.hover.max_tokens,
+        respect_gitignore=settings.context.respect_gitignore,
+        extra_exclude_globs=tuple(settings.context.exclude),
+        redact_secrets=settings.context.redact_secrets,
+        max_files_indexed=settings.context.max_files,
+    )
 
 
 def client_options(settings: config.Settings) -> ClientOptions:
@@ -57,6 +79,26 @@ class Session:
         self.client = ChatClient(
             client_options(self.settings), on_usage=on_usage, on_notice=self._notice
         )
+        self.context = ContextEngine(None, context_options(self.settings))
+
+    def set_workspace_root(self, root: Path | None) -> None:
+        self.context = ContextEngine(root, context_options(self.settings))
+        for doc in self.documents:
+            self.context.open_document(doc.uri, doc.text, doc.language_id)
+
+    # -- documents --------------------------------------------------------------------------
+
+    def open_document(self, uri: str, language_id: str, version: int, text: str) -> Document:
+        doc = self.documents.open(uri, language_id, version, text)
+        self.context.open_document(uri, text, language_id)
+        return doc
+
+    def document_changed(self, doc: Document) -> None:
+        self.context.update_document(doc.uri, doc.text)
+
+    def close_document(self, uri: str) -> None:
+        self.documents.close(uri)
+        self.context.close_document(uri)
 
     # -- configuration ----------------------------------------------------------------------
 
@@ -83,6 +125,7 @@ class Session:
         self.settings = self._resolve()
         set_level(self.settings.log_level)
         self.client.configure(client_options(self.settings))
+        self.context.set_options(context_options(self.settings))
         if old.api_key != self.settings.api_key:
             self._told.discard("no_key")
             self._told.discard("auth")

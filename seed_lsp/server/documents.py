@@ -15,7 +15,7 @@ def register(server: SeedLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SeedLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
         doc = params.text_document
-        ls.session.documents.open(doc.uri, doc.language_id, doc.version, doc.text)
+        ls.session.open_document(doc.uri, doc.language_id, doc.version, doc.text)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SeedLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -34,7 +34,8 @@ def register(server: SeedLanguageServer) -> None:
             else:
                 doc.apply_lsp_change(None, change.text, ls.session.encoding)
         doc.version = params.text_document.version
+        ls.session.document_changed(doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SeedLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.session.documents.close(params.text_document.uri)
+        ls.session.close_document(params.text_document.uri)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
@@ -38,6 +39,7 @@ def register(server: SeedLanguageServer) -> None:
         handler = ClientLogHandler(ls.log_to_client)
         logging.getLogger("seed_lsp").addHandler(handler)
         ls.session.set_initialization_options(plain_json(params.initialization_options))
+        ls.session.set_workspace_root(workspace_root(params))
         ls._configured = asyncio.Event()
         log.info(
             "seed-lsp %s: model %s at %s, position encoding %s",
@@ -110,6 +112,22 @@ def register(server: SeedLanguageServer) -> None:
         for task in list(ls._tasks):
             task.cancel()
         await ls.session.client.aclose()
+
+
+def workspace_root(params: types.InitializeParams) -> Path | None:
+    """The first workspace folder (or the root URI) as a local path."""
+    from seed_lsp.context.engine import uri_to_path
+
+    uris = [f.uri for f in params.workspace_folders or []]
+    if params.root_uri:
+        uris.append(params.root_uri)
+    for uri in uris:
+        path = uri_to_path(uri)
+        if path is not None and path.is_dir():
+            return path
+    if params.root_path and Path(params.root_path).is_dir():
+        return Path(params.root_path)
+    return None
 
 
 def _no_key() -> Exception:
