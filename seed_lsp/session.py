@@ -10,21 +10,25 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seed_lsp import config
-from seed_lsp.context import ContextEngine, ContextOptions
 from seed_lsp.documents import Document, DocumentStore, Encoding
 from seed_lsp.llm import errors
 from seed_lsp.llm.client import ChatClient, ClientOptions
 from seed_lsp.llm.types import Usage
 from seed_lsp.log import REDACTOR, set_level
 
+if TYPE_CHECKING:
+    from seed_lsp.context import ContextEngine, ContextOptions
+
 log = logging.getLogger(__name__)
 
 
 def context_options(settings: config.Settings) -> ContextOptions:
     """The user's settings as the context engine's options (engine-internal knobs keep theirs)."""
+    from seed_lsp.context import ContextOptions
+
     return ContextOptions(
         model=settings.model,
         context_window=settings.context_window,
@@ -79,12 +83,23 @@ class Session:
         self.client = ChatClient(
             client_options(self.settings), on_usage=on_usage, on_notice=self._notice
         )
-        self.context = ContextEngine(None, context_options(self.settings))
+        self.workspace_root: Path | None = None
+        self._context: ContextEngine | None = None
+
+    @property
+    def context(self) -> ContextEngine:
+        """The context engine, made on first use: its imports stay off the start-up path."""
+        if self._context is None:
+            from seed_lsp.context import ContextEngine
+
+            self._context = ContextEngine(self.workspace_root, context_options(self.settings))
+            for doc in self.documents:
+                self._context.open_document(doc.uri, doc.text, doc.language_id)
+        return self._context
 
     def set_workspace_root(self, root: Path | None) -> None:
-        self.context = ContextEngine(root, context_options(self.settings))
-        for doc in self.documents:
-            self.context.open_document(doc.uri, doc.text, doc.language_id)
+        self.workspace_root = root
+        self._context = None
 
     # -- documents --------------------------------------------------------------------------
 
@@ -125,7 +140,8 @@ class Session:
         self.settings = self._resolve()
         set_level(self.settings.log_level)
         self.client.configure(client_options(self.settings))
-        self.context.set_options(context_options(self.settings))
+        if self._context is not None:
+            self._context.set_options(context_options(self.settings))
         if old.api_key != self.settings.api_key:
             self._told.discard("no_key")
             self._told.discard("auth")
