@@ -130,7 +130,5 @@ def test_drop_and_clear() -> None:
         ((PREFIX, SUFFIX), (PREFIX + "x" * 51, SUFFIX), None),  # too far
     ],
 )
-def test_typed_since(
-    earlier: tuple[str, str], now: tuple[str, str], expected: str | None
-) -> None:
+def test_typed_since(earlier: tuple[str, str], now: tuple[str, str], expected: str | None) -> None:
     assert typed_since(*earlier, *now) == expected

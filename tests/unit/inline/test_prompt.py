@@ -99,7 +99,11 @@ def test_deterministic_and_system_prompt_byte_stable() -> None:
 
 def test_request_parameters_default() -> None:
     request = build_inline_request(
-        path="a.py", language_id="python", prefix="", suffix="", multiline=False,
+        path="a.py",
+        language_id="python",
+        prefix="",
+        suffix="",
+        multiline=False,
         options=InlineOptions(),
     )
     assert request.feature == "inline"
