@@ -202,11 +202,15 @@ def _drop_line_echo(text: str, cur: str) -> str:
         return text
     head = text.lstrip(" \t")
     # Tails of the current line that start at a word (or at its first character), longest first.
-    starts = [content_start] + [
-        b
-        for b in range(content_start + 1, len(cur))
-        if _is_ident(cur[b]) and not _is_ident(cur[b - 1])
-    ]
+    # An answer that starts with a blank does not continue the word before the cursor
+    # (`return a` + ` and b`), so only a repeat of the whole line counts then.
+    starts = [content_start]
+    if head == text:
+        starts += [
+            b
+            for b in range(content_start + 1, len(cur))
+            if _is_ident(cur[b]) and not _is_ident(cur[b - 1])
+        ]
     for b in starts:
         tail = cur[b:]
         if not head.startswith(tail):
@@ -253,10 +257,12 @@ def _closes_only_outside(before: str, tail: str) -> bool:
 def fit_line_rest(text: str, rest: str) -> Completion:
     """Make a one-line answer apply cleanly before the text after the cursor on its line.
 
-    When the answer contains the rest of the line (`foo(|)` + `a, b)`), or ends with its start
-    (`foo(|) + 1` + `a)`), the item replaces those characters instead of doubling them; the
-    replaced text then reappears inside the answer, which is what editors need to show it as
-    ghost text.
+    An answer that ends by repeating the rest of the line, or its start (`foo(|)` + `a, b)`),
+    is trimmed to a plain insertion (`a, b`): that applies in every client. An answer that
+    goes on past the rest of the line (`if (|)` + `a) {`) replaces it instead: the replaced
+    text then reappears inside the answer, which clients accept as ghost text (VS Code shows
+    an item whose replaced text is a subword of its insert text). Closers the answer needs for
+    its own brackets and quotes are never taken for the suffix's.
     """
     body = rest.rstrip()
     if not body or not text:
@@ -265,13 +271,15 @@ def fit_line_rest(text: str, rest: str) -> Completion:
     at = text.find(body)
     while at >= 0:
         if _closes_only_outside(text[:at], body):
+            if at + len(body) == len(text):
+                return Completion(text[:at])
             return Completion(text, replace_len=len(body), overlap_at=at)
         at = text.find(body, at + 1)
     # The answer ends with a start of the rest of the line.
     for k in range(min(len(body) - 1, len(text)), 0, -1):
         part = body[:k]
         if text.endswith(part) and _closes_only_outside(text[:-k], part):
-            return Completion(text, replace_len=k, overlap_at=len(text) - k)
+            return Completion(text[:-k])
     return Completion(text)
 
 
@@ -520,7 +528,14 @@ def postprocess_completion(
     )
     if not text.strip():
         return None
-    completion = fit_line_rest(text, rest) if rest.strip() else Completion(text)
+    if rest.strip():
+        completion = fit_line_rest(text, rest)
+    elif rest:
+        # Only blanks after the cursor: cover them, so that a multi-line item's range ends at
+        # the end of its line (a client requirement); they are put back after the text.
+        completion = Completion(text + rest, replace_len=len(rest), overlap_at=len(text))
+    else:
+        completion = Completion(text)
     new_part = (
         completion.text[: completion.overlap_at]
         + completion.text[completion.overlap_at + completion.replace_len :]

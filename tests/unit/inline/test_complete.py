@@ -76,10 +76,16 @@ async def test_stream_is_closed_at_the_closing_tag_when_the_server_ignores_stop(
     assert backend.records[0].closed_early
 
 
-async def test_mid_line_item_replaces_the_repeated_closer() -> None:
+async def test_mid_line_item_drops_the_repeated_closer() -> None:
     backend = FakeBackend().enqueue(answer("<completion>items, key=len)"))
     result = await run(backend, "best = max(█)\n")
-    assert result.suggestions == (InlineSuggestion("items, key=len)", (0, 11), (0, 12)),)
+    assert result.suggestions == (InlineSuggestion("items, key=len", (0, 11), (0, 11)),)
+
+
+async def test_mid_line_item_that_goes_on_replaces_the_rest_of_the_line() -> None:
+    backend = FakeBackend().enqueue(answer("<completion>x > 0) {"))
+    result = await run(backend, "if (█)\n")
+    assert result.suggestions == (InlineSuggestion("x > 0) {", (0, 4), (0, 5)),)
 
 
 async def test_multi_line_stops_at_block_end() -> None:
