@@ -314,7 +314,7 @@ def _matches_document(remaining: list[str], nexts: list[str]) -> bool:
         last = k == len(remaining) - 1
         if line == nexts[k]:
             continue
-        if last and len(line) >= 3 and nexts[k].startswith(line):
+        if last and (len(line) >= 3 or _CLOSER_LINE_RE.match(line)) and nexts[k].startswith(line):
             continue
         return False
     return True
@@ -407,6 +407,13 @@ def block_level(prefix: str, text: str, tab_size: int = 4) -> tuple[int, bool]:
     return level, opens_block(cur) and not first.strip()
 
 
+def _same_closer(line: str, other: str) -> bool:
+    """`}` and `};`, `)` and `),`: the same closing token, whatever punctuation follows."""
+    mine = re.match(r"[}\])]+|\w+", line.strip())
+    theirs = re.match(r"[}\])]+|\w+", other.strip())
+    return mine is not None and theirs is not None and mine.group() == theirs.group()
+
+
 def cut_at_block_end(text: str, prefix: str, suffix: str, tab_size: int = 4) -> str:
     """Stop a multi-line answer where it dedents out of the cursor's block.
 
@@ -423,7 +430,7 @@ def cut_at_block_end(text: str, prefix: str, suffix: str, tab_size: int = 4) -> 
         width = indent_width(leading_ws(line), tab_size)
         if width > level or (width == level and not inclusive):
             continue
-        if _CLOSER_LINE_RE.match(line.strip()) and (not nexts or nexts[0] != line.strip()):
+        if _CLOSER_LINE_RE.match(line.strip()) and not (nexts and _same_closer(line, nexts[0])):
             return "\n".join(lines[: i + 1])
         return "\n".join(lines[:i]).rstrip()
     return text

@@ -163,6 +163,12 @@ def test_fit_line_rest(answer: str, rest: str, expected: Completion) -> None:
             id="cut-stream-prefix-of-next-line",
         ),
         pytest.param(
+            "const o = {█\n};",
+            "\n  a: 1,\n}",
+            "\n  a: 1,",
+            id="short-closer-prefix-of-next-line",
+        ),
+        pytest.param(
             "def f(x):\n    █\n    return y\n",
             "y = 2\n    z = 3",
             "y = 2\n    z = 3",
@@ -283,6 +289,18 @@ def test_detect_indent_style(text: str, expected: IndentStyle) -> None:
             "return 1;\n}",
             "return 1;",
             id="closer-dropped-when-present",
+        ),
+        pytest.param(
+            "const o = {█\n};",
+            "\n  a: 1,\n}",
+            "\n  a: 1,",
+            id="closer-with-punctuation-present",
+        ),
+        pytest.param(
+            "foo(function () {█",
+            "\n  go();\n});\nbar();",
+            "\n  go();\n});",
+            id="closer-run-kept",
         ),
         pytest.param(
             "def f():\n    a = 1\n    █",
