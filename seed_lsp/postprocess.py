@@ -105,7 +105,7 @@ def detect_indent_style(text: str, tab_size: int = 4) -> IndentStyle:
     """Tabs or spaces, and the space unit, from the indented lines of `text` (the prefix)."""
     tabs = spaces = 0
     widths: list[int] = []
-    for line in text.split("\n")[-400:]:
+    for line in text.rsplit("\n", 400)[-400:]:
         ws = leading_ws(line)
         if not ws or not line.strip():
             continue
@@ -178,7 +178,7 @@ def drop_prefix_echo(text: str, prefix: str, max_lines: int = 3) -> str:
     `value = 1` -> `ue = 1`).
     """
     cur = current_line_prefix(prefix)
-    above = [line.strip() for line in prefix.split("\n")[:-1]]
+    above = [line.strip() for line in prefix.rsplit("\n", max_lines + 1)[:-1]]
     lines = text.split("\n")
     for j in range(min(max_lines, len(above)), 0, -1):
         if len(lines) <= j:
@@ -283,6 +283,13 @@ def fit_line_rest(text: str, rest: str) -> Completion:
     return Completion(text)
 
 
+def _next_lines(suffix: str, count: int, scan: int = 200) -> list[str]:
+    """The first `count` non-blank lines after the cursor's line, stripped (bounded work: the
+    suffix can be a whole file and this runs on every streamed delta)."""
+    after = suffix.split("\n", scan)[1:scan]
+    return [line.strip() for line in after if line.strip()][:count]
+
+
 def drop_suffix_echo(text: str, suffix: str, cursor_line_blank: bool, lookahead: int = 12) -> str:
     """Cut the answer where it starts repeating the lines after the cursor's line.
 
@@ -290,8 +297,7 @@ def drop_suffix_echo(text: str, suffix: str, cursor_line_blank: bool, lookahead:
     non-blank document lines (the last may be a prefix of its document line: the stream was
     cut), or whose line equals the next document line when that line is substantial.
     """
-    after = [line.strip() for line in suffix.split("\n")[1:]]
-    nexts = [line for line in after if line][:lookahead]
+    nexts = _next_lines(suffix, lookahead)
     if not nexts:
         return text
     lines = text.split("\n")
@@ -421,7 +427,7 @@ def cut_at_block_end(text: str, prefix: str, suffix: str, tab_size: int = 4) -> 
     have it next; anything after it is dropped.
     """
     level, inclusive = block_level(prefix, text, tab_size)
-    nexts = [line.strip() for line in suffix.split("\n")[1:] if line.strip()]
+    nexts = _next_lines(suffix, 1)
     lines = text.split("\n")
     for i in range(1, len(lines)):
         line = lines[i]
