@@ -129,9 +129,7 @@ async def _stream_once(
     finally:
         # Leaving an `async for` does not close an async generator; close it now so the HTTP
         # stream ends at once (also on cancellation).
-        aclose = getattr(stream, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await stream.aclose()
     return attempt
 
 

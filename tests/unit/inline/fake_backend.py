@@ -4,11 +4,11 @@ whether each stream was closed before its end."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
 from seed_lsp.llm.errors import LLMError
-from seed_lsp.llm.types import ChatRequest, ChatResponse, StreamDelta, Usage
+from seed_lsp.llm.types import ChatBackend, ChatRequest, ChatResponse, StreamDelta, Usage
 
 
 def chunks(text: str, size: int) -> list[str]:
@@ -61,6 +61,9 @@ class FakeBackend:
     """When set, streams wait for it before yielding content (to keep a request in flight)."""
     records: list[StreamRecord] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        _: ChatBackend = self  # the fake satisfies the protocol features code against
+
     def enqueue(self, *scripts: list[StreamDelta] | LLMError) -> FakeBackend:
         self.scripts.extend(scripts)
         return self
@@ -81,7 +84,7 @@ class FakeBackend:
             usage = delta.usage or usage
         return ChatResponse(content, reasoning, finish_reason=finish, usage=usage)
 
-    def stream(self, request: ChatRequest) -> AsyncIterator[StreamDelta]:
+    def stream(self, request: ChatRequest) -> AsyncGenerator[StreamDelta, None]:
         record = StreamRecord(request)
         self.records.append(record)
         script = self.scripts.pop(0) if self.scripts else answer("")
@@ -89,7 +92,7 @@ class FakeBackend:
 
     async def _run(
         self, script: list[StreamDelta] | LLMError, record: StreamRecord
-    ) -> AsyncIterator[StreamDelta]:
+    ) -> AsyncGenerator[StreamDelta, None]:
         if isinstance(script, LLMError):
             raise script
         try:
