@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from seed_lsp.features.inline.options import InlineOptions
 from seed_lsp.features.inline.prompt import build_inline_request
-from seed_lsp.llm.errors import BadRequest, LLMError
+from seed_lsp.llm.errors import LLMError
 from seed_lsp.llm.types import ChatBackend, ChatRequest, Usage
 from seed_lsp.postprocess import (
     Completion,
@@ -70,9 +70,6 @@ class InlineResult:
     `filtered` (post-processing removed everything), `reasoning_exhausted` (reasoning used the
     whole budget, even on the retry), `timeout`, `error:<kind>` (see `error`)."""
     error: LLMError | None = None
-    dropped_params: tuple[str, ...] = field(default=())
-    """Parameters the endpoint rejected and that were dropped for a retry (`thinking`): log
-    once and turn the matching option off."""
 
 
 def decide_multiline(prefix: str, suffix: str, options: InlineOptions) -> bool:
@@ -133,12 +130,6 @@ async def _stream_once(
     return attempt
 
 
-def _rejects_thinking(error: LLMError) -> bool:
-    if not isinstance(error, BadRequest):
-        return False
-    return "thinking" in (error.param or "") or "thinking" in str(error).lower()
-
-
 async def complete_inline(
     backend: ChatBackend,
     *,
@@ -164,7 +155,6 @@ async def complete_inline(
     multiline = decide_multiline(prefix, suffix, options)
     started = clock()
     attempts: list[_Attempt] = []
-    dropped: list[str] = []
 
     def done(content: str) -> bool:
         return is_complete(
@@ -174,7 +164,6 @@ async def complete_inline(
     def request(
         max_tokens: int | None = None,
         reasoning_effort: str | None = None,
-        disable_thinking: bool | None = None,
     ) -> ChatRequest:
         return build_inline_request(
             path=path,
@@ -186,7 +175,6 @@ async def complete_inline(
             options=options,
             max_tokens=max_tokens,
             reasoning_effort=reasoning_effort,
-            disable_thinking=disable_thinking,
         )
 
     def result(
@@ -217,28 +205,17 @@ async def complete_inline(
             telemetry=telemetry,
             reason=reason if completion is None else None,
             error=error,
-            dropped_params=tuple(dropped),
         )
 
     try:
         async with asyncio.timeout(options.timeout_ms / 1000):
-            req = request()
-            try:
-                attempts.append(await _stream_once(backend, req, done, clock))
-            except LLMError as error:
-                if not (options.disable_thinking and _rejects_thinking(error)):
-                    raise
-                dropped.append("thinking")
-                req = request(disable_thinking=False)
-                attempts.append(await _stream_once(backend, req, done, clock))
+            attempts.append(await _stream_once(backend, request(), done, clock))
             last = attempts[-1]
             exhausted = last.finish_reason == "length" and not extract_answer(last.content).strip()
             if exhausted and options.retry_on_length:
-                thinking_off = options.disable_thinking and not dropped
                 req = request(
                     max_tokens=max(options.retry_max_tokens, options.max_tokens),
-                    reasoning_effort=None if thinking_off else options.retry_reasoning_effort,
-                    disable_thinking=thinking_off,
+                    reasoning_effort=options.retry_reasoning_effort,
                 )
                 attempts.append(await _stream_once(backend, req, done, clock))
                 last = attempts[-1]

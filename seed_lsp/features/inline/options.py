@@ -15,19 +15,17 @@ class InlineOptions:
     """Options of one inline completion; immutable, so one instance can be shared."""
 
     # --- the request ---
-    max_tokens: int = 512
-    """Output budget of the first attempt (reasoning tokens count against it on reasoning
-    models): enough for a 12-line answer with thinking off, or a short low-effort thought."""
+    max_tokens: int = 256
+    """Output budget of the first attempt, reasoning included (`inlineCompletion.maxTokens`):
+    room for a 12-line answer with thinking off."""
     temperature: float = 0.1
     """Low: a completion should be the most likely text, and stable from keystroke to keystroke."""
-    disable_thinking: bool = True
-    """Send `thinking: {"type": "disabled"}` (Seed 2.x hosts: no reasoning, lowest latency) and
-    leave `reasoning_effort` out. If the endpoint rejects the parameter, the call is repeated
-    once without it (and the result says so, so the caller can turn this off)."""
     reasoning_effort: str | None = "low"
-    """Sent when `disable_thinking` is off: `minimal`/`low`/`medium`/`high`, or `None` to omit."""
-    extra_body: dict[str, Any] = field(default_factory=dict)
-    """Merged into the request body last (after `thinking`), for endpoint-specific parameters."""
+    """`minimal`/`low`/`medium`/`high`, sent with each request; `None` (or "") leaves it out."""
+    extra_body: dict[str, Any] = field(default_factory=lambda: {"thinking": {"type": "disabled"}})
+    """Merged into the request body last. The default switches Seed 2.x thinking off: no
+    reasoning tokens before the answer, the lowest latency. (The chat client drops, once, a
+    key the endpoint rejects.)"""
     seed: int | None = None
     """Sampling seed where the endpoint supports one (more stable answers); `None` omits it."""
     few_shot: bool = True
@@ -40,7 +38,7 @@ class InlineOptions:
     retry_max_tokens: int = 2048
     """Output budget of that single retry."""
     retry_reasoning_effort: str | None = "minimal"
-    """Effort of the retry when thinking is on (`None`: same as `reasoning_effort`)."""
+    """Effort of that retry (`None`: same as `reasoning_effort`)."""
 
     # --- the answer's shape ---
     multiline: Multiline = "auto"
@@ -56,7 +54,8 @@ class InlineOptions:
     timeout_ms: int = 8000
     """Whole-request deadline (all attempts); past it the request answers empty."""
     debounce_ms: int = 150
-    """Starting debounce before an automatic request; it then follows typing speed."""
+    """Starting debounce before an automatic request; it then follows typing speed. 0 turns
+    debouncing off."""
     debounce_min_ms: int = 50
     """Lower clamp of the adaptive debounce."""
     debounce_max_ms: int = 600

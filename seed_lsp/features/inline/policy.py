@@ -73,6 +73,7 @@ class AdaptiveDebounce:
     ) -> None:
         self.min_s = min_ms / 1000
         self.max_s = max_ms / 1000
+        self.off = initial_ms <= 0  # `debounce_ms: 0` turns debouncing off
         self.adaptive = adaptive
         self.factor = factor
         self.smoothing = smoothing
@@ -96,6 +97,8 @@ class AdaptiveDebounce:
     @property
     def delay_s(self) -> float:
         """The current delay in seconds."""
+        if self.off:
+            return 0.0
         if not self.adaptive:
             return self._initial_s
         return min(max(self._gap_s * self.factor, self.min_s), self.max_s)

@@ -9,7 +9,7 @@ one-line directive. Only the tail after the cursor differs between two keystroke
 
 from __future__ import annotations
 
-from typing import Any
+import copy
 
 from seed_lsp.features.inline.options import InlineOptions
 from seed_lsp.llm.types import ChatRequest, Message
@@ -108,11 +108,10 @@ def build_inline_request(
     options: InlineOptions,
     max_tokens: int | None = None,
     reasoning_effort: str | None = None,
-    disable_thinking: bool | None = None,
 ) -> ChatRequest:
     """A deterministic `ChatRequest` for one completion.
 
-    `max_tokens`, `reasoning_effort` and `disable_thinking` override the options (for retries).
+    `max_tokens` and `reasoning_effort` override the options (for the retry).
     """
     system = SYSTEM_PROMPT_FEW_SHOT if options.few_shot else SYSTEM_PROMPT
     user = render_user_message(
@@ -124,11 +123,6 @@ def build_inline_request(
         multiline=multiline,
         max_lines=options.max_lines,
     )
-    no_thinking = options.disable_thinking if disable_thinking is None else disable_thinking
-    extra: dict[str, Any] = {}
-    if no_thinking:
-        extra["thinking"] = {"type": "disabled"}
-    extra.update(options.extra_body)
     effort = reasoning_effort if reasoning_effort is not None else options.reasoning_effort
     return ChatRequest(
         messages=(Message("system", system), Message("user", user)),
@@ -137,6 +131,6 @@ def build_inline_request(
         temperature=options.temperature,
         stop=(CLOSE_TAG,),
         seed=options.seed,
-        reasoning_effort=None if no_thinking else effort,
-        extra_body=extra,
+        reasoning_effort=effort or None,
+        extra_body=copy.deepcopy(options.extra_body),
     )

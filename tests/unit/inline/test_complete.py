@@ -105,19 +105,19 @@ async def test_reasoning_exhaustion_retries_once_with_a_bigger_budget() -> None:
     result = await run(backend, "total = █")
     assert [s.insert_text for s in result.suggestions] == ["sum(items)"]
     first, second = backend.requests
-    assert first.max_tokens == 512 and second.max_tokens == 2048
-    assert second.extra_body == {"thinking": {"type": "disabled"}}
+    assert first.max_tokens == 256 and second.max_tokens == 2048
+    assert [first.reasoning_effort, second.reasoning_effort] == ["low", "minimal"]
     t = result.telemetry
     assert t.attempts == 2
     assert t.usage is not None and t.usage.prompt_tokens == 1800
 
 
-async def test_reasoning_exhaustion_retry_lowers_effort_when_thinking_is_on() -> None:
+async def test_reasoning_exhaustion_retry_keeps_effort_when_asked() -> None:
     backend = FakeBackend().enqueue(exhausted(), answer("<completion>sum(items)"))
-    options = InlineOptions(disable_thinking=False, reasoning_effort="low")
+    options = InlineOptions(reasoning_effort="medium", retry_reasoning_effort=None)
     result = await run(backend, "total = █", options)
     assert result.suggestions
-    assert [r.reasoning_effort for r in backend.requests] == ["low", "minimal"]
+    assert [r.reasoning_effort for r in backend.requests] == ["medium", "medium"]
 
 
 async def test_reasoning_exhaustion_twice_gives_a_reason() -> None:
@@ -142,18 +142,6 @@ async def test_length_with_content_is_used_without_retry() -> None:
     result = await run(backend, "def f():\n    █")
     assert [s.insert_text for s in result.suggestions] == ["a = 1\n    b = 2"]
     assert len(backend.requests) == 1
-
-
-async def test_rejected_thinking_parameter_is_dropped_once() -> None:
-    backend = FakeBackend().enqueue(
-        BadRequest("Unrecognized request argument supplied: thinking", param="thinking"),
-        answer("<completion>sum(items)"),
-    )
-    result = await run(backend, "total = █")
-    assert [s.insert_text for s in result.suggestions] == ["sum(items)"]
-    assert result.dropped_params == ("thinking",)
-    assert "thinking" not in backend.requests[1].extra_body
-    assert backend.requests[1].reasoning_effort == "low"
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,10 @@ def test_debounce_ignores_pauses_and_can_be_fixed() -> None:
 def test_debounce_from_options() -> None:
     debounce = AdaptiveDebounce.from_options(InlineOptions(debounce_ms=300, debounce_max_ms=250))
     assert debounce.delay_s == pytest.approx(0.25)
+    off = AdaptiveDebounce.from_options(InlineOptions(debounce_ms=0))
+    off.note_keystroke("a")
+    off.note_keystroke("a")
+    assert off.delay_s == 0.0
 
 
 async def test_debounce_wait_reports_superseded() -> None:

@@ -109,28 +109,22 @@ def test_request_parameters_default() -> None:
     assert request.feature == "inline"
     assert request.stop == (CLOSE_TAG,)
     assert request.temperature is not None and request.temperature <= 0.1
-    assert request.max_tokens == 512
-    # Thinking off by default: no reasoning_effort alongside it.
+    assert request.max_tokens == 256
+    assert request.reasoning_effort == "low"
     assert request.extra_body == {"thinking": {"type": "disabled"}}
-    assert request.reasoning_effort is None
 
 
-def test_request_parameters_thinking_on_and_extra_body() -> None:
-    options = InlineOptions(
-        disable_thinking=False, reasoning_effort="low", extra_body={"top_k": 5}, seed=7
-    )
+def test_request_parameters_overridable() -> None:
+    options = InlineOptions(reasoning_effort="", extra_body={"top_k": 5}, seed=7)
     request = build_inline_request(
         path="a.py", language_id="python", prefix="", suffix="", multiline=False, options=options
     )
-    assert request.reasoning_effort == "low"
+    assert request.reasoning_effort is None  # "" leaves it out
     assert request.extra_body == {"top_k": 5}
     assert request.seed == 7
-    # extra_body wins over the built-in thinking switch.
-    override = InlineOptions(extra_body={"thinking": {"type": "enabled"}})
-    request = build_inline_request(
-        path="a.py", language_id="python", prefix="", suffix="", multiline=False, options=override
-    )
-    assert request.extra_body == {"thinking": {"type": "enabled"}}
+    # The request gets its own copy: changing it does not change the options.
+    request.extra_body["x"] = 1
+    assert options.extra_body == {"top_k": 5}
 
 
 def test_overrides_for_retry() -> None:
@@ -140,7 +134,7 @@ def test_overrides_for_retry() -> None:
         prefix="",
         suffix="",
         multiline=False,
-        options=InlineOptions(disable_thinking=False),
+        options=InlineOptions(),
         max_tokens=2048,
         reasoning_effort="minimal",
     )
