@@ -21,6 +21,8 @@ from seed_lsp.log import REDACTOR, set_level
 
 if TYPE_CHECKING:
     from seed_lsp.context import ContextEngine, ContextOptions
+    from seed_lsp.features.inline import InlineOptions
+    from seed_lsp.features.inline.service import InlineService
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,22 @@ def context_options(settings: config.Settings) -> ContextOptions:
         extra_exclude_globs=tuple(settings.context.exclude),
         redact_secrets=settings.context.redact_secrets,
         max_files_indexed=settings.context.max_files,
+    )
+
+
+def inline_options(settings: config.Settings) -> InlineOptions:
+    from seed_lsp.features.inline import InlineOptions
+    from seed_lsp.features.inline.service import inline_options as apply
+
+    s = settings.inline_completion
+    return apply(
+        InlineOptions(),
+        max_tokens=s.max_tokens,
+        temperature=s.temperature,
+        reasoning_effort=s.reasoning_effort,
+        extra_body=s.extra_body,
+        multiline=s.multiline,
+        debounce_ms=s.debounce_ms,
     )
 
 
@@ -85,6 +103,20 @@ class Session:
         )
         self.workspace_root: Path | None = None
         self._context: ContextEngine | None = None
+        self._inline: InlineService | None = None
+
+    @property
+    def inline(self) -> InlineService:
+        if self._inline is None:
+            from seed_lsp.features.inline.service import InlineService
+
+            self._inline = InlineService(
+                self.client,
+                lambda: self.context,
+                inline_options(self.settings),
+                lambda: self.settings.model,
+            )
+        return self._inline
 
     @property
     def context(self) -> ContextEngine:
@@ -114,6 +146,8 @@ class Session:
     def close_document(self, uri: str) -> None:
         self.documents.close(uri)
         self.context.close_document(uri)
+        if self._inline is not None:
+            self._inline.forget(uri)
 
     # -- configuration ----------------------------------------------------------------------
 
@@ -142,6 +176,8 @@ class Session:
         self.client.configure(client_options(self.settings))
         if self._context is not None:
             self._context.set_options(context_options(self.settings))
+        if self._inline is not None:
+            self._inline.configure(inline_options(self.settings))
         if old.api_key != self.settings.api_key:
             self._told.discard("no_key")
             self._told.discard("auth")

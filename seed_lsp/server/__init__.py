@@ -6,7 +6,7 @@ features); this package is the only place that knows pygls. One module per featu
 
 from __future__ import annotations
 
-from seed_lsp.server import documents, lifecycle
+from seed_lsp.server import documents, inline, lifecycle
 from seed_lsp.server.core import SeedLanguageServer
 
 
@@ -14,6 +14,7 @@ def create_server() -> SeedLanguageServer:
     server = SeedLanguageServer()
     lifecycle.register(server)
     documents.register(server)
+    inline.register(server)
     return server
 
 

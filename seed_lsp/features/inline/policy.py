@@ -123,6 +123,11 @@ class AdaptiveDebounce:
         await self._sleep(self.delay_s)
         return self._generation.get(uri) == generation
 
+    def supersede(self, uri: str) -> None:
+        """A newer request for the document arrived (invoked or not): waits under way end
+        with `False`."""
+        self._generation[uri] = self._generation.get(uri, 0) + 1
+
     def forget(self, uri: str) -> None:
         self._last.pop(uri, None)
         self._generation.pop(uri, None)
@@ -135,6 +140,8 @@ class Flight(Generic[T]):
 
     task: asyncio.Task[T]
     state: object = None
+    waiters: int = 0
+    """Callers awaiting the task now (its owner and requests that joined it)."""
 
 
 class InflightCoordinator(Generic[T]):
@@ -147,8 +154,11 @@ class InflightCoordinator(Generic[T]):
     otherwise the next `run` cancels it.
     """
 
-    def __init__(self, keep_alive_on_cancel: bool = True) -> None:
+    def __init__(self, keep_alive_on_cancel: bool = True, orphan_grace_s: float = 0.3) -> None:
         self.keep_alive_on_cancel = keep_alive_on_cancel
+        # A task nobody awaits any more lives this long, for a next request to join, then its
+        # stream is closed: the endpoint must not bill for answers nobody will see.
+        self.orphan_grace_s = orphan_grace_s
         self._flights: dict[str, Flight[T]] = {}
 
     def current(self, key: str) -> Flight[T] | None:
@@ -186,6 +196,22 @@ class InflightCoordinator(Generic[T]):
         return await self._await(flight, own=False)
 
     async def _await(self, flight: Flight[T], own: bool) -> T | None:
+        flight.waiters += 1
+        try:
+            return await self._await_counted(flight, own)
+        finally:
+            flight.waiters -= 1
+            if flight.waiters == 0 and not flight.task.done():
+                asyncio.get_running_loop().call_later(
+                    self.orphan_grace_s, self._close_if_orphaned, flight
+                )
+
+    @staticmethod
+    def _close_if_orphaned(flight: Flight[T]) -> None:
+        if flight.waiters == 0 and not flight.task.done():
+            flight.task.cancel()
+
+    async def _await_counted(self, flight: Flight[T], own: bool) -> T | None:
         try:
             return await asyncio.shield(flight.task)
         except asyncio.CancelledError:
