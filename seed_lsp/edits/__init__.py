@@ -19,9 +19,11 @@ from seed_lsp.edits.imports import import_insertion, insertion_line, new_import_
 from seed_lsp.edits.lines import split_lines
 from seed_lsp.edits.targets import (
     ScopeFinder,
+    context_scope,
     diagnostic_target,
     extract_target,
     indent_scope,
+    lines_text,
     paragraph_around,
     refactor_target,
     selection_lines,
@@ -53,6 +55,7 @@ __all__ = [
     "TextEdit",
     "apply_text_edits",
     "choose_replacement",
+    "context_scope",
     "diagnostic_target",
     "edits_for_replacement",
     "edits_from_answer",
@@ -60,6 +63,7 @@ __all__ = [
     "import_insertion",
     "indent_scope",
     "insertion_line",
+    "lines_text",
     "minimal_edits",
     "new_import_lines",
     "paragraph_around",

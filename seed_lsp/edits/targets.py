@@ -291,3 +291,32 @@ def diagnostic_target(text: str, language_id: str, rng: Range) -> LineSpan:
         return LineSpan(first, last + 1, "diagnostic")
     reason = "diagnostic" if (start, end) == (first, last + 1) else "statement"
     return LineSpan(start, end, reason)
+
+
+def context_scope(
+    text: str,
+    language_id: str,
+    target: LineSpan,
+    scope_finder: ScopeFinder = indent_scope,
+    max_lines: int = MAX_SCOPE_LINES,
+) -> LineSpan | None:
+    """The enclosing function or class of `target`, shown to the model as context, when it is
+    larger than the target itself and not huge."""
+    lines, _ = split_lines(text)
+    if not lines or target.start >= len(lines):
+        return None
+    found = scope_finder(text, language_id, target.start)
+    if found is None:
+        return None
+    start, end = max(0, found[0]), min(found[1], len(lines))
+    if start > target.start or end < target.end or (start, end) == (target.start, target.end):
+        return None
+    if end - start > max_lines:
+        return None
+    return LineSpan(start, end, "scope")
+
+
+def lines_text(text: str, span: LineSpan) -> str:
+    """The text of `span`'s lines, joined with `\\n` (for prompts)."""
+    lines, _ = split_lines(text)
+    return "\n".join(lines[span.start : span.end])
