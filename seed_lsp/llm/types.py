@@ -5,8 +5,8 @@ Only the fields seed-lsp reads are modelled; everything else in a response is ig
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from typing import Any, Literal, Protocol
 
 Role = Literal["system", "user", "assistant", "tool"]
