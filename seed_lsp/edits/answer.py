@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from seed_lsp.edits.diff import minimal_edits, replace_lines
 from seed_lsp.edits.fences import FencedBlock, ParsedAnswer, parse_answer
@@ -67,19 +68,27 @@ def choose_replacement(parsed: ParsedAnswer, original: Sequence[str]) -> FencedB
 
     Directive blocks (`imports`) never do. Of the rest, a block identical to the original
     target is skipped when another exists (a "before" shown next to the "after"); then the
-    longest wins, the last one among equals.
+    block most like the original wins (a usage example or a shell command is not), the longer
+    one, then the first, among equals.
     """
     candidates = [b for b in parsed.blocks if b.directive is None]
     if not candidates:
         raise NoCodeBlock()
-    if len(candidates) > 1:
-        same = _strip_trailing_ws(_trim_blank(original))
-        differing = [b for b in candidates if _strip_trailing_ws(_trim_blank(b.lines)) != same]
-        if differing:
-            candidates = differing
+    if len(candidates) == 1:
+        return candidates[0]
+    same = _strip_trailing_ws(_trim_blank(original))
+    differing = [b for b in candidates if _strip_trailing_ws(_trim_blank(b.lines)) != same]
+    candidates = differing or candidates[:1]
+    reference = "\n".join(original)
+
+    def score(block: FencedBlock) -> tuple[float, int]:
+        # quick_ratio compares character multisets: linear, and enough to tell code apart.
+        ratio = SequenceMatcher(None, reference, block.text, autojunk=False).quick_ratio()
+        return round(ratio, 2), len(block.lines)
+
     best = candidates[0]
     for block in candidates[1:]:
-        if len(block.lines) >= len(best.lines):
+        if score(block) > score(best):
             best = block
     return best
 
@@ -146,13 +155,24 @@ def edits_for_replacement(
     """Edits replacing the target lines with `new_lines` (and adding `import_lines` where the
     file's imports are), the resulting text, and the import lines actually added."""
     replaced = replace_lines(text, target.start, target.end, new_lines)
+    # The line before the target changes only when the target ends the document and that
+    # line's ending must move (see replace_lines); include it in the window.
+    lo = max(0, target.start - 1)
     added = new_import_lines(replaced, import_lines)
     final = replaced
     if added:
         lines, _ = split_lines(replaced)
         at, block = import_insertion(lines, language_id, added)
         final = replace_lines(replaced, at, at, block)
-    return minimal_edits(text, final), final, added
+        if at <= target.start:
+            lo = min(lo, max(0, at - 1))
+        else:
+            # Inserted inside or after the replacement: line `at` of the new text is at
+            # `at - len(new_lines) + (end - start)` of the old one, past the target.
+            lo = min(lo, target.start)
+            hi = max(target.end, at - len(new_lines) + target.end - target.start + 1)
+            return minimal_edits(text, final, (lo, hi)), final, added
+    return minimal_edits(text, final, (lo, target.end)), final, added
 
 
 def edits_from_answer(

@@ -96,20 +96,24 @@ def _merge_touching(edits: Iterable[TextEdit]) -> list[TextEdit]:
     return out
 
 
-def minimal_edits(old: str, new: str) -> list[TextEdit]:
-    """Non-overlapping edits, in document order, that turn `old` into `new`.
+def minimal_edits(old: str, new: str, window: tuple[int, int] | None = None) -> list[TextEdit]:
+    """Non-overlapping, non-touching edits, in document order, that turn `old` into `new`.
 
     Lines equal in both are never inside an edit; a changed line becomes the smallest range
-    covering what differs.
+    covering what differs. `window=(lo, hi)` promises that `old` and `new` agree outside old
+    lines `[lo, hi)`: edits then stay inside it even where the diff is ambiguous (a line
+    inserted next to an identical one).
     """
     a = split_keepends(old)
     b = split_keepends(new)
-    limit = min(len(a), len(b))
-    p = 0
+    lo, hi = (0, len(a)) if window is None else (max(0, window[0]), min(len(a), window[1]))
+    tail = len(a) - hi
+    limit = min(len(a), len(b)) - tail
+    p = lo
     while p < limit and a[p] == b[p]:
         p += 1
-    s = 0
-    while s < limit - p and a[-1 - s] == b[-1 - s]:
+    s = tail
+    while s < min(len(a), len(b)) - p and a[-1 - s] == b[-1 - s]:
         s += 1
     am, bm = a[p : len(a) - s], b[p : len(b) - s]
     edits: list[TextEdit] = []
