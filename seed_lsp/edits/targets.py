@@ -46,7 +46,7 @@ _ARROW = re.compile(
 )
 _CONTROL = re.compile(r"^\s*(?:if|else|for|while|switch|catch|do|try|return|with|elif|except)\b")
 _C_LIKE_FUNCTION = re.compile(
-    r"^\s*[\w$<>\[\]:*&,\s~]+\([^;]*\)\s*(?:const\s*)?(?:->\s*[^{]+)?\{\s*$"
+    r"^\s*[\w$<>\[\]:*&,\s~]+\([^;]*\)\s*(?:const\s*)?(?:(?:->|:)\s*[^{;=]+)?\{\s*$"
 )
 _PREFIX_LINE = re.compile(r"^\s*(?:@|#\[|///|//!|/\*\*|\*|\*/|//)")
 _COMMENT = re.compile(r"^\s*(?:#(?!\[)|//|/\*|\*|--)")
@@ -229,10 +229,24 @@ def _unmatched_opener_above(lines: Sequence[str], line: int, language_id: str) -
     return None
 
 
+_TRAILING_OPERATOR = re.compile(r"(?:[-+*/%=&|^<>?.]|\band|\bor|\bnot)\s*$")
+
+
+def _continues(line: str, language_id: str) -> bool:
+    """Does the statement on `line` go on to the next line (backslash, trailing operator)?"""
+    stripped = line.rstrip()
+    if stripped.endswith("\\"):
+        return True
+    code = _code_only(line, language_id).rstrip()
+    if code.endswith(("++", "--", "->", "*/")) or not code:
+        return False
+    return bool(_TRAILING_OPERATOR.search(code))
+
+
 def _statement_start(lines: Sequence[str], line: int, language_id: str) -> int:
     start = line
     for _ in range(MAX_STATEMENT_LINES):
-        if start > 0 and lines[start - 1].rstrip().endswith("\\"):
+        if start > 0 and _continues(lines[start - 1], language_id):
             start -= 1
             continue
         opener = _unmatched_opener_above(lines, start, language_id)
@@ -254,7 +268,7 @@ def _statement_end(lines: Sequence[str], start: int, last: int, language_id: str
                 depth += 1
             elif ch in closes:
                 depth = max(0, depth - 1)
-        continued = lines[j].rstrip().endswith("\\")
+        continued = _continues(lines[j], language_id)
         j += 1
         if j > last and depth == 0 and not continued:
             break
