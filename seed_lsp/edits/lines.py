@@ -18,6 +18,13 @@ def split_lines(text: str) -> tuple[list[str], list[str]]:
     and `""` is `[], []`. LSP also counts the position just after the final break as a line;
     callers clamp to `len(lines)`.
     """
+    if "\r" not in text:
+        return _split_uniform(text, "\n")
+    if "\n" not in text:
+        return _split_uniform(text, "\r")
+    crlf = text.count("\r\n")
+    if crlf == text.count("\r") == text.count("\n"):
+        return _split_uniform(text, "\r\n")
     lines: list[str] = []
     eols: list[str] = []
     pos = 0
@@ -28,6 +35,19 @@ def split_lines(text: str) -> tuple[list[str], list[str]]:
     if pos < len(text):
         lines.append(text[pos:])
         eols.append("")
+    return lines, eols
+
+
+def _split_uniform(text: str, eol: str) -> tuple[list[str], list[str]]:
+    # str.split is ten times faster than a regex walk; most documents use one ending.
+    if not text:
+        return [], []
+    lines = text.split(eol)
+    if lines[-1] == "":
+        lines.pop()
+        return lines, [eol] * len(lines)
+    eols = [eol] * len(lines)
+    eols[-1] = ""
     return lines, eols
 
 

@@ -162,3 +162,19 @@ def test_property_edits_reproduce_the_reference_replacement() -> None:
         for e in edits:
             assert e.range.start.line >= max(0, start - 1), (case, edits)
             assert e.range.end.line <= end, (case, edits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "a", "a\n", "a\nb", "a\r\nb\r\n", "a\rb", "a\nb\r\nc\rd", "\n\n", "\r\n", "a\r\r\nb"],
+)
+def test_split_lines_matches_lsp_line_breaks(text: str) -> None:
+    import re
+
+    lines, eols = split_lines(text)
+    assert "".join(line + eol for line, eol in zip(lines, eols, strict=True)) == text
+    assert all(e in ("\n", "\r\n", "\r") for e in eols[:-1])
+    expected = re.split(r"\r\n|\r|\n", text)
+    if expected[-1] == "":
+        expected.pop()
+    assert lines == expected
