@@ -150,7 +150,7 @@ def _ident_char(ch: str) -> bool:
     return ch.isalnum() or ch in "_$"
 
 
-_CALL_JOINERS: Final = (".", "?.", "::", "->")
+_CALL_JOINERS: Final = ("?.", "::", "->", ".")
 
 
 def symbol_at(line: str, character: int) -> Symbol | None:
@@ -169,8 +169,9 @@ def symbol_at(line: str, character: int) -> Symbol | None:
     while end < len(line) and _ident_char(line[end]):
         end += 1
     word = line[start:end]
-    if word in _KEYWORDS or word[0].isdigit():
+    if word[0].isdigit():
         return None
+    word_start = start
     # Leading dotted path: a.b.c, a?.b, A::b, p->b.
     while True:
         joined = next((j for j in _CALL_JOINERS if line[:start].endswith(j)), None)
@@ -183,6 +184,8 @@ def symbol_at(line: str, character: int) -> Symbol | None:
         while k2 > 0 and _ident_char(line[k2 - 1]):
             k2 -= 1
         start = k2
+    if start == word_start and word in _KEYWORDS:
+        return None  # a keyword on its own; `Vec::new` or `obj.type` are fine
     # Call arguments on the same line.
     j = end
     while j < len(line) and line[j] == " ":

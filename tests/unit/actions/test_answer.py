@@ -96,7 +96,9 @@ def test_no_trailing_newline_is_kept() -> None:
 
 
 def test_unchanged_answer_gives_no_edits() -> None:
-    result = edits_from_answer(DOC, LineSpan(10, 12), "```\n    def other(self):\n        pass\n```")
+    result = edits_from_answer(
+        DOC, LineSpan(10, 12), "```\n    def other(self):\n        pass\n```"
+    )
     assert not result.changed
 
 
@@ -162,7 +164,11 @@ def test_imports_when_target_is_the_import_block_itself() -> None:
         ("python", '"""Module.\n\nMore.\n"""\nx = 1\n', (4, False)),
         ("python", "# comment about x\nx = 1\n", (0, False)),
         ("python", "# Copyright me\n# License\n\nx = 1\n", (2, False)),
-        ("typescript", "import { a } from 'a';\nimport {\n  b,\n} from 'b';\nconst x = 1;\n", (4, True)),
+        (
+            "typescript",
+            "import { a } from 'a';\nimport {\n  b,\n} from 'b';\nconst x = 1;\n",
+            (4, True),
+        ),
         ("go", 'package main\n\nimport (\n\t"fmt"\n)\n\nfunc main() {}\n', (5, True)),
         ("rust", "use std::io;\nuse std::fs;\n\nfn main() {}\n", (2, True)),
         ("c", "#ifndef X\n#define X\n\n#include <a.h>\n\nint x;\n", (4, True)),

@@ -3,6 +3,7 @@ property that applying the edits gives exactly the reference replacement."""
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -155,7 +156,7 @@ def test_property_edits_reproduce_the_reference_replacement() -> None:
         assert apply_text_edits(text, edits) == expected, (case, text, start, end, new_lines)
         assert apply_text_edits(text, minimal_edits(text, expected)) == expected
         # In document order, never overlapping, never touching.
-        for a, b in zip(edits, edits[1:], strict=False):
+        for a, b in itertools.pairwise(edits):
             assert a.range.end < b.range.start, (case, edits)
         # Lines before and after the target are never edited (except the line ending of the
         # line just before it, when the target reaches the end of a document without one).

@@ -96,8 +96,7 @@ def test_no_code_block_is_a_clear_error() -> None:
 def test_several_blocks_most_similar_wins_and_before_copy_is_skipped() -> None:
     original = ["x = 1", "y = 2"]
     answer = (
-        "Before:\n```\nx = 1\ny = 2\n```\nAfter:\n```\nx, y = 1, 2\n```\n"
-        "Usage:\n```\nprint(x)\n```"
+        "Before:\n```\nx = 1\ny = 2\n```\nAfter:\n```\nx, y = 1, 2\n```\nUsage:\n```\nprint(x)\n```"
     )
     block = choose_replacement(parse_answer(answer), original)
     assert block.lines == ("x, y = 1, 2",)  # the copy of the original is skipped
@@ -107,7 +106,6 @@ def test_several_blocks_most_similar_wins_and_before_copy_is_skipped() -> None:
         "Run it:\n```bash\npytest -q tests/unit\n```"
     )
     assert choose_replacement(parse_answer(answer), original).lines[0] == "def area(width, height):"
-
 
 
 def test_only_block_identical_to_original_is_kept() -> None:

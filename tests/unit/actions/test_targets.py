@@ -92,9 +92,7 @@ def test_extract_target_is_the_enclosing_scope() -> None:
 
 def test_diagnostic_inside_brackets_widens_to_the_statement() -> None:
     # `mode="r",` is inside read(...): the statement is the whole call.
-    assert diagnostic_target(PY, "python", Range.of(10, 12, 10, 16)) == LineSpan(
-        8, 12, "statement"
-    )
+    assert diagnostic_target(PY, "python", Range.of(10, 12, 10, 16)) == LineSpan(8, 12, "statement")
 
 
 def test_diagnostic_on_a_simple_line_is_that_line() -> None:
@@ -126,9 +124,7 @@ def test_brackets_in_strings_and_comments_are_ignored() -> None:
 
 
 def test_diagnostic_past_the_end_is_clamped() -> None:
-    assert diagnostic_target("a\nb", "python", Range.of(5, 0, 5, 0)) == LineSpan(
-        1, 2, "diagnostic"
-    )
+    assert diagnostic_target("a\nb", "python", Range.of(5, 0, 5, 0)) == LineSpan(1, 2, "diagnostic")
 
 
 def test_context_scope_is_larger_than_the_target() -> None:
