@@ -5,8 +5,8 @@ Only the fields seed-lsp reads are modelled; everything else in a response is ig
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
-from collections.abc import AsyncIterator
 from typing import Any, Literal, Protocol
 
 Role = Literal["system", "user", "assistant", "tool"]
@@ -27,7 +27,8 @@ class ChatRequest:
 
     messages: tuple[Message, ...]
     feature: str = "other"
-    """Which feature asked (inline, explain, refactor, fix, hover, check): usage is totalled per feature."""
+    """Which feature asked (inline, explain, refactor, fix, hover, check); usage is totalled
+    per feature."""
     max_tokens: int | None = None
     temperature: float | None = None
     top_p: float | None = None
@@ -103,4 +104,4 @@ class ChatBackend(Protocol):
 
     async def complete(self, request: ChatRequest) -> ChatResponse: ...
 
-    def stream(self, request: ChatRequest) -> AsyncIterator[StreamDelta]: ...
+    def stream(self, request: ChatRequest) -> AsyncGenerator[StreamDelta, None]: ...

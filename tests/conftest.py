@@ -1,0 +1,27 @@
+"""Shared fixtures: the fake endpoint, and a guard that the test key never leaks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fake_endpoint import TEST_KEY, FakeEndpoint
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeEndpoint]:
+    with FakeEndpoint() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(autouse=True)
+def _key_never_in_output(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> Iterator[None]:
+    """Every test doubles as a leak test: the key must appear in no captured output or log."""
+    yield
+    out, err = capsys.readouterr()
+    assert TEST_KEY not in out
+    assert TEST_KEY not in err
+    assert TEST_KEY not in caplog.text

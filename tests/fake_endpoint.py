@@ -1,0 +1,462 @@
+"""A fake OpenAI-compatible chat-completions endpoint on 127.0.0.1, for tests and benchmarks.
+
+It speaks the wire format of the AI/ML API page (../shared/seed/): JSON answers with `usage`
+and `meta.usage`, and server-sent events with `reasoning_content` deltas before `content`, a
+usage chunk (empty `choices`) when `stream_options.include_usage` is set, then `[DONE]`.
+Each test scripts it: answers (text, reasoning, latency, chunk delay), HTTP errors with
+`Retry-After`, malformed JSON, a stream cut mid-way, a hang. It records every request (body,
+headers without the key) and whether the client went away before the answer was complete.
+
+Run standalone (for editor tests and benchmarks):
+    python tests/fake_endpoint.py --port 0 --rules rules.json
+prints `http://127.0.0.1:PORT/v1` on its first line; rules map a substring of the prompt to an
+answer (see `Rule`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+TEST_KEY = "sk-test-0123456789abcdef-SECRET"
+
+
+@dataclass
+class Reply:
+    """One scripted answer."""
+
+    content: str = "OK"
+    reasoning: str = ""
+    status: int = 200
+    error: dict[str, Any] | str | None = None
+    """The error body for status >= 400 (an OpenAI-style object, or raw text)."""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    """Seconds before the response starts (the endpoint's own latency)."""
+    chunk_delay: float = 0.0
+    """Seconds between stream chunks."""
+    chunk_size: int = 4
+    """Characters per content delta."""
+    finish_reason: str = "stop"
+    cut_after: int | None = None
+    """Close the connection after this many content deltas (no usage, no [DONE])."""
+    hang: bool = False
+    """Never answer (until the client disconnects)."""
+    malformed: bool = False
+    """Send a body (or an event) that is not JSON."""
+    ignore_stream: bool = False
+    """Answer a JSON object even when the request asked for a stream."""
+    prompt_tokens: int | None = None
+    cached_tokens: int = 0
+    reasoning_tokens: int | None = None
+
+
+@dataclass
+class Rule:
+    """A standalone-mode rule: the first rule whose `match` occurs in the prompt answers."""
+
+    match: str
+    content: str
+    reasoning: str = ""
+    delay: float = 0.0
+
+
+@dataclass
+class RecordedRequest:
+    path: str
+    headers: dict[str, str]
+    body: Any
+    authorized: bool
+    disconnected_early: bool = False
+    completed: bool = False
+    started_at: float = 0.0
+    ended_at: float = 0.0
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        return list(self.body.get("messages", [])) if isinstance(self.body, dict) else []
+
+    @property
+    def prompt_text(self) -> str:
+        return "\n".join(str(m.get("content", "")) for m in self.messages)
+
+
+Responder = Callable[[RecordedRequest], Reply]
+
+
+class FakeEndpoint:
+    """Start with `start()` (a thread with its own event loop) or as a context manager."""
+
+    def __init__(self, api_key: str = TEST_KEY) -> None:
+        self.api_key = api_key
+        self.requests: list[RecordedRequest] = []
+        self.queue: list[Reply] = []
+        self.responder: Responder | None = None
+        self.default = Reply()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._server: asyncio.base_events.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.port = 0
+        self._lock = threading.Lock()
+
+    # -- scripting --------------------------------------------------------------------------
+
+    def enqueue(self, *replies: Reply) -> None:
+        with self._lock:
+            self.queue.extend(replies)
+
+    def _next_reply(self, request: RecordedRequest) -> Reply:
+        with self._lock:
+            if self.queue:
+                return self.queue.pop(0)
+        if self.responder is not None:
+            return self.responder(request)
+        return self.default
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def chat_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path.endswith("/chat/completions")]
+
+    def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            time.sleep(0.01)
+        return predicate()
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def start(self, port: int = 0) -> FakeEndpoint:
+        ready = threading.Event()
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            asyncio.set_event_loop(loop)
+            self._server = loop.run_until_complete(
+                asyncio.start_server(self._handle, "127.0.0.1", port)
+            )
+            self.port = self._server.sockets[0].getsockname()[1]
+            ready.set()
+            loop.run_forever()
+            self._server.close()
+            loop.run_until_complete(self._server.wait_closed())
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="fake-endpoint", daemon=True)
+        self._thread.start()
+        ready.wait(5)
+        return self
+
+    def stop(self) -> None:
+        if self._loop is not None:
+            loop = self._loop
+
+            def shutdown() -> None:
+                for task in asyncio.all_tasks(loop):
+                    task.cancel()
+                loop.stop()
+
+            loop.call_soon_threadsafe(shutdown)
+        if self._thread is not None:
+            self._thread.join(5)
+
+    def __enter__(self) -> FakeEndpoint:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- HTTP -------------------------------------------------------------------------------
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while await self._handle_one(reader, writer):
+                pass
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            with contextlib.suppress(Exception):
+                writer.close()
+
+    async def _handle_one(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bool:
+        line = await reader.readline()
+        if not line:
+            return False
+        method, path, _ = line.decode("latin-1").split(" ", 2)
+        headers: dict[str, str] = {}
+        while True:
+            raw = await reader.readline()
+            if raw in (b"\r\n", b"\n", b""):
+                break
+            name, _, value = raw.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", "0"))
+        raw_body = await reader.readexactly(length) if length else b""
+        try:
+            body = json.loads(raw_body) if raw_body else None
+        except ValueError:
+            body = raw_body.decode("utf-8", "replace")
+        authorized = headers.get("authorization") == f"Bearer {self.api_key}"
+        shown = {k: v for k, v in headers.items() if k != "authorization"}
+        request = RecordedRequest(path, shown, body, authorized, started_at=time.monotonic())
+        self.requests.append(request)
+        if method != "POST" or not path.endswith("/chat/completions"):
+            await self._send_json(writer, 404, {"error": {"message": f"no route {path}"}})
+            request.completed = True
+            return True
+        if not authorized:
+            await self._send_json(
+                writer, 401, {"error": {"message": "Invalid API key provided", "type": "auth"}}
+            )
+            request.completed = True
+            return True
+        reply = self._next_reply(request)
+        try:
+            await self._answer(reader, writer, request, reply)
+        except (ConnectionError, asyncio.CancelledError):
+            request.disconnected_early = not request.completed
+            raise
+        finally:
+            request.ended_at = time.monotonic()
+        return request.completed and "close" not in reply.headers.get("connection", "")
+
+    async def _watch_disconnect(self, reader: asyncio.StreamReader) -> None:
+        # The client sends nothing more on this connection until our answer ends, so EOF here
+        # means it went away.
+        await reader.read(1)
+
+    async def _answer(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        request: RecordedRequest,
+        reply: Reply,
+    ) -> None:
+        gone = asyncio.ensure_future(self._watch_disconnect(reader))
+        try:
+            if reply.hang:
+                await gone
+                request.disconnected_early = True
+                raise ConnectionResetError
+            if reply.delay:
+                await asyncio.wait({gone}, timeout=reply.delay)
+                if gone.done():
+                    request.disconnected_early = True
+                    raise ConnectionResetError
+            if reply.status >= 400:
+                error = (
+                    reply.error if reply.error is not None else {"message": f"HTTP {reply.status}"}
+                )
+                payload = error if isinstance(error, str) else {"error": error}
+                await self._send_json(writer, reply.status, payload, reply.headers)
+                request.completed = True
+                return
+            stream = isinstance(request.body, dict) and request.body.get("stream") is True
+            if stream and not reply.ignore_stream:
+                await self._stream(writer, request, reply, gone)
+            elif reply.malformed:
+                await self._send_raw(writer, 200, b"{not json", "application/json")
+                request.completed = True
+            else:
+                await self._send_json(writer, 200, completion(request, reply), reply.headers)
+                request.completed = True
+        finally:
+            gone.cancel()
+
+    async def _stream(
+        self,
+        writer: asyncio.StreamWriter,
+        request: RecordedRequest,
+        reply: Reply,
+        gone: asyncio.Future[Any],
+    ) -> None:
+        head = (
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+            "Transfer-Encoding: chunked\r\n"
+        )
+        for name, value in reply.headers.items():
+            head += f"{name}: {value}\r\n"
+        writer.write((head + "\r\n").encode())
+        await writer.drain()
+        ident = f"chatcmpl-fake{len(self.requests)}"
+
+        async def event(data: str) -> None:
+            payload = f"data: {data}\n\n".encode()
+            writer.write(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
+            await writer.drain()
+            if reply.chunk_delay:
+                await asyncio.wait({gone}, timeout=reply.chunk_delay)
+            if gone.done():
+                raise ConnectionResetError
+
+        def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
+            return json.dumps(
+                {
+                    "id": ident,
+                    "object": "chat.completion.chunk",
+                    "created": int(time.time()),
+                    "model": "seed-2-0-code-preview-260328",
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                }
+            )
+
+        await event(chunk({"role": "assistant", "content": ""}))
+        for piece in _pieces(reply.reasoning, 16):
+            await event(chunk({"reasoning_content": piece}))
+        if reply.malformed:
+            await event("{this is not json")
+        for sent, piece in enumerate(_pieces(reply.content, reply.chunk_size)):
+            if reply.cut_after is not None and sent >= reply.cut_after:
+                writer.write(b"0\r\n\r\n")
+                await writer.drain()
+                writer.close()
+                request.completed = False
+                return
+            await event(chunk({"content": piece}))
+        await event(chunk({}, reply.finish_reason))
+        options = request.body.get("stream_options") if isinstance(request.body, dict) else None
+        if isinstance(options, dict) and options.get("include_usage"):
+            usage = completion(request, reply)
+            await event(
+                json.dumps(
+                    {
+                        "id": ident,
+                        "object": "chat.completion.chunk",
+                        "choices": [],
+                        "usage": usage["usage"],
+                        "meta": usage["meta"],
+                    }
+                )
+            )
+        await event("[DONE]")
+        writer.write(b"0\r\n\r\n")
+        await writer.drain()
+        request.completed = True
+
+    async def _send_json(
+        self,
+        writer: asyncio.StreamWriter,
+        status: int,
+        payload: Any,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        body = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
+        await self._send_raw(writer, status, body, "application/json", headers)
+
+    async def _send_raw(
+        self,
+        writer: asyncio.StreamWriter,
+        status: int,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        head = f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n"
+        head += f"Content-Length: {len(body)}\r\n"
+        for name, value in (headers or {}).items():
+            head += f"{name}: {value}\r\n"
+        writer.write(head.encode() + b"\r\n" + body)
+        await writer.drain()
+
+
+def _pieces(text: str, size: int) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), max(1, size))]
+
+
+def estimate_tokens(text: str) -> int:
+    return max(1, len(text) // 4)
+
+
+def completion(request: RecordedRequest, reply: Reply) -> dict[str, Any]:
+    prompt = (
+        reply.prompt_tokens
+        if reply.prompt_tokens is not None
+        else estimate_tokens(request.prompt_text)
+    )
+    reasoning = (
+        reply.reasoning_tokens
+        if reply.reasoning_tokens is not None
+        else (estimate_tokens(reply.reasoning) if reply.reasoning else 0)
+    )
+    completion_tokens = estimate_tokens(reply.content) + reasoning
+    usd = round((prompt * 0.2 + completion_tokens * 1.6) / 1_000_000, 8)
+    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+    if reply.reasoning:
+        message["reasoning_content"] = reply.reasoning
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": "seed-2-0-code-preview-260328",
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": reply.finish_reason, "logprobs": None}
+        ],
+        "usage": {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt + completion_tokens,
+            "prompt_tokens_details": {"cached_tokens": reply.cached_tokens},
+            "completion_tokens_details": {"reasoning_tokens": reasoning},
+        },
+        "meta": {"usage": {"credits_used": int(usd * 2_000_000), "usd_spent": usd}},
+    }
+
+
+def rules_responder(rules: list[Rule], fallback: str = "") -> Responder:
+    def respond(request: RecordedRequest) -> Reply:
+        text = request.prompt_text
+        for rule in rules:
+            if rule.match in text:
+                return Reply(content=rule.content, reasoning=rule.reasoning, delay=rule.delay)
+        return Reply(content=fallback)
+
+    return respond
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--key", default=TEST_KEY)
+    parser.add_argument("--rules", help="JSON file: a list of {match, content, reasoning, delay}")
+    parser.add_argument("--fallback", default="", help="answer when no rule matches")
+    parser.add_argument("--log", help="append one JSON line per request to this file")
+    args = parser.parse_args(argv)
+    fake = FakeEndpoint(api_key=args.key)
+    rules = []
+    if args.rules:
+        with open(args.rules, encoding="utf-8") as f:
+            rules = [Rule(**r) for r in json.load(f)]
+    fake.responder = rules_responder(rules, args.fallback)
+    fake.start(args.port)
+    print(fake.url, flush=True)
+    seen = 0
+    try:
+        while True:
+            time.sleep(0.05)
+            if args.log and len(fake.requests) > seen:
+                with open(args.log, "a", encoding="utf-8") as f:
+                    for r in fake.requests[seen:]:
+                        f.write(json.dumps({"path": r.path, "body": r.body}) + "\n")
+                seen = len(fake.requests)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
