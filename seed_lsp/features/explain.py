@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Final
 
@@ -129,18 +130,20 @@ async def explain(
     finish_reason: str | None = None
     reported = ""
     last_report: float | None = None
-    async for delta in backend.stream(request):
-        if delta.finish_reason:
-            finish_reason = delta.finish_reason
-        if not delta.content:
-            continue
-        chunks.append(delta.content)
-        if on_delta is not None:
-            now = clock()
-            if last_report is None or now - last_report >= throttle_s:
-                reported = "".join(chunks)
-                last_report = now
-                await _call(on_delta, reported)
+    # aclosing: a cancelled explain (or a failing callback) closes the HTTP stream at once.
+    async with aclosing(backend.stream(request)) as stream:
+        async for delta in stream:
+            if delta.finish_reason:
+                finish_reason = delta.finish_reason
+            if not delta.content:
+                continue
+            chunks.append(delta.content)
+            if on_delta is not None:
+                now = clock()
+                if last_report is None or now - last_report >= throttle_s:
+                    reported = "".join(chunks)
+                    last_report = now
+                    await _call(on_delta, reported)
     content = "".join(chunks)
     if on_delta is not None and content and content != reported:
         await _call(on_delta, content)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 
-from seed_lsp.llm.types import ChatRequest, ChatResponse, StreamDelta
+from seed_lsp.llm.types import ChatBackend, ChatRequest, ChatResponse, StreamDelta
 
 Answer = ChatResponse | list[StreamDelta] | BaseException
 
@@ -18,6 +18,7 @@ class FakeBackend:
     delay: float = 0.0
     """Seconds each call waits before answering (for timeouts)."""
     cancelled: int = 0
+    closed_streams: int = 0
 
     def enqueue(self, *answers: Answer) -> FakeBackend:
         self.answers.extend(answers)
@@ -45,7 +46,7 @@ class FakeBackend:
             return ChatResponse(content=text, finish_reason=finish)
         return answer
 
-    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamDelta]:
+    async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamDelta, None]:
         self.requests.append(request)
         answer = self._next()
         if isinstance(answer, BaseException):
@@ -56,11 +57,18 @@ class FakeBackend:
                 StreamDelta(content=answer.content),
                 StreamDelta(finish_reason=answer.finish_reason or "stop"),
             ]
-        for delta in answer:
-            if self.delay:
-                await asyncio.sleep(self.delay)
-            yield delta
+        try:
+            for delta in answer:
+                if self.delay:
+                    await asyncio.sleep(self.delay)
+                yield delta
+        finally:
+            self.closed_streams += 1
 
 
 def reply(content: str, finish_reason: str = "stop") -> ChatResponse:
     return ChatResponse(content=content, finish_reason=finish_reason)
+
+
+def _conforms(backend: FakeBackend) -> ChatBackend:
+    return backend  # mypy checks the fake against the real protocol

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from seed_lsp.edits import LineSpan, Range
 from seed_lsp.features.explain import (
     CUT_OFF_NOTE,
@@ -97,3 +99,21 @@ def test_explain_inputs_follow_the_target_rules() -> None:
     assert inputs.target_text.startswith("            path,")
     whole = explain_inputs(PY, "python", Range.of(9, 0, 9, 0))
     assert (whole.target.start, whole.target.end) == (7, 15) and whole.scope is None
+
+
+async def test_a_failing_callback_closes_the_stream() -> None:
+    backend = FakeBackend().enqueue(_deltas("a", "b", "c"))
+
+    def on_delta(text: str) -> None:
+        raise RuntimeError("client went away")
+
+    with pytest.raises(RuntimeError):
+        await explain(
+            backend,
+            path="x.py",
+            language_id="python",
+            target=LineSpan(0, 1),
+            target_text="x",
+            on_delta=on_delta,
+        )
+    assert backend.closed_streams == 1
