@@ -1,5 +1,6 @@
 // The Seed LSP extension: starts `seed-lsp --stdio` with vscode-languageclient, keeps the API
-// key in SecretStorage, adds the Explain / Refactor / Fix commands and a status-bar item with
+// key in SecretStorage and hands it to the server in its environment (`AIMLAPI_KEY`), so the key
+// never travels over JSON-RPC and never shows in an LSP trace; adds the Explain / Refactor / Fix commands and a status-bar item with
 // this session's usage. Inline completions (ghost text), code actions and hovers come from the
 // client's built-in features; nothing here reimplements them.
 
@@ -9,7 +10,6 @@ import * as vscode from 'vscode';
 import {
   CancellationToken,
   ConfigurationParams,
-  DidChangeConfigurationNotification,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
@@ -141,9 +141,11 @@ class SeedExtension {
     }
     this.output.info(`starting ${launch.command} ${launch.args.join(' ')}`);
     const apiKey = await this.context.secrets.get(SECRET_KEY);
+    // The key from the secret store wins over one inherited from VS Code's environment.
+    const env = apiKey ? { ...process.env, AIMLAPI_KEY: apiKey } : process.env;
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
-      initializationOptions: this.section(apiKey),
+      initializationOptions: this.section(),
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       middleware: {
@@ -166,7 +168,7 @@ class SeedExtension {
     const client = new LanguageClient(
       'seedLsp',
       'Seed LSP',
-      { command: launch.command, args: launch.args, options: { env: process.env } },
+      { command: launch.command, args: launch.args, options: { env } },
       clientOptions,
     );
     this.client = client;
@@ -213,10 +215,10 @@ class SeedExtension {
     return this.restarting;
   }
 
-  /** The `seedLsp` section as the server should see it: user-set values plus the key. */
-  private section(apiKey: string | undefined, scope?: vscode.Uri): Record<string, unknown> {
+  /** The `seedLsp` section as the server should see it: the values the user set. */
+  private section(scope?: vscode.Uri): Record<string, unknown> {
     const config = vscode.workspace.getConfiguration(SECTION, scope);
-    return serverSection(this.keys, (key) => config.inspect(key), apiKey);
+    return serverSection(this.keys, (key) => config.inspect(key));
   }
 
   private async configuration(
@@ -224,18 +226,13 @@ class SeedExtension {
     token: CancellationToken,
     next: (params: ConfigurationParams, token: CancellationToken) => unknown,
   ): Promise<unknown[] | ResponseError<void>> {
-    const apiKey = await this.context.secrets.get(SECRET_KEY);
-    this.output.info(
-      `workspace/configuration: ${params.items.map((i) => i.section ?? '(all)').join(', ')}; ` +
-        `API key ${apiKey ? 'set' : 'not set'}`,
-    );
     const others = await next(params, token);
     if (!Array.isArray(others)) {
       return others as ResponseError<void>;
     }
     return params.items.map((item, i) =>
       item.section === SECTION
-        ? this.section(apiKey, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+        ? this.section(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
         : others[i],
     );
   }
@@ -290,23 +287,10 @@ class SeedExtension {
   }
 
   private async keyChanged(): Promise<void> {
-    const client = this.client;
     const key = await this.context.secrets.get(SECRET_KEY);
-    this.output.info(key ? 'API key changed: passing it to the server' : 'API key removed: restarting the server');
-    if (!key || !client || !client.isRunning()) {
-      // A removed key must be forgotten; only a new process (without it) does that.
-      await this.restart();
-      return;
-    }
-    await client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
-    // The server pulls its section (with the key) in the background; wait until it has it.
-    for (let i = 0; i < 20; i++) {
-      await this.refreshStatus();
-      if (this.serverStatus?.hasKey) {
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    this.output.info(key ? 'API key changed: restarting the server with it' : 'API key removed: restarting the server');
+    // Both the secret-store listener and the command that stored the key get here: restart once.
+    await this.restart();
   }
 
   // -- commands -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // What the extension tells the server: the `seedLsp` settings the user actually set (never the
 // defaults, so the server's environment variables still count), without the extension's own
-// keys, plus the API key from SecretStorage. Pure: no `vscode` import, tested in test/unit.
+// keys and never an `apiKey` (the key goes in the server's environment, from SecretStorage).
+// Pure: no `vscode` import, tested in test/unit.
 
 /** Prefixes (after `seedLsp.`) of settings that configure the extension, not the server. */
 export const EXTENSION_KEY_PREFIXES = ['server.', 'trace.'];
@@ -42,7 +43,6 @@ export function explicitValue(inspected: Inspected | undefined): unknown {
 export function serverSection(
   keys: readonly string[],
   inspect: (key: string) => Inspected | undefined,
-  apiKey?: string,
 ): Section {
   const section: Section = {};
   for (const key of keys) {
@@ -54,9 +54,6 @@ export function serverSection(
       continue;
     }
     setDotted(section, key, value);
-  }
-  if (apiKey) {
-    section.apiKey = apiKey;
   }
   return section;
 }

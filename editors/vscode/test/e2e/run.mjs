@@ -33,7 +33,10 @@ const TEST_KEY = 'sk-test-0123456789abcdef-SECRET'; // tests.fake_endpoint.TEST_
  * failure. Remove an entry once the feature lands (an XPASS in the report says it is time).
  */
 const EXPECTED_FAILURES = {
-  // 'ghost text': 'textDocument/inlineCompletion is not merged into main yet',
+  'Seed: Explain Selection shows the explanation beside the editor':
+    'the server does not register workspace/executeCommand seed.explain yet (features/explain.py is not wired into seed_lsp/server)',
+  'a quick fix from the lightbulb applies':
+    'the server does not register textDocument/codeAction + codeAction/resolve yet (features/actions is not wired into seed_lsp/server)',
 };
 
 const started = Date.now();
@@ -193,7 +196,7 @@ class Workbench {
     await this.page.keyboard.press('Control+G');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(column ? `${line}:${column}` : `${line}`);
+    await input.fill(column ? `:${line}:${column}` : `:${line}`);
     await this.page.keyboard.press('Enter');
     await this.page.locator('.monaco-editor.focused').waitFor({ timeout: 10_000 });
   }
@@ -283,7 +286,7 @@ step('Seed: Set API Key stores the key in secret storage, not settings', async (
 step('ghost text appears and Tab accepts it', async (wb) => {
   await wb.open('ghost.go');
   await wb.goTo(5, 2);
-  await wb.page.keyboard.press('Alt+Backslash'); // editor.action.inlineSuggest.trigger
+  await wb.command('Trigger Inline Suggestion'); // editor.action.inlineSuggest.trigger
   const ghost = wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text');
   await wb.until('ghost text with "return a + b"', async () => {
     const texts = await ghost.allTextContents();
@@ -400,7 +403,8 @@ async function main() {
       'seedLsp.server.pythonPath': python,
       'seedLsp.hover.mode': 'off',
       'seedLsp.logLevel': 'debug',
-      ...(process.env.SEED_LSP_E2E_TRACE ? { 'seedLsp.trace.server': 'verbose' } : {}),
+      // Every LSP message goes to the log, so the leak check below covers the wire too.
+      'seedLsp.trace.server': 'verbose',
     });
     const userSettings = path.join(userData, 'User', 'settings.json');
     writeJson(userSettings, {
@@ -450,7 +454,7 @@ async function main() {
       codeServer,
       ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
         '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userData,
-        '--extensions-dir', extensions, ...(process.env.SEED_LSP_E2E_TRACE ? ['--log', 'trace'] : []), workspace],
+        '--extensions-dir', extensions, '--log', 'trace', workspace],
       { env, cwd: tmp },
       (line) => (/HTTP server listening/.test(line) ? true : undefined),
     );
