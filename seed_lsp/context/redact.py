@@ -255,14 +255,14 @@ class Masked:
     def restore(self, answer: str) -> str:
         if not self.values:
             return answer
-        return _PLACEHOLDER.sub(lambda m: self._value(m), answer)
+        return _MASK.sub(lambda m: self._value(m), answer)
 
     def _value(self, match: re.Match[str]) -> str:
         index = int(match.group(1)) - 1
         return self.values[index] if 0 <= index < len(self.values) else match.group(0)
 
 
-_PLACEHOLDER = re.compile(r"<redacted-(\d+)>")
+_MASK = re.compile(r"<redacted-(\d+)>")
 
 
 def mask_secrets(text: str, extra_patterns: Sequence[str] = ()) -> Masked:
