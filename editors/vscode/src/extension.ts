@@ -158,7 +158,9 @@ class SeedExtension {
             this.explaining > 0 ? { success: true } : next(params, token),
         },
         executeCommand: (command, args, next) =>
-          command === 'seed.explain' ? this.explainThrough(() => next(command, args)) : next(command, args),
+          command === 'seed.explain'
+            ? this.explainThrough(args[0], () => next(command, args))
+            : next(command, args),
         sendRequest: (type, param, token, next) => {
           const method = typeof type === 'string' ? type : type.method;
           return MODEL_METHODS.has(method) ? this.track(next(type, param, token)) : next(type, param, token);
@@ -299,7 +301,7 @@ class SeedExtension {
     const { client, editor } = this.target('explain');
     const args = this.rangeArgs(client, editor);
     const result = await this.progress('Seed: explaining…', (token) =>
-      this.explainThrough(() => this.executeOnServer(client, 'seed.explain', args, token)),
+      this.explainThrough(args, () => this.executeOnServer(client, 'seed.explain', args, token)),
     );
     if (result === undefined) {
       void vscode.window.showInformationMessage('Seed had nothing to say about this code.');
@@ -424,7 +426,7 @@ class SeedExtension {
   }
 
   /** Runs a `seed.explain` request and shows its MarkupContent in the explanation panel. */
-  private async explainThrough(run: () => Thenable<unknown> | unknown): Promise<unknown> {
+  private async explainThrough(args: unknown, run: () => Thenable<unknown> | unknown): Promise<unknown> {
     this.explaining++;
     let result: unknown;
     try {
@@ -434,11 +436,7 @@ class SeedExtension {
     }
     const markup = result as MarkupContent | null | undefined;
     if (markup && typeof markup.value === 'string' && markup.value.trim()) {
-      const editor = vscode.window.activeTextEditor;
-      const where = editor
-        ? ` ${path.basename(editor.document.uri.path)}:${editor.selection.start.line + 1}`
-        : '';
-      await this.panel.show(`Seed: Explain${where}`, markup.value);
+      await this.panel.show(explanationTitle(args), markup.value);
       return result;
     }
     return undefined;
@@ -510,6 +508,21 @@ class SeedExtension {
 }
 
 class UserError extends Error {}
+
+/** "Seed: Explain file.py:3-9" from `seed.explain`'s argument `{uri, range}`. */
+function explanationTitle(args: unknown): string {
+  const a = args as { uri?: unknown; range?: { start?: { line?: unknown }; end?: { line?: unknown } } };
+  if (typeof a?.uri !== 'string') {
+    return 'Seed: Explain';
+  }
+  const file = path.posix.basename(vscode.Uri.parse(a.uri).path);
+  const start = a.range?.start?.line;
+  const end = a.range?.end?.line;
+  if (typeof start !== 'number' || typeof end !== 'number') {
+    return `Seed: Explain ${file}`;
+  }
+  return start === end ? `Seed: Explain ${file}:${start + 1}` : `Seed: Explain ${file}:${start + 1}-${end + 1}`;
+}
 
 function statusLabel(state: State): string {
   return { starting: 'Starting', ready: 'Ready', working: 'Working', noKey: 'No API key', error: 'Error', stopped: 'Stopped' }[state];

@@ -85,6 +85,10 @@ export function formatUsd(usd: number): string {
   return '$' + trimZero(usd.toFixed(digits));
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function trimZero(text: string): string {
   return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
 }
@@ -157,13 +161,13 @@ function usageRow(name: string, u: Usage): string {
 export function usageLines(usage: UsageReport): string[] {
   const lines = Object.entries(usage.features).map(
     ([name, u]) =>
-      `${name}: ${u.requests} requests, ${formatTokens(u.promptTokens)} in / ` +
+      `${name}: ${plural(u.requests, 'request')}, ${formatTokens(u.promptTokens)} in / ` +
       `${formatTokens(u.completionTokens)} out (${formatTokens(u.reasoningTokens)} reasoning, ` +
       `${formatTokens(u.cachedTokens)} cached), ${formatUsd(u.usdSpent)}`,
   );
   const t = usage.total;
   lines.unshift(
-    `Session: ${t.requests} requests, ${formatTokens(t.totalTokens)} tokens, ${formatUsd(t.usdSpent)}`,
+    `Session: ${plural(t.requests, 'request')}, ${formatTokens(t.totalTokens)} tokens, ${formatUsd(t.usdSpent)}`,
   );
   return lines;
 }

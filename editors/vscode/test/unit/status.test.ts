@@ -93,4 +93,9 @@ test('tooltip and detail lines name each feature and the session', () => {
   assert.match(errorTip, /Last error: 401 Unauthorized/);
   assert.deepEqual(usageLines(report)[0], 'Session: 2 requests, 2k tokens, $0.003');
   assert.match(usageLines(report)[1], /^inline: 2 requests/);
+  const one = { total: usage(1, 10, 0), features: { fix: usage(1, 10, 0) } };
+  assert.deepEqual(usageLines(one), [
+    'Session: 1 request, 10 tokens, $0.00',
+    'fix: 1 request, 0 in / 10 out (0 reasoning, 0 cached), $0.00',
+  ]);
 });
