@@ -12,7 +12,9 @@
 // the reason to .test-artifacts/SKIPPED and exits 0 (the pytest wrapper turns that into a skip).
 //
 // Environment: SEED_LSP_PYTHON (a Python with seed-lsp installed; default: the repo's .venv),
-// SEED_LSP_TEST_CACHE (default ~/.cache/seed-lsp-tests), SEED_LSP_E2E_KEEP=1 keeps the temp dir.
+// SEED_LSP_TEST_CACHE (default ~/.cache/seed-lsp-tests), SEED_LSP_E2E_KEEP=1 keeps the temp dir,
+// SEED_LSP_E2E_STEPS=regex runs only matching steps, SEED_LSP_UPDATE_SCREENSHOTS=1 rewrites
+// docs/images/vscode-ghost-text.png (written anyway when missing; always in .test-artifacts/).
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -214,6 +216,12 @@ class Workbench {
     }
   }
 
+  /** The visible text of the focused editor (Monaco renders spaces as no-break spaces). */
+  async editorText() {
+    const text = await this.page.locator('.monaco-editor.focused .view-lines').textContent();
+    return (text ?? '').replace(/\u00a0/g, ' ');
+  }
+
   statusItem() {
     return this.page.locator('.statusbar-item').filter({ hasText: /Seed/ }).first();
   }
@@ -289,8 +297,13 @@ step('ghost text appears and Tab accepts it', async (wb) => {
     const texts = await ghost.allTextContents();
     return texts.join('').replace(/\u00a0/g, ' ').includes('return a + b');
   });
-  await wb.page.screenshot({ path: SCREENSHOT });
-  log(`screenshot: ${path.relative(REPO, SCREENSHOT)}`);
+  // The committed screenshot is rewritten only on request, so a test run leaves the tree clean.
+  const shot = await wb.shot('vscode-ghost-text');
+  if (process.env.SEED_LSP_UPDATE_SCREENSHOTS === '1' || !fs.existsSync(SCREENSHOT)) {
+    fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    fs.copyFileSync(shot, SCREENSHOT);
+    log(`screenshot: ${path.relative(REPO, SCREENSHOT)}`);
+  }
   await wb.page.keyboard.press('Tab');
   await wb.until('the ghost text to go', async () => (await ghost.count()) === 0, 5_000);
   await wb.save();
@@ -332,9 +345,7 @@ step('Seed: Refactor with Instruction… applies the edit', async (wb) => {
   await input.fill('sum with an iterator');
   await wb.page.keyboard.press('Enter');
   await wb.until('the refactored code in the editor', async () =>
-    ((await wb.page.locator('.monaco-editor .view-lines').first().textContent()) ?? '').includes('values.iter().sum()'),
-    30_000,
-  );
+    (await wb.editorText()).includes('values.iter().sum()'), 30_000);
   await wb.save();
   await wb.until('refactor.rs on disk to have the edit', () => {
     const text = wb.read('refactor.rs');
@@ -351,8 +362,7 @@ step('a quick fix from the lightbulb applies', async (wb) => {
   await wb.goTo(1, 3);
   const bulb = wb.page.locator('.monaco-editor .lightBulbWidget');
   const menu = wb.page.locator('.action-widget');
-  const fixed = async () =>
-    ((await wb.page.locator('.monaco-editor.focused .view-lines').textContent()) ?? '').includes('rebeccapurple');
+  const fixed = async () => (await wb.editorText()).includes('color: rebeccapurple;');
   // The menu re-renders whenever VS Code re-asks for code actions (cursor, diagnostics); a click
   // that lands during a re-render is lost. So: let it settle, and try again if nothing happened.
   for (let attempt = 1; ; attempt++) {
@@ -388,6 +398,16 @@ step('a quick fix from the lightbulb applies', async (wb) => {
   }
   await wb.save();
   await wb.until('style.css on disk to have the fix', () => wb.read('style.css').includes('color: rebeccapurple;'));
+});
+
+step('Seed: Fix This Diagnostic fixes the diagnostic under the cursor', async (wb) => {
+  await wb.open('command-fix.css');
+  await wb.page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 30_000 });
+  await wb.goTo(1, 3);
+  await wb.command('Seed: Fix This Diagnostic');
+  await wb.until('the fix in the editor', async () => (await wb.editorText()).includes('margin: 0;'), 30_000);
+  await wb.save();
+  await wb.until('command-fix.css on disk to have the fix', () => wb.read('command-fix.css').includes('margin: 0;'));
 });
 
 step('the status bar shows tokens and USD, and details on click', async (wb) => {
