@@ -51,7 +51,9 @@ let extension: SeedExtension | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extension = new SeedExtension(context);
-  await extension.start();
+  // A server that fails to start must not fail activation: the commands (set the key, show
+  // the log, restart) are how the user fixes it.
+  await extension.start().catch(() => undefined);
 }
 
 export async function deactivate(): Promise<void> {
@@ -131,10 +133,11 @@ class SeedExtension {
     } catch (err) {
       if (err instanceof ServerNotFound) {
         this.setState('error', err.message);
-        const choice = await vscode.window.showErrorMessage(err.message, 'Open Settings');
-        if (choice) {
-          await vscode.commands.executeCommand('workbench.action.openSettings', 'seedLsp.server');
-        }
+        void vscode.window.showErrorMessage(err.message, 'Open Settings').then((choice) => {
+          if (choice) {
+            void vscode.commands.executeCommand('workbench.action.openSettings', 'seedLsp.server');
+          }
+        });
         return;
       }
       throw err;
@@ -175,8 +178,17 @@ class SeedExtension {
     );
     this.client = client;
     client.onDidChangeState((e) => {
-      if (e.newState === ClientState.Stopped && this.client === client && this.state !== 'error') {
+      if (this.client !== client) {
+        return;
+      }
+      if (e.newState === ClientState.Stopped && this.state !== 'error') {
         this.setState('stopped');
+      } else if (e.newState === ClientState.Running && e.oldState === ClientState.Starting && this.state === 'stopped') {
+        // The client restarted a crashed server: a new process, whose usage starts at zero.
+        this.carried = withCarried(this.usage, this.carried);
+        this.usage = EMPTY_REPORT;
+        this.setState('starting');
+        void this.refreshStatus();
       }
     });
     this.setState('starting');
