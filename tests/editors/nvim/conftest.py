@@ -137,6 +137,7 @@ class Outcome:
     results: dict[str, Any]
     messages: str
     lsp_log: str
+    notifications: list[dict[str, Any]]
 
 
 class Neovim:
@@ -199,7 +200,12 @@ class Neovim:
             )
         data = json.loads(out.read_text())
         return Outcome(
-            data["ok"], data["message"], data["results"] or {}, data["messages"], lsp_log
+            data["ok"],
+            data["message"],
+            data["results"] or {},
+            data["messages"],
+            lsp_log,
+            data["notifications"] or [],
         )
 
 
@@ -213,6 +219,7 @@ def neovim(nvim: tuple[Path, tuple[int, int]], tmp_path: Path) -> Iterator[Neovi
 def passed(outcome: Outcome) -> None:
     """Fail with everything useful when the Lua body failed."""
     assert outcome.ok, (
-        f"{outcome.message}\n--- results: {outcome.results}\n--- :messages\n{outcome.messages}"
+        f"{outcome.message}\n--- results: {outcome.results}"
+        f"\n--- notifications: {outcome.notifications}\n--- :messages\n{outcome.messages}"
         f"\n--- lsp.log (tail)\n{outcome.lsp_log[-3000:]}"
     )

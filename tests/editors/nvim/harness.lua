@@ -3,6 +3,13 @@
 -- as JSON to $SEED_TEST_OUT and quit (`cquit 1` on failure). A watchdog bounds every run.
 local T = { results = {} }
 
+-- Record notifications instead of printing them: an error message arriving while a command
+-- runs would otherwise abort the command in headless mode.
+T.notifications = {}
+vim.notify = function(msg, level)
+  table.insert(T.notifications, { msg = msg, level = level })
+end
+
 local out = assert(os.getenv('SEED_TEST_OUT'), 'SEED_TEST_OUT not set')
 local finished = false
 
@@ -15,6 +22,7 @@ function T.finish(ok, message)
     ok = ok,
     message = message or '',
     results = T.results,
+    notifications = T.notifications,
     messages = vim.fn.execute('messages'),
   }
   local f = assert(io.open(out, 'w'))

@@ -93,6 +93,7 @@ end
 
 ---@class seed_lsp.InlineState
 ---@field client_id integer
+---@field encoding string the client's position encoding
 ---@field timer? uv.uv_timer_t
 ---@field request_id? integer
 ---@field items table[]
@@ -170,9 +171,8 @@ end
 -- Show the {index}-th item that can be shown, trying the next ones when it cannot.
 local function show(bufnr, index, hint)
   local state = buffers[bufnr]
-  local client = state and vim.lsp.get_client_by_id(state.client_id)
   local pos = cursor(bufnr)
-  if not (client and pos) or #state.items == 0 then
+  if not (state and pos) or #state.items == 0 then
     return false
   end
   local n = #state.items
@@ -181,7 +181,7 @@ local function show(bufnr, index, hint)
   end
   for k = 0, n - 1 do
     local i = (index - 1 + k) % n + 1
-    local ghost = M.ghost(state.items[i], pos, get_line, client.offset_encoding)
+    local ghost = M.ghost(state.items[i], pos, get_line, state.encoding)
     if ghost then
       state.index, state.ghost, state.item = i, ghost, state.items[i]
       M.render(bufnr, ghost, hint and (' (%d/%d)'):format(i, n) or nil)
@@ -191,6 +191,17 @@ local function show(bufnr, index, hint)
   api.nvim_buf_clear_namespace(bufnr, M.ns, 0, -1)
   state.ghost, state.item = nil, nil
   return false
+end
+
+--- Show the first of {items} (lsp.InlineCompletionItem[]) that continues the text at the
+--- cursor of {bufnr}; true when one is shown.
+function M.show_items(bufnr, items)
+  local state = buffers[bufnr]
+  if not state then
+    return false
+  end
+  state.items, state.index = items, 1
+  return show(bufnr, 1)
 end
 
 --- Ask the server now for items at the cursor of {bufnr}.
@@ -226,8 +237,7 @@ function M.request(bufnr)
     then
       return
     end
-    state.items = result.items or result
-    show(bufnr, 1)
+    M.show_items(bufnr, result.items or result)
   end, bufnr)
   if ok then
     state.request_id = id
@@ -315,14 +325,16 @@ function M.dismiss(bufnr)
   return shown
 end
 
---- Start ghost text in {bufnr} for client {client_id}.
+--- Start ghost text in {bufnr} for client {client_id} (whose position encoding it uses).
 function M.attach(bufnr, client_id, opts)
   M.opts = vim.tbl_extend('force', M.opts, opts or {})
+  local client = vim.lsp.get_client_by_id(client_id)
+  local encoding = client and client.offset_encoding or 'utf-16'
   if buffers[bufnr] then
-    buffers[bufnr].client_id = client_id
+    buffers[bufnr].client_id, buffers[bufnr].encoding = client_id, encoding
     return
   end
-  buffers[bufnr] = { client_id = client_id, items = {}, index = 1 }
+  buffers[bufnr] = { client_id = client_id, encoding = encoding, items = {}, index = 1 }
   local group = api.nvim_create_augroup('seed_lsp.inline.' .. bufnr, { clear = true })
   api.nvim_create_autocmd({ 'InsertEnter', 'TextChangedI', 'CursorMovedI' }, {
     group = group,
