@@ -137,25 +137,10 @@ class ContextSettings:
     """`context.*`: what may go into prompts."""
 
     exclude: list[str] = setting(
-        [
-            ".env",
-            ".env.*",
-            "*.pem",
-            "*.key",
-            "*.p12",
-            "*.pfx",
-            "id_rsa*",
-            "id_ed25519*",
-            "id_ecdsa*",
-            ".netrc",
-            ".npmrc",
-            ".pypirc",
-            "credentials*",
-            "*.keystore",
-            "secrets.*",
-        ],
-        "Glob patterns of files whose text never leaves the machine (matched against the "
-        "workspace-relative path and the file name).",
+        [],
+        "Extra glob patterns (gitignore syntax) of files whose text never leaves the machine, on "
+        "top of the built-in list (`.env*`, `*.pem`, `*.key`, `id_rsa*`, `credentials*`, "
+        "`.netrc`, `.npmrc`, ...), which cannot be switched off.",
     )
     respect_gitignore: bool = setting(
         True, "Never send files that the workspace's `.gitignore` ignores."
@@ -164,7 +149,7 @@ class ContextSettings:
         True, "Replace API keys, tokens, private keys and passwords in sent text with a marker."
     )
     max_files: int = setting(
-        5000, "Most workspace files indexed for cross-file context (the rest are ignored)."
+        2000, "Most workspace files read from disk for cross-file context (bounded memory)."
     )
 
 

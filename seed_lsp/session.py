@@ -9,16 +9,60 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from seed_lsp import config
-from seed_lsp.documents import DocumentStore, Encoding
+from seed_lsp.documents import Document, DocumentStore, Encoding
 from seed_lsp.llm import errors
 from seed_lsp.llm.client import ChatClient, ClientOptions
 from seed_lsp.llm.types import Usage
 from seed_lsp.log import REDACTOR, set_level
 
+if TYPE_CHECKING:
+    from seed_lsp.context import ContextEngine, ContextOptions
+    from seed_lsp.features.inline import InlineOptions
+    from seed_lsp.features.inline.service import InlineService
+
 log = logging.getLogger(__name__)
+
+
+def context_options(settings: config.Settings) -> ContextOptions:
+    """The user's settings as the context engine's options (engine-internal knobs keep theirs)."""
+    from seed_lsp.context import ContextOptions
+
+    return ContextOptions(
+        model=settings.model,
+        context_window=settings.context_window,
+        budget_fim=settings.inline_completion.context_tokens,
+        budget_edit=settings.code_actions.context_tokens,
+        budget_explain=settings.explain.context_tokens,
+        budget_hover=settings.hover.context_tokens,
+        max_tokens_fim=settings.inline_completion.max_tokens,
+        max_tokens_edit=settings.code_actions.max_tokens,
+        max_tokens_explain=settings.explain.max_tokens,
+        max_tokens_hover=settings.hover.max_tokens,
+        respect_gitignore=settings.context.respect_gitignore,
+        extra_exclude_globs=tuple(settings.context.exclude),
+        redact_secrets=settings.context.redact_secrets,
+        max_files_indexed=settings.context.max_files,
+    )
+
+
+def inline_options(settings: config.Settings) -> InlineOptions:
+    from seed_lsp.features.inline import InlineOptions
+    from seed_lsp.features.inline.service import inline_options as apply
+
+    s = settings.inline_completion
+    return apply(
+        InlineOptions(),
+        max_tokens=s.max_tokens,
+        temperature=s.temperature,
+        reasoning_effort=s.reasoning_effort,
+        extra_body=s.extra_body,
+        multiline=s.multiline,
+        debounce_ms=s.debounce_ms,
+    )
 
 
 def client_options(settings: config.Settings) -> ClientOptions:
@@ -57,6 +101,53 @@ class Session:
         self.client = ChatClient(
             client_options(self.settings), on_usage=on_usage, on_notice=self._notice
         )
+        self.workspace_root: Path | None = None
+        self._context: ContextEngine | None = None
+        self._inline: InlineService | None = None
+
+    @property
+    def inline(self) -> InlineService:
+        if self._inline is None:
+            from seed_lsp.features.inline.service import InlineService
+
+            self._inline = InlineService(
+                self.client,
+                lambda: self.context,
+                inline_options(self.settings),
+                lambda: self.settings.model,
+            )
+        return self._inline
+
+    @property
+    def context(self) -> ContextEngine:
+        """The context engine, made on first use: its imports stay off the start-up path."""
+        if self._context is None:
+            from seed_lsp.context import ContextEngine
+
+            self._context = ContextEngine(self.workspace_root, context_options(self.settings))
+            for doc in self.documents:
+                self._context.open_document(doc.uri, doc.text, doc.language_id)
+        return self._context
+
+    def set_workspace_root(self, root: Path | None) -> None:
+        self.workspace_root = root
+        self._context = None
+
+    # -- documents --------------------------------------------------------------------------
+
+    def open_document(self, uri: str, language_id: str, version: int, text: str) -> Document:
+        doc = self.documents.open(uri, language_id, version, text)
+        self.context.open_document(uri, text, language_id)
+        return doc
+
+    def document_changed(self, doc: Document) -> None:
+        self.context.update_document(doc.uri, doc.text)
+
+    def close_document(self, uri: str) -> None:
+        self.documents.close(uri)
+        self.context.close_document(uri)
+        if self._inline is not None:
+            self._inline.forget(uri)
 
     # -- configuration ----------------------------------------------------------------------
 
@@ -83,6 +174,10 @@ class Session:
         self.settings = self._resolve()
         set_level(self.settings.log_level)
         self.client.configure(client_options(self.settings))
+        if self._context is not None:
+            self._context.set_options(context_options(self.settings))
+        if self._inline is not None:
+            self._inline.configure(inline_options(self.settings))
         if old.api_key != self.settings.api_key:
             self._told.discard("no_key")
             self._told.discard("auth")

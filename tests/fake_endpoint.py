@@ -136,6 +136,15 @@ class FakeEndpoint:
             time.sleep(0.01)
         return predicate()
 
+    async def until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
+        """`wait_for` for async tests: polls without blocking the caller's event loop."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate():
+                return True
+            await asyncio.sleep(0.01)
+        return predicate()
+
     # -- lifecycle --------------------------------------------------------------------------
 
     def start(self, port: int = 0) -> FakeEndpoint:
@@ -275,6 +284,9 @@ class FakeEndpoint:
                 request.completed = True
         finally:
             gone.cancel()
+            # Let the watcher unwind before the connection's next read starts.
+            with contextlib.suppress(asyncio.CancelledError, ConnectionError):
+                await gone
 
     async def _stream(
         self,

@@ -1,0 +1,381 @@
+"""Imports of a document, resolved to files in the workspace (Python, JS/TS, Go, Rust).
+
+Only resolution on disk: no package managers, no network. Each resolver returns candidate
+paths that exist; the caller applies exclusion rules before reading any of them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from seed_lsp.context.syntax import normalize_language
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedImport:
+    """A file the document imports, with the names it imports from it (empty: all/module)."""
+
+    path: Path
+    names: tuple[str, ...] = ()
+    alias: str = ""
+
+
+_PY_FROM = re.compile(
+    r"^[ \t]*from[ \t]+(?P<mod>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#]+)", re.M
+)
+_PY_IMPORT = re.compile(r"^[ \t]*import[ \t]+(?P<mods>[^\n#]+)", re.M)
+_JS_SPEC = re.compile(
+    r"""(?:^|[;\s])(?:import|export)\s+(?:type\s+)?(?P<what>[\w*$\s{},]*?)\s*from\s*['"](?P<s>[^'"]+)['"]"""
+    r"""|import\s*\(\s*['"](?P<d>[^'"]+)['"]\s*\)"""
+    r"""|require\s*\(\s*['"](?P<r>[^'"]+)['"]\s*\)"""
+    r"""|^\s*import\s+['"](?P<bare>[^'"]+)['"]""",
+    re.M,
+)
+_GO_IMPORT_BLOCK = re.compile(r"^import[ \t]*\((?P<body>[^)]*)\)", re.M)
+_GO_IMPORT_ONE = re.compile(r"^import[ \t]+(?:[\w.]+[ \t]+)?\"(?P<p>[^\"]+)\"", re.M)
+_GO_PATH = re.compile(r"(?:(?P<alias>[\w.]+)[ \t]+)?\"(?P<p>[^\"]+)\"")
+_GO_MODULE = re.compile(r"^module[ \t]+(\S+)", re.M)
+_RS_USE = re.compile(r"^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?use[ \t]+(?P<path>[^;]+);", re.M)
+_RS_MOD = re.compile(r"^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?mod[ \t]+(?P<name>\w+)[ \t]*;", re.M)
+
+_JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".d.ts")
+_NAME = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+def _is_file(p: Path) -> bool:
+    try:
+        return p.is_file()
+    except OSError:
+        return False
+
+
+def resolve_imports(
+    text: str, path: Path, language_id: str, root: Path | None
+) -> list[ResolvedImport]:
+    """Files in the workspace that ``text`` (the content of ``path``) imports."""
+    language = normalize_language(language_id)
+    resolver = _RESOLVERS.get(language)
+    if resolver is None:
+        return []
+    out: list[ResolvedImport] = []
+    seen: set[Path] = set()
+    for imp in resolver(text, path, root):
+        resolved = Path(os.path.normpath(imp.path))
+        if root is not None and not _inside(resolved, root):
+            continue
+        if resolved not in seen and resolved != path:
+            seen.add(resolved)
+            out.append(ResolvedImport(resolved, imp.names, imp.alias))
+    return out
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------- Python
+
+
+def _py_roots(path: Path, root: Path | None) -> list[Path]:
+    roots: list[Path] = []
+    if root is not None:
+        roots += [root, root / "src", root / "lib"]
+    roots.append(path.parent)
+    # The topmost package containing the file: its parent is a root too.
+    top = path.parent
+    while (top / "__init__.py").exists() and top.parent != top:
+        top = top.parent
+    roots.append(top)
+    unique: list[Path] = []
+    for r in roots:
+        if r not in unique:
+            unique.append(r)
+    return unique
+
+
+def _py_module_file(base: Path, dotted: str) -> Path | None:
+    parts = [p for p in dotted.split(".") if p]
+    target = base.joinpath(*parts) if parts else base
+    for candidate in (
+        target.with_suffix(".py"),
+        target / "__init__.py",
+        target.with_suffix(".pyi"),
+    ):
+        if parts and _is_file(candidate):
+            return candidate
+    if not parts and _is_file(base / "__init__.py"):
+        return base / "__init__.py"
+    return None
+
+
+def _python(text: str, path: Path, root: Path | None) -> list[ResolvedImport]:
+    out: list[ResolvedImport] = []
+    roots = _py_roots(path, root)
+    for m in _PY_FROM.finditer(text):
+        mod = m.group("mod")
+        names = [
+            n.split(" as ")[0].strip()
+            for n in m.group("names").strip("() \t").replace("\n", " ").split(",")
+        ]
+        names = [n for n in names if n and n != "*" and n.isidentifier()]
+        dots = len(mod) - len(mod.lstrip("."))
+        dotted = mod[dots:]
+        bases: list[Path]
+        if dots:
+            base = path.parent
+            for _ in range(dots - 1):
+                base = base.parent
+            bases = [base]
+        else:
+            bases = roots
+        for base in bases:
+            found = _py_module_file(base, dotted) if dotted else _py_module_file(base, "")
+            if found is not None:
+                out.append(ResolvedImport(found, tuple(names)))
+                # ``from pkg import mod``: the names may be submodules.
+                pkg_dir = found.parent if found.name == "__init__.py" else None
+                if pkg_dir is not None:
+                    for n in names:
+                        sub = _py_module_file(pkg_dir, n)
+                        if sub is not None:
+                            out.append(ResolvedImport(sub, (), n))
+                break
+            if not dotted or dots:
+                # ``from . import x``: x is a module next to this file.
+                for n in names:
+                    sub = _py_module_file(base, n)
+                    if sub is not None:
+                        out.append(ResolvedImport(sub, (), n))
+                if dots:
+                    break
+    for m in _PY_IMPORT.finditer(text):
+        for item in m.group("mods").split(","):
+            words = item.strip().split()
+            if not words:
+                continue
+            dotted = words[0]
+            alias = words[2] if len(words) >= 3 and words[1] == "as" else dotted.split(".")[0]
+            for base in roots:
+                found = _py_module_file(base, dotted)
+                if found is not None:
+                    out.append(ResolvedImport(found, (), alias))
+                    break
+    return out
+
+
+# ------------------------------------------------------------------------ JavaScript / TS
+
+
+def _js_file(base: Path) -> Path | None:
+    if _is_file(base):
+        return base
+    stem = str(base)
+    # ``./x.js`` in TS sources points at ``./x.ts``.
+    for ext in (".js", ".jsx", ".mjs", ".cjs"):
+        if stem.endswith(ext):
+            for real in _JS_EXTS:
+                candidate = Path(stem[: -len(ext)] + real)
+                if _is_file(candidate):
+                    return candidate
+    for ext in _JS_EXTS:
+        candidate = Path(stem + ext)
+        if _is_file(candidate):
+            return candidate
+    for ext in _JS_EXTS:
+        candidate = base / ("index" + ext)
+        if _is_file(candidate):
+            return candidate
+    return None
+
+
+def _js(text: str, path: Path, root: Path | None) -> list[ResolvedImport]:
+    out: list[ResolvedImport] = []
+    for m in _JS_SPEC.finditer(text):
+        spec = m.group("s") or m.group("d") or m.group("r") or m.group("bare")
+        if not spec:
+            continue
+        what = m.group("what") or ""
+        names = tuple(n for n in _NAME.findall(what.replace(" as ", " ")) if n not in ("type",))
+        if spec.startswith("."):
+            base = path.parent / spec
+        elif spec.startswith("/") and root is not None:
+            base = root / spec.lstrip("/")
+        elif (spec.startswith(("@/", "~/", "src/"))) and root is not None:
+            base = (
+                root / "src" / spec.split("/", 1)[1] if not spec.startswith("src/") else root / spec
+            )
+        else:
+            continue  # a package: node_modules are never read
+        found = _js_file(base)
+        if found is not None:
+            out.append(ResolvedImport(found, names))
+    return out
+
+
+# ------------------------------------------------------------------------------------ Go
+
+
+def _go_module(path: Path, root: Path | None) -> tuple[str, Path] | None:
+    directory = path.parent
+    while True:
+        gomod = directory / "go.mod"
+        if _is_file(gomod):
+            try:
+                m = _GO_MODULE.search(gomod.read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                return None
+            return (m.group(1), directory) if m else None
+        if directory.parent == directory or (root is not None and directory == root):
+            return None
+        directory = directory.parent
+
+
+def _go_package_files(directory: Path, skip: Path | None = None) -> list[Path]:
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError:
+        return []
+    return [
+        e
+        for e in entries
+        if e.suffix == ".go" and not e.name.endswith("_test.go") and e != skip and _is_file(e)
+    ]
+
+
+def _go(text: str, path: Path, root: Path | None) -> list[ResolvedImport]:
+    out: list[ResolvedImport] = []
+    # Files of the same package see each other without imports.
+    for sibling in _go_package_files(path.parent, skip=path):
+        out.append(ResolvedImport(sibling, (), ""))
+    module = _go_module(path, root)
+    if module is None:
+        return out
+    mod_path, mod_dir = module
+    specs: list[tuple[str, str]] = []
+    for block in _GO_IMPORT_BLOCK.finditer(text):
+        for m in _GO_PATH.finditer(block.group("body")):
+            specs.append((m.group("p"), m.group("alias") or ""))
+    for m in _GO_IMPORT_ONE.finditer(text):
+        specs.append((m.group("p"), ""))
+    for spec, alias in specs:
+        if spec == mod_path or spec.startswith(mod_path + "/"):
+            rel = spec[len(mod_path) :].lstrip("/")
+            directory = mod_dir / rel if rel else mod_dir
+            pkg_alias = alias or spec.rsplit("/", 1)[-1]
+            for f in _go_package_files(directory):
+                out.append(ResolvedImport(f, (), pkg_alias))
+    return out
+
+
+# ---------------------------------------------------------------------------------- Rust
+
+
+def _rs_crate_root(path: Path) -> Path:
+    directory = path.parent
+    while directory.parent != directory:
+        if _is_file(directory / "Cargo.toml"):
+            return directory / "src"
+        directory = directory.parent
+    return path.parent
+
+
+def _rs_module_dir(path: Path) -> Path:
+    """Directory holding the children modules of the module in ``path``."""
+    if path.name in ("mod.rs", "lib.rs", "main.rs"):
+        return path.parent
+    return path.parent / path.stem
+
+
+def _rs_mod_file(directory: Path, name: str) -> Path | None:
+    for candidate in (directory / f"{name}.rs", directory / name / "mod.rs"):
+        if _is_file(candidate):
+            return candidate
+    return None
+
+
+def _rs_use_paths(tree: str) -> list[list[str]]:
+    """Expand ``a::{b, c::D}`` into [[a, b], [a, c, D]]."""
+    tree = re.sub(r"\s+", "", re.sub(r"\s+as\s+\w+", "", tree))
+    out: list[list[str]] = []
+
+    def walk(prefix: list[str], s: str) -> None:
+        brace = s.find("{")
+        if brace < 0:
+            parts = [p for p in s.split("::") if p]
+            if parts:
+                out.append(prefix + parts)
+            return
+        head = [p for p in s[:brace].split("::") if p]
+        inner = s[brace + 1 : s.rfind("}")]
+        depth, start = 0, 0
+        for i, ch in enumerate(inner + ","):
+            if ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+            elif ch == "," and depth == 0:
+                item = inner[start:i]
+                if item:
+                    walk(prefix + head, item)
+                start = i + 1
+
+    walk([], tree)
+    return out
+
+
+def _rust(text: str, path: Path, root: Path | None) -> list[ResolvedImport]:
+    out: list[ResolvedImport] = []
+    here = _rs_module_dir(path)
+    crate = _rs_crate_root(path)
+    for m in _RS_MOD.finditer(text):
+        found = _rs_mod_file(here, m.group("name"))
+        if found is not None:
+            out.append(ResolvedImport(found, (), m.group("name")))
+    for m in _RS_USE.finditer(text):
+        for parts in _rs_use_paths(m.group("path")):
+            if not parts:
+                continue
+            head = parts[0]
+            if head == "crate":
+                base, rest = crate, parts[1:]
+            elif head == "self":
+                base, rest = here, parts[1:]
+            elif head == "super":
+                base, rest = here.parent, parts[1:]
+                while rest and rest[0] == "super":
+                    base, rest = base.parent, rest[1:]
+            else:
+                base, rest = crate, parts  # 2015-style or a sibling module of main/lib
+            # Walk the module path as long as files exist; what is left names items.
+            current: Path | None = None
+            directory = base
+            consumed = 0
+            for part in rest:
+                found = _rs_mod_file(directory, part)
+                if found is None:
+                    break
+                current, directory, consumed = found, _rs_module_dir(found), consumed + 1
+            if current is None:
+                continue
+            names = tuple(n for n in rest[consumed:] if n not in ("*", "self"))
+            out.append(ResolvedImport(current, names))
+    return out
+
+
+_RESOLVERS: dict[str, Callable[[str, Path, Path | None], list[ResolvedImport]]] = {
+    "python": _python,
+    "javascript": _js,
+    "javascriptreact": _js,
+    "typescript": _js,
+    "typescriptreact": _js,
+    "go": _go,
+    "rust": _rust,
+}

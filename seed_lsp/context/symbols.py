@@ -1,0 +1,371 @@
+"""Cheap per-file indexes: definitions (regex + block heuristics) and identifier windows.
+
+Regexes, not a parser: indexing thousands of files on disk must cost little, and a definition's
+head plus its block extent is all the prompt needs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from seed_lsp.context.syntax import (
+    INDENT_LANGUAGES,
+    brace_block_end,
+    indent_block_end,
+    normalize_language,
+)
+
+IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+STOPWORDS = frozenset(
+    [
+        "and",
+        "as",
+        "assert",
+        "async",
+        "await",
+        "break",
+        "case",
+        "catch",
+        "class",
+        "const",
+        "continue",
+        "def",
+        "default",
+        "del",
+        "do",
+        "elif",
+        "else",
+        "enum",
+        "except",
+        "export",
+        "extends",
+        "false",
+        "final",
+        "finally",
+        "fn",
+        "for",
+        "from",
+        "func",
+        "function",
+        "go",
+        "if",
+        "impl",
+        "import",
+        "in",
+        "interface",
+        "is",
+        "lambda",
+        "let",
+        "loop",
+        "match",
+        "mod",
+        "mut",
+        "new",
+        "nil",
+        "none",
+        "not",
+        "null",
+        "or",
+        "package",
+        "pass",
+        "pub",
+        "raise",
+        "return",
+        "self",
+        "static",
+        "struct",
+        "super",
+        "switch",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "type",
+        "typeof",
+        "use",
+        "var",
+        "void",
+        "while",
+        "with",
+        "yield",
+        "int",
+        "str",
+        "bool",
+        "float",
+        "string",
+        "number",
+        "any",
+        "i32",
+        "i64",
+        "u8",
+        "u32",
+        "u64",
+        "usize",
+        "f64",
+        "len",
+        "print",
+        "println",
+        "fmt",
+        "err",
+        "error",
+        "ok",
+        "some",
+        "string_view",
+        "crate",
+        "where",
+        "dyn",
+        "ref",
+        "box",
+        "vec",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A named definition: 0-based [start, end) lines, the container name for methods."""
+
+    name: str
+    kind: str
+    start: int
+    end: int
+    container: str = ""
+
+
+_PY_DEFS = re.compile(
+    r"^(?P<i>[ \t]*)(?:async[ \t]+)?(?P<k>def|class)[ \t]+(?P<n>[A-Za-z_]\w*)", re.M
+)
+_PY_ASSIGN = re.compile(r"^(?P<n>[A-Za-z_]\w*)[ \t]*(?::[^=\n]+)?=(?!=)", re.M)
+_JS_DEFS = re.compile(
+    r"^(?P<i>[ \t]*)(?:export[ \t]+)?(?:default[ \t]+)?(?:declare[ \t]+)?(?:abstract[ \t]+)?"
+    r"(?:async[ \t]+)?(?P<k>function\*?|class|interface|enum|type|const|let|var|namespace)"
+    r"[ \t]+(?P<n>[A-Za-z_$][\w$]*)",
+    re.M,
+)
+_JS_METHOD = re.compile(
+    r"^(?P<i>[ \t]+)(?:(?:public|private|protected|static|async|readonly|override|get|set)"
+    r"[ \t]+)*(?P<n>[A-Za-z_$][\w$]*)[ \t]*(?:<[^>\n]*>)?\([^)\n]*\)?[^;\n]*\{[ \t]*$",
+    re.M,
+)
+_GO_DEFS = re.compile(
+    r"^(?P<k>func|type|var|const)[ \t]+(?:\((?P<recv>[^)]*)\)[ \t]*)?(?P<n>[A-Za-z_]\w*)", re.M
+)
+_RS_DEFS = re.compile(
+    r"^(?P<i>[ \t]*)(?:pub(?:\([^)\n]*\))?[ \t]+)?(?:(?:async|const|unsafe|default)[ \t]+)*"
+    r"(?:extern[ \t]+\"[^\"\n]*\"[ \t]+)?"
+    r"(?P<k>fn|struct|enum|trait|type|const|static|mod|union|macro_rules!)[ \t]*"
+    r"(?P<n>[A-Za-z_]\w*)",
+    re.M,
+)
+_RS_IMPL = re.compile(
+    r"^[ \t]*impl(?:<[^\n{]*?>)?[ \t]+(?:[\w:<>, ]+[ \t]+for[ \t]+)?(?P<n>[A-Za-z_]\w*)", re.M
+)
+_GENERIC_DEFS = re.compile(
+    r"^(?P<i>[ \t]*)(?:[\w<>\[\],*&:]+[ \t]+)*?"
+    r"(?P<k>def|fn|func|function|fun|class|struct|interface|enum|trait|sub|proc|object|record)"
+    r"[ \t]+(?P<n>[A-Za-z_]\w*)",
+    re.M,
+)
+
+_BLOCK_KINDS = frozenset(
+    {
+        "def",
+        "class",
+        "function",
+        "function*",
+        "interface",
+        "enum",
+        "namespace",
+        "func",
+        "fn",
+        "struct",
+        "trait",
+        "mod",
+        "union",
+        "impl",
+        "method",
+        "type",
+        "fun",
+        "object",
+        "record",
+        "sub",
+        "proc",
+    }
+)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    find = text.find
+    pos = find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = find("\n", pos + 1)
+    return starts
+
+
+def _line_of(starts: Sequence[int], offset: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def extract_definitions(text: str, lines: Sequence[str], language_id: str) -> list[Definition]:
+    """Definitions found in ``text`` (whose lines are ``lines``), in source order."""
+    language = normalize_language(language_id)
+    starts = _line_starts(text)
+    defs: list[Definition] = []
+    indent_based = language in INDENT_LANGUAGES
+
+    def block_end(start: int, kind: str) -> int:
+        if kind not in _BLOCK_KINDS:
+            # Assignments: up to the line where brackets balance.
+            return _statement_end(lines, start)
+        if indent_based:
+            return indent_block_end(lines, start)
+        return brace_block_end(lines, start)
+
+    if language == "python":
+        containers: list[tuple[int, str, int]] = []  # (indent, name, end)
+        for m in _PY_DEFS.finditer(text):
+            line = _line_of(starts, m.start())
+            indent = len(m.group("i").expandtabs())
+            end = block_end(line, m.group("k"))
+            while containers and (containers[-1][0] >= indent or containers[-1][2] <= line):
+                containers.pop()
+            container = containers[-1][1] if containers else ""
+            kind = "method" if container and m.group("k") == "def" else m.group("k")
+            start = line
+            while start > 0 and lines[start - 1].lstrip().startswith("@"):
+                start -= 1
+            defs.append(Definition(m.group("n"), kind, start, end, container))
+            if m.group("k") == "class":
+                containers.append((indent, m.group("n"), end))
+        for m in _PY_ASSIGN.finditer(text):
+            line = _line_of(starts, m.start())
+            defs.append(Definition(m.group("n"), "var", line, _statement_end(lines, line)))
+    elif language in ("javascript", "javascriptreact", "typescript", "typescriptreact"):
+        for m in _JS_DEFS.finditer(text):
+            line = _line_of(starts, m.start())
+            kind = m.group("k")
+            if kind in ("const", "let", "var"):
+                end = _js_value_end(lines, line)
+            else:
+                end = block_end(line, kind)
+            defs.append(Definition(m.group("n"), kind, line, end))
+        for m in _JS_METHOD.finditer(text):
+            name = m.group("n")
+            if name in STOPWORDS or name in ("if", "for", "while", "switch", "catch", "function"):
+                continue
+            line = _line_of(starts, m.start())
+            defs.append(Definition(name, "method", line, brace_block_end(lines, line)))
+    elif language == "go":
+        for m in _GO_DEFS.finditer(text):
+            line = _line_of(starts, m.start())
+            recv = m.group("recv") or ""
+            container = IDENT.findall(recv)[-1] if IDENT.findall(recv) else ""
+            kind = "method" if container else m.group("k")
+            end = block_end(line, "func" if kind in ("func", "method") else m.group("k"))
+            if m.group("k") == "type":
+                end = brace_block_end(lines, line)
+            defs.append(Definition(m.group("n"), kind, line, end, container))
+    elif language == "rust":
+        impls = [(_line_of(starts, m.start()), m.group("n")) for m in _RS_IMPL.finditer(text)]
+        impl_ranges = [(s, brace_block_end(lines, s), n) for s, n in impls]
+        for s, e, n in impl_ranges:
+            defs.append(Definition(n, "impl", s, e))
+        for m in _RS_DEFS.finditer(text):
+            line = _line_of(starts, m.start())
+            kind = m.group("k")
+            container = ""
+            for s, e, n in impl_ranges:
+                if s < line < e:
+                    container = n
+            end = (
+                block_end(line, kind)
+                if kind not in ("const", "static")
+                else _statement_end(lines, line)
+            )
+            start = line
+            while start > 0 and lines[start - 1].lstrip().startswith(("#[", "///")):
+                start -= 1
+            defs.append(Definition(m.group("n"), kind, start, end, container))
+    else:
+        for m in _GENERIC_DEFS.finditer(text):
+            line = _line_of(starts, m.start())
+            defs.append(Definition(m.group("n"), m.group("k"), line, block_end(line, m.group("k"))))
+    defs.sort(key=lambda d: (d.start, d.end, d.name))
+    return defs
+
+
+def _statement_end(lines: Sequence[str], start: int) -> int:
+    depth = 0
+    for i in range(start, min(len(lines), start + 200)):
+        code = lines[i]
+        depth += sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}")
+        if depth <= 0:
+            return i + 1
+    return start + 1
+
+
+def _js_value_end(lines: Sequence[str], start: int) -> int:
+    line = lines[start]
+    if "=>" in line or "function" in line or line.rstrip().endswith(("{", "(", "[")):
+        return max(brace_block_end(lines, start), _statement_end(lines, start))
+    return _statement_end(lines, start)
+
+
+def identifiers(text: str) -> list[str]:
+    """Identifiers in ``text`` worth matching (no keywords, no one-letter names)."""
+    return [w for w in IDENT.findall(text) if len(w) > 1 and w not in STOPWORDS]
+
+
+@dataclass(slots=True)
+class WindowIndex:
+    """Identifier sets of fixed, overlapping line windows, with an inverted index."""
+
+    window: int
+    step: int
+    sizes: list[int] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, lines: Sequence[str], window: int) -> WindowIndex:
+        """Index windows of ``window`` lines every ``window // 2`` lines."""
+        step = max(1, window // 2)
+        index = cls(window, step)
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        line_sets = [set(identifiers(line)) for line in lines]
+        n = len(lines)
+        starts = range(0, max(1, n - window + step), step) if n else range(0)
+        for w, start in enumerate(starts):
+            words: set[str] = set()
+            for s in line_sets[start : start + window]:
+                words |= s
+            index.sizes.append(len(words))
+            for word in words:
+                postings[word].append(w)
+        index.postings = dict(postings)
+        return index
+
+    def best(self, query: set[str], limit: int) -> list[tuple[float, int]]:
+        """Top ``limit`` (Jaccard, window start line) for ``query``, best first."""
+        if not query or not self.sizes:
+            return []
+        hits: dict[int, int] = {}
+        for word in query:
+            for w in self.postings.get(word, ()):
+                hits[w] = hits.get(w, 0) + 1
+        q = len(query)
+        scored = [(inter / (q + self.sizes[w] - inter), w * self.step) for w, inter in hits.items()]
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        return scored[:limit]

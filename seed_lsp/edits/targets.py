@@ -1,0 +1,336 @@
+"""Which whole lines an edit replaces (INTERFACE.md, "Edits").
+
+- A selection: its lines (a selection ending at column 0 of a later line stops before it).
+- An empty selection: the innermost enclosing function or class, found by a `ScopeFinder`
+  (the server passes the syntax-aware one; `indent_scope` is the dependency-free default);
+  without one, or when it is huge, the paragraph around the cursor, else the cursor's line.
+- A diagnostic: its lines, widened to the whole statement: upward to an unmatched opening
+  bracket or a `\\` continuation, downward until brackets balance, and over the block of a
+  block header (`def ...:`, `if (...) {`) when that block is small.
+- Extract function: the enclosing scope of the selection, so the new function has a place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from seed_lsp.edits.lines import indent_of, is_blank, split_lines
+from seed_lsp.edits.types import LineSpan, Range
+
+ScopeFinder = Callable[[str, str, int], "tuple[int, int] | None"]
+"""`(text, language_id, line) -> [start, end)` lines of the innermost enclosing function or
+class, or None."""
+
+MAX_SCOPE_LINES = 400
+"""A scope longer than this is not used as an implicit target (the model would have to
+rewrite all of it); the paragraph around the cursor is used instead."""
+MAX_PARAGRAPH_LINES = 60
+MAX_STATEMENT_LINES = 60
+MAX_HEADER_BLOCK_LINES = 40
+_SCAN_UP_LINES = 3000
+
+_MODIFIERS = (
+    r"(?:(?:export|default|pub(?:\([\w\s]+\))?|public|private|protected|internal|static|async"
+    r"|abstract|final|override|open|inline|suspend|unsafe|const|extern|virtual|sealed|data"
+    r"|partial|local|declare|readonly)\s+)*"
+)
+_HEADER = re.compile(
+    r"^\s*(?:@\w[\w.]*\s+)*" + _MODIFIERS + r"(?:def|class|fn|func|function\*?|fun|interface"
+    r"|struct|enum|trait|impl|module|object|record|union|protocol|extension|namespace|macro"
+    r"|procedure|sub|method)\b"
+)
+_ARROW = re.compile(
+    r"^\s*" + _MODIFIERS + r"(?:const|let|var)\s+[\w$]+\s*(?::[^=]+)?=\s*"
+    r"(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[\w$]+\s*=>)"
+)
+_CONTROL = re.compile(r"^\s*(?:if|else|for|while|switch|catch|do|try|return|with|elif|except)\b")
+_C_LIKE_FUNCTION = re.compile(
+    r"^\s*[\w$<>\[\]:*&,\s~]+\([^;]*\)\s*(?:const\s*)?(?:(?:->|:)\s*[^{;=]+)?\{\s*$"
+)
+_PREFIX_LINE = re.compile(r"^\s*(?:@|#\[|///|//!|/\*\*|\*|\*/|//)")
+_COMMENT = re.compile(r"^\s*(?:#(?!\[)|//|/\*|\*|--)")
+_CLOSER = re.compile(r"^\s*(?:[)\]}]|end\b|fi\b|done\b|esac\b)")
+
+
+def _width(line: str) -> int:
+    return len(indent_of(line).expandtabs(4))
+
+
+def _is_header(line: str) -> bool:
+    if _HEADER.match(line) or _ARROW.match(line):
+        return True
+    return bool(_C_LIKE_FUNCTION.match(line)) and not _CONTROL.match(line)
+
+
+def _block_end(lines: Sequence[str], header: int) -> int:
+    """Exclusive end of the block a header line opens: the following lines indented deeper,
+    plus closing lines (`}`, `)`, `end`) at the header's own indentation."""
+    width = _width(lines[header])
+    end = header + 1
+    j = header + 1
+    while j < len(lines):
+        line = lines[j]
+        if is_blank(line):
+            j += 1
+            continue
+        w = _width(line)
+        if w > width or (w == width and _CLOSER.match(line)):
+            end = j + 1
+        else:
+            break
+        j += 1
+    return end
+
+
+def _extend_up(lines: Sequence[str], start: int) -> int:
+    """Include decorators, attributes and doc comments directly above a header."""
+    width = _width(lines[start])
+    while start > 0:
+        above = lines[start - 1]
+        if is_blank(above) or _width(above) != width or not _PREFIX_LINE.match(above):
+            break
+        start -= 1
+    return start
+
+
+def _is_comment(line: str) -> bool:
+    return bool(_COMMENT.match(line))
+
+
+def indent_scope(text: str, language_id: str, line: int) -> tuple[int, int] | None:
+    """The innermost function or class around `line`, by keywords and indentation alone."""
+    lines, _ = split_lines(text)
+    if not lines:
+        return None
+    line = min(max(line, 0), len(lines) - 1)
+    # On a decorator or doc comment: the header it belongs to.
+    probe = line
+    while probe < len(lines) - 1 and _PREFIX_LINE.match(lines[probe]):
+        probe += 1
+    if probe != line and _is_header(lines[probe]) and _width(lines[probe]) == _width(lines[line]):
+        return _extend_up(lines, probe), _block_end(lines, probe)
+    current = lines[line]
+    if is_blank(current) or _is_comment(current):
+        limit = 1 << 30
+    else:
+        limit = _width(current) + (1 if _CLOSER.match(current) else 0)
+    for h in range(line, max(-1, line - _SCAN_UP_LINES), -1):
+        candidate = lines[h]
+        if is_blank(candidate) or (h != line and _is_comment(candidate)):
+            continue
+        w = _width(candidate)
+        if (h == line or w < limit) and _is_header(candidate):
+            end = _block_end(lines, h)
+            if end > line:
+                return _extend_up(lines, h), end
+        if h != line and w < limit:
+            limit = w
+            if limit == 0 and not _is_header(candidate):
+                return None  # nothing can be less indented than column 0
+    return None
+
+
+def selection_lines(rng: Range, line_count: int) -> LineSpan:
+    """Whole lines of a non-empty selection."""
+    start = min(rng.start.line, line_count)
+    end_line = rng.end.line
+    if rng.end.character == 0 and end_line > rng.start.line:
+        end_line -= 1
+    end = min(end_line + 1, line_count)
+    return LineSpan(start, max(start, end), "selection")
+
+
+def paragraph_around(lines: Sequence[str], line: int) -> LineSpan:
+    """The run of non-blank lines around `line` (bounded), or the line alone if it is blank."""
+    if not lines:
+        return LineSpan(0, 0, "line")
+    line = min(max(line, 0), len(lines) - 1)
+    if is_blank(lines[line]):
+        return LineSpan(line, line + 1, "line")
+    start = line
+    while start > 0 and not is_blank(lines[start - 1]) and line - start < MAX_PARAGRAPH_LINES:
+        start -= 1
+    end = line + 1
+    while end < len(lines) and not is_blank(lines[end]) and end - start < MAX_PARAGRAPH_LINES:
+        end += 1
+    return LineSpan(start, end, "paragraph")
+
+
+def _scope_span(
+    text: str, language_id: str, line: int, scope_finder: ScopeFinder, line_count: int
+) -> LineSpan | None:
+    found = scope_finder(text, language_id, line)
+    if found is None:
+        return None
+    start, end = max(0, found[0]), min(found[1], line_count)
+    if not start <= line < end or end - start > MAX_SCOPE_LINES:
+        return None
+    return LineSpan(start, end, "scope")
+
+
+def refactor_target(
+    text: str, language_id: str, rng: Range, scope_finder: ScopeFinder = indent_scope
+) -> LineSpan:
+    """The lines a refactor (or an explanation) works on."""
+    lines, _ = split_lines(text)
+    if not rng.is_empty:
+        return selection_lines(rng, len(lines))
+    if not lines:
+        return LineSpan(0, 0, "line")
+    line = min(rng.start.line, len(lines) - 1)
+    scope = _scope_span(text, language_id, line, scope_finder, len(lines))
+    return scope if scope is not None else paragraph_around(lines, line)
+
+
+def extract_target(
+    text: str, language_id: str, rng: Range, scope_finder: ScopeFinder = indent_scope
+) -> LineSpan:
+    """For "extract function": the enclosing scope of the selection (the new function needs
+    a place next to it), or the selected lines when there is no scope around them."""
+    lines, _ = split_lines(text)
+    selected = selection_lines(rng, len(lines))
+    if not lines or selected.start >= len(lines):
+        return selected
+    scope = _scope_span(text, language_id, selected.start, scope_finder, len(lines))
+    if scope is None or scope.end < selected.end:
+        return selected
+    return LineSpan(scope.start, scope.end, "extract")
+
+
+_STRING = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`""")
+_HASH_COMMENT = frozenset({"python", "ruby", "shellscript", "perl", "r", "yaml", "toml", "elixir"})
+
+
+def _code_only(line: str, language_id: str) -> str:
+    line = _STRING.sub('""', line)
+    marker = "#" if language_id in _HASH_COMMENT else "//"
+    cut = line.find(marker)
+    return line if cut < 0 else line[:cut]
+
+
+def _brackets(language_id: str) -> tuple[str, str]:
+    # In brace languages `{` mostly opens a block, not an expression: only () and [] count.
+    return ("([{", ")]}") if language_id in _HASH_COMMENT else ("([", ")]")
+
+
+def _unmatched_opener_above(lines: Sequence[str], line: int, language_id: str) -> int | None:
+    """The nearest line above `line` holding a bracket still open at the start of `line`."""
+    opens, closes = _brackets(language_id)
+    depth = 0
+    for j in range(line - 1, max(-1, line - 1 - MAX_STATEMENT_LINES), -1):
+        for ch in reversed(_code_only(lines[j], language_id)):
+            if ch in closes:
+                depth += 1
+            elif ch in opens:
+                if depth == 0:
+                    return j
+                depth -= 1
+    return None
+
+
+_TRAILING_OPERATOR = re.compile(r"(?:[-+*/%=&|^<>?.]|\band|\bor|\bnot)\s*$")
+
+
+def _continues(line: str, language_id: str) -> bool:
+    """Does the statement on `line` go on to the next line (backslash, trailing operator)?"""
+    stripped = line.rstrip()
+    if stripped.endswith("\\"):
+        return True
+    code = _code_only(line, language_id).rstrip()
+    if code.endswith(("++", "--", "->", "*/")) or not code:
+        return False
+    return bool(_TRAILING_OPERATOR.search(code))
+
+
+def _statement_start(lines: Sequence[str], line: int, language_id: str) -> int:
+    start = line
+    for _ in range(MAX_STATEMENT_LINES):
+        if start > 0 and _continues(lines[start - 1], language_id):
+            start -= 1
+            continue
+        opener = _unmatched_opener_above(lines, start, language_id)
+        if opener is None:
+            break
+        start = opener
+    return start
+
+
+def _statement_end(lines: Sequence[str], start: int, last: int, language_id: str) -> int:
+    """Exclusive end: at least past `last`, then on while brackets are open or lines continue."""
+    opens, closes = _brackets(language_id)
+    depth = 0
+    j = start
+    while j < len(lines) and j - start < MAX_STATEMENT_LINES:
+        code = _code_only(lines[j], language_id)
+        for ch in code:
+            if ch in opens:
+                depth += 1
+            elif ch in closes:
+                depth = max(0, depth - 1)
+        continued = _continues(lines[j], language_id)
+        j += 1
+        if j > last and depth == 0 and not continued:
+            break
+    return j
+
+
+def _is_block_header(code: str, language_id: str) -> bool:
+    stripped = code.rstrip()
+    if language_id == "python":
+        return stripped.endswith(":")
+    return stripped.endswith("{") or stripped.endswith(" do") or stripped.endswith(" then")
+
+
+def diagnostic_target(text: str, language_id: str, rng: Range) -> LineSpan:
+    """The lines a fix for a diagnostic at `rng` replaces: its statement."""
+    lines, _ = split_lines(text)
+    if not lines:
+        return LineSpan(0, 0, "diagnostic")
+    first = min(rng.start.line, len(lines) - 1)
+    last = rng.end.line
+    if rng.end.character == 0 and last > first:
+        last -= 1
+    last = min(max(last, first), len(lines) - 1)
+    start = _statement_start(lines, first, language_id)
+    end = _statement_end(lines, start, last, language_id)
+    header_code = _code_only(lines[end - 1], language_id)
+    if _is_block_header(header_code, language_id) and _width(lines[start]) <= _width(
+        lines[end - 1]
+    ):
+        block = _block_end(lines, start)
+        if block - start <= MAX_HEADER_BLOCK_LINES and block > end:
+            end = block
+    if end - start > MAX_STATEMENT_LINES:
+        return LineSpan(first, last + 1, "diagnostic")
+    reason = "diagnostic" if (start, end) == (first, last + 1) else "statement"
+    return LineSpan(start, end, reason)
+
+
+def context_scope(
+    text: str,
+    language_id: str,
+    target: LineSpan,
+    scope_finder: ScopeFinder = indent_scope,
+    max_lines: int = MAX_SCOPE_LINES,
+) -> LineSpan | None:
+    """The enclosing function or class of `target`, shown to the model as context, when it is
+    larger than the target itself and not huge."""
+    lines, _ = split_lines(text)
+    if not lines or target.start >= len(lines):
+        return None
+    found = scope_finder(text, language_id, target.start)
+    if found is None:
+        return None
+    start, end = max(0, found[0]), min(found[1], len(lines))
+    if start > target.start or end < target.end or (start, end) == (target.start, target.end):
+        return None
+    if end - start > max_lines:
+        return None
+    return LineSpan(start, end, "scope")
+
+
+def lines_text(text: str, span: LineSpan) -> str:
+    """The text of `span`'s lines, joined with `\\n` (for prompts)."""
+    lines, _ = split_lines(text)
+    return "\n".join(lines[span.start : span.end])

@@ -1,0 +1,133 @@
+"""Resolving a refactor or fix: pick the target lines, ask the model, turn the answer into
+minimal edits. The server supplies the backend, the document text of the version the action
+was listed for, and the rendered cross-file context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from seed_lsp.edits.answer import AnswerCutOff, EditResult, NoCodeBlock, edits_from_answer
+from seed_lsp.edits.lines import split_lines
+from seed_lsp.edits.targets import (
+    ScopeFinder,
+    context_scope,
+    diagnostic_target,
+    extract_target,
+    indent_scope,
+    lines_text,
+    refactor_target,
+    selection_lines,
+)
+from seed_lsp.edits.types import Diagnostic, LineSpan, Range
+from seed_lsp.features.actions.listing import ActionId
+from seed_lsp.features.actions.prompts import build_fix_messages, build_refactor_messages
+from seed_lsp.llm.types import ChatBackend, ChatRequest, Message
+
+DEFAULT_EDIT_MAX_TOKENS = 32_000
+"""Room for reasoning plus the whole target: a truncated answer changes nothing."""
+
+
+@dataclass(frozen=True)
+class EditPlan:
+    """Everything decided before the model is called (logged, and tested, on its own)."""
+
+    action: ActionId
+    target: LineSpan
+    messages: tuple[Message, ...]
+    scope: LineSpan | None = None
+
+    @property
+    def feature(self) -> str:
+        return "fix" if self.action == "fix" else "refactor"
+
+
+def plan_edit(
+    action: ActionId,
+    *,
+    text: str,
+    path: str,
+    language_id: str,
+    range: Range,
+    diagnostic: Diagnostic | None = None,
+    instruction: str = "",
+    context_block: str = "",
+    scope_finder: ScopeFinder = indent_scope,
+) -> EditPlan:
+    """Choose the target (docs/edits.md, "Targets") and build the prompt."""
+    if action == "explain":
+        raise ValueError("explain is not an edit; use seed_lsp.features.explain")
+    if action == "fix":
+        if diagnostic is None:
+            raise ValueError("a fix needs a diagnostic")
+        target = diagnostic_target(text, language_id, diagnostic.range)
+        scope = context_scope(text, language_id, target, scope_finder)
+        messages = build_fix_messages(
+            diagnostic,
+            path=path,
+            language_id=language_id,
+            target=target,
+            target_text=lines_text(text, target),
+            scope=scope,
+            scope_text=lines_text(text, scope) if scope else "",
+            context_block=context_block,
+            instruction=instruction,
+        )
+        return EditPlan(action, target, messages, scope)
+    selection: LineSpan | None = None
+    if action == "extractFunction":
+        if range.is_empty:
+            raise ValueError("extract function needs a non-empty selection")
+        target = extract_target(text, language_id, range, scope_finder)
+        selection = selection_lines(range, len(split_lines(text)[0]))
+    else:
+        target = refactor_target(text, language_id, range, scope_finder)
+    scope = (
+        None
+        if action == "extractFunction"
+        else context_scope(text, language_id, target, scope_finder)
+    )
+    messages = build_refactor_messages(
+        action,
+        path=path,
+        language_id=language_id,
+        target=target,
+        target_text=lines_text(text, target),
+        scope=scope,
+        scope_text=lines_text(text, scope) if scope else "",
+        context_block=context_block,
+        instruction=instruction,
+        selection=selection if selection is not None and selection != target else None,
+        selection_text=lines_text(text, selection) if selection is not None else "",
+    )
+    return EditPlan(action, target, messages, scope)
+
+
+async def compute_edit(
+    backend: ChatBackend,
+    plan: EditPlan,
+    *,
+    text: str,
+    language_id: str,
+    reasoning_effort: str | None = "medium",
+    max_tokens: int | None = DEFAULT_EDIT_MAX_TOKENS,
+    temperature: float | None = None,
+) -> EditResult:
+    """Ask the model for the plan's replacement and return minimal edits against `text`.
+
+    Raises `seed_lsp.edits.AnswerError` (no code block, cut off) and the backend's `LLMError`s.
+    An unchanged answer gives an `EditResult` with no edits (`changed` is False).
+    """
+    request = ChatRequest(
+        messages=plan.messages,
+        feature=plan.feature,
+        max_tokens=max_tokens,
+        temperature=temperature,
+        reasoning_effort=reasoning_effort,
+    )
+    response = await backend.complete(request)
+    truncated = response.finish_reason == "length"
+    if not response.content.strip():
+        raise AnswerCutOff() if truncated else NoCodeBlock()
+    return edits_from_answer(
+        text, plan.target, response.content, language_id=language_id, truncated=truncated
+    )

@@ -1,0 +1,189 @@
+"""The pygls server class and protocol: plumbing shared by every handler module."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+
+from seed_lsp import __version__
+from seed_lsp.session import Session
+
+log = logging.getLogger(__name__)
+
+USAGE_NOTIFICATION = "seed/usage"
+USAGE_REQUEST = "seed/usage"
+STATUS_REQUEST = "seed/status"
+
+_MESSAGE_TYPES = {
+    "error": types.MessageType.Error,
+    "warning": types.MessageType.Warning,
+    "info": types.MessageType.Info,
+}
+
+
+class _Invalid:
+    """Stands for a message whose params could not be converted (already answered)."""
+
+    jsonrpc = "invalid"
+
+
+class SeedProtocol(LanguageServerProtocol):
+    """pygls' protocol, plus two promises of INTERFACE.md that pygls does not keep:
+    a request whose params fail to convert gets `InvalidParams` (pygls drops it silently), and
+    `$/cancelRequest` also cancels the tasks a command handler linked to its request."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._linked: dict[Any, set[asyncio.Task[Any]]] = {}
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except Exception as exc:
+            if "jsonrpc" in data and "id" in data and "method" in data:
+                detail = first_line(exc.__cause__ or exc)
+                self._send_response(
+                    data["id"],
+                    None,
+                    JsonRpcInvalidParams(
+                        f"Invalid params for {data['method']}: {detail}"
+                    ).to_response_error(),
+                )
+                return _Invalid()
+            if "jsonrpc" in data and "method" in data:
+                log.warning("ignored a %s notification with invalid params", data.get("method"))
+                return _Invalid()
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Invalid):
+            return
+        super().handle_message(message)
+
+    def link_to_request(self, task: asyncio.Task[Any]) -> None:
+        """Cancel `task` when the client cancels the request being handled now."""
+        msg_id = self.msg_id
+        if msg_id is None:
+            return
+        tasks = self._linked.setdefault(msg_id, set())
+        tasks.add(task)
+
+        def unlink(_: asyncio.Task[Any]) -> None:
+            tasks.discard(task)
+            if not tasks:
+                self._linked.pop(msg_id, None)
+
+        task.add_done_callback(unlink)
+
+    def _handle_cancel_notification(self, msg_id: Any) -> None:
+        for task in list(self._linked.pop(msg_id, ())):
+            task.cancel()
+        super()._handle_cancel_notification(msg_id)
+
+
+def plain_json(value: Any) -> Any:
+    """pygls hands over JSON objects it has no type for as named tuples; make them dicts."""
+    if hasattr(value, "_asdict"):
+        return {k: plain_json(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {k: plain_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_json(v) for v in value]
+    return value
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else type(exc).__name__
+
+
+class SeedLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "seed-lsp",
+            __version__,
+            protocol_cls=SeedProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.session = Session(notify_user=self.show_message_to_user, on_usage=self._usage_changed)
+        self.client_supports_configuration = False
+        self.client_supports_show_document = False
+        self.client_supports_inline_completion = False
+        self.client_supports_work_done_progress = False
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._configured: asyncio.Event | None = None
+
+    async def ready(self, timeout: float = 2.0) -> None:
+        """Wait (briefly) until the first `workspace/configuration` answer is in, so the first
+        requests after start-up use the user's settings rather than the defaults."""
+        event = self._configured
+        if event is None or event.is_set():
+            return
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            log.warning(
+                "no workspace/configuration answer after %.0f s; using what we have", timeout
+            )
+            event.set()
+
+    # -- plumbing shared by handlers -------------------------------------------------------
+
+    def show_message_to_user(self, level: str, message: str) -> None:
+        try:
+            self.window_show_message(
+                types.ShowMessageParams(
+                    type=_MESSAGE_TYPES.get(level, types.MessageType.Info), message=message
+                )
+            )
+        except Exception:  # not connected yet (tests, `check`): the log has it
+            log.warning("%s", message)
+
+    def log_to_client(self, level: int, message: str) -> None:
+        if level >= logging.ERROR:
+            kind = types.MessageType.Error
+        elif level >= logging.WARNING:
+            kind = types.MessageType.Warning
+        elif level >= logging.INFO:
+            kind = types.MessageType.Info
+        else:
+            kind = types.MessageType.Log
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+
+    def run_task(self, coro: Any, name: str) -> asyncio.Task[Any]:
+        """A background task that is tracked and whose exception is logged, never lost."""
+        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("background task %s failed", name, exc_info=t.exception())
+
+        task.add_done_callback(done)
+        return task
+
+    def _usage_changed(self, feature: str, usage: Any) -> None:
+        try:
+            self.protocol.notify(USAGE_NOTIFICATION, self.session.client.ledger.snapshot())
+        except Exception:
+            log.debug("could not send usage notification", exc_info=True)
+
+    async def refresh_configuration(self) -> None:
+        if not self.client_supports_configuration:
+            return
+        try:
+            result = await self.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section="seedLsp")])
+            )
+        except Exception as exc:
+            log.warning("workspace/configuration failed: %s", first_line(exc))
+            return
+        section = result[0] if isinstance(result, (list, tuple)) and result else None
+        self.session.set_workspace_configuration(plain_json(section))

@@ -1,0 +1,556 @@
+"""Table tests of every post-processing rule, with answers shaped like real model output."""
+
+from __future__ import annotations
+
+import pytest
+
+from seed_lsp.postprocess import (
+    Completion,
+    IndentStyle,
+    cut_at_block_end,
+    detect_indent_style,
+    drop_prefix_echo,
+    drop_suffix_echo,
+    extract_answer,
+    first_line,
+    fit_line_rest,
+    is_complete,
+    normalize_indentation,
+    postprocess_completion,
+    reindent,
+    strip_trailing_whitespace,
+    wants_multiline,
+)
+
+from .helpers import split
+
+SPACES4 = IndentStyle()
+TABS = IndentStyle(use_tabs=True, unit=4, tab_size=4)
+
+
+# --- extraction ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("<completion>sum(xs)</completion>", "sum(xs)", id="tags"),
+        pytest.param("<completion>sum(xs)", "sum(xs)", id="closing-tag-eaten-by-stop"),
+        pytest.param("sum(xs)", "sum(xs)", id="no-tags"),
+        pytest.param("<completion>```python\nsum(xs)\n```</completion>", "sum(xs)", id="fence"),
+        pytest.param("```py\nsum(xs)", "sum(xs)", id="unclosed-fence-no-tags"),
+        pytest.param("<completion>x = <HOLE>sum(xs)</completion>", "sum(xs)", id="hole-echo"),
+        pytest.param("<completion>sum(xs)<HOLE></completion>", "sum(xs)", id="hole-at-end"),
+        pytest.param("<prefix>sum(xs)", "sum(xs)", id="prefix-tag-echo"),
+        pytest.param(
+            "<completion>sum(xs)\n</prefix>\n<suffix>\nprint(x)", "sum(xs)\n", id="prompt-echo"
+        ),
+        pytest.param("Here you go:\n<completion> + 1</completion>", " + 1", id="chatter-before"),
+        pytest.param("<completion>a\r\nb</completion>", "a\nb", id="crlf"),
+        pytest.param("<completion></completion>", "", id="empty"),
+        pytest.param(
+            "<completion>\n    return x</completion>", "\n    return x", id="leading-newline-kept"
+        ),
+    ],
+)
+def test_extract_answer(raw: str, expected: str) -> None:
+    assert extract_answer(raw) == expected
+
+
+# --- prefix echo --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc", "answer", "expected"),
+    [
+        pytest.param("    total = █", "total = sum(xs)", "sum(xs)", id="current-line"),
+        pytest.param("    self.val█", "value = 1", "ue = 1", id="word-in-progress"),
+        pytest.param(
+            "result = compute_total(█", "compute_total(items)", "items)", id="tail-from-a-word"
+        ),
+        pytest.param("x = foo(b█", "foo(bar)", "ar)", id="tail-inside-call"),
+        pytest.param("    return █", "return x", "x", id="keyword"),
+        pytest.param(
+            "def add(a, b):\n    █",
+            "def add(a, b):\n    return a + b",
+            "    return a + b",
+            id="line-above",
+        ),
+        pytest.param(
+            "import os\n\ndef main():\n    path = █",
+            "def main():\n    path = os.getcwd()",
+            "os.getcwd()",
+            id="line-above-and-current",
+        ),
+        pytest.param(
+            "class A:\n    def f(self):\n        █",
+            "class A:\n    def f(self):\n        pass",
+            "        pass",
+            id="two-lines-above",
+        ),
+        pytest.param("x = a█", " + b", " + b", id="no-echo"),
+        pytest.param("    return a█", " and b", " and b", id="blank-start-is-no-word-echo"),
+        pytest.param("    return a█", "  return a and b", " and b", id="indented-line-echo"),
+        pytest.param("print(█", "(a)", "(a)", id="punctuation-is-no-echo"),
+        pytest.param("█", "foo()", "foo()", id="empty-prefix"),
+    ],
+)
+def test_drop_prefix_echo(doc: str, answer: str, expected: str) -> None:
+    prefix, _ = split(doc)
+    assert drop_prefix_echo(answer, prefix) == expected
+
+
+# --- overlap with the rest of the line ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "rest", "expected"),
+    [
+        pytest.param("a, b)", ")", Completion("a, b"), id="closing-paren-repeated"),
+        pytest.param("a, b", ")", Completion("a, b"), id="no-repeat"),
+        pytest.param("bar(1))", ")", Completion("bar(1)"), id="own-parens-then-repeat"),
+        pytest.param("bar(1)", ")", Completion("bar(1)"), id="own-parens-only"),
+        pytest.param('hello")', '")', Completion("hello"), id="quote-and-paren"),
+        pytest.param('a" + "b")', '")', Completion('a" + "b'), id="quotes-inside"),
+        pytest.param("a && b) {", ") {", Completion("a && b"), id="whole-rest"),
+        pytest.param("a && b)", ") {", Completion("a && b"), id="start-of-rest"),
+        pytest.param("a) + 1", ")", Completion("a) + 1", 1, 1), id="passes-through"),
+        pytest.param("a, b", "", Completion("a, b"), id="no-rest"),
+        pytest.param("x]", "])", Completion("x"), id="bracket-start"),
+        pytest.param("a) {", ")", Completion("a) {", 1, 1), id="goes-on-past-the-rest"),
+        pytest.param("x == 1) {", ") {  ", Completion("x == 1"), id="rest-with-trailing-blanks"),
+        pytest.param("x", ")  ", Completion("x"), id="trailing-blanks-of-rest"),
+    ],
+)
+def test_fit_line_rest(answer: str, rest: str, expected: Completion) -> None:
+    assert fit_line_rest(answer, rest) == expected
+
+
+# --- overlap with the next lines ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc", "answer", "expected"),
+    [
+        pytest.param(
+            "def f(x):\n    █\n    return y\n",
+            "y = x * 2\n    return y",
+            "y = x * 2",
+            id="repeats-next-line",
+        ),
+        pytest.param(
+            "function f() {█\n}\n",
+            "\n  return 1;\n}",
+            "\n  return 1;",
+            id="repeats-closing-brace",
+        ),
+        pytest.param(
+            "for i in range(3):\n    █\nprint('done')",
+            "total += i\nprint('done')\nprint('more')",
+            "total += i",
+            id="repeats-a-substantial-line-then-goes-on",
+        ),
+        pytest.param(
+            "def f(x):\n    █\n    return x + 1",
+            "return x + 1",
+            "",
+            id="blank-line-answer-is-the-next-line",
+        ),
+        pytest.param(
+            "if a:\n    █\n    return some_long_name(1, 2)",
+            "x = 1\n    return some_long",
+            "x = 1",
+            id="cut-stream-prefix-of-next-line",
+        ),
+        pytest.param(
+            "const o = {█\n};",
+            "\n  a: 1,\n}",
+            "\n  a: 1,",
+            id="short-closer-prefix-of-next-line",
+        ),
+        pytest.param(
+            "def f(x):\n    █\n    return y\n",
+            "y = 2\n    z = 3",
+            "y = 2\n    z = 3",
+            id="no-repeat",
+        ),
+    ],
+)
+def test_drop_suffix_echo(doc: str, answer: str, expected: str) -> None:
+    prefix, suffix = split(doc)
+    blank = not prefix.rsplit("\n", 1)[-1].strip()
+    assert drop_suffix_echo(answer, suffix, blank) == expected
+
+
+# --- indentation --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc", "answer", "style", "expected"),
+    [
+        pytest.param("def f():\n    █", "    return 1", SPACES4, "return 1", id="echoed-indent"),
+        pytest.param("def f():\n█", "    return 1", SPACES4, "    return 1", id="indent-at-col-0"),
+        pytest.param(
+            "def f():\n    if x:\n        █",
+            "    return 1",
+            SPACES4,
+            "return 1",
+            id="shallower-indent-is-dropped",
+        ),
+        pytest.param(
+            "def t(items):\n    t = 0\n    █",
+            "for it in items:\n        t += it",
+            SPACES4,
+            "for it in items:\n        t += it",
+            id="absolute-lines-kept",
+        ),
+        pytest.param(
+            "def t(items):\n    t = 0\n    █",
+            "for it in items:\n    t += it",
+            SPACES4,
+            "for it in items:\n        t += it",
+            id="relative-lines-shifted",
+        ),
+        pytest.param(
+            "class A:\n    def f(self):█",
+            "\n    return 1",
+            SPACES4,
+            "\n        return 1",
+            id="relative-body-after-opener-line",
+        ),
+        pytest.param(
+            "class A:\n    def f(self):█",
+            "\n        return 1",
+            SPACES4,
+            "\n        return 1",
+            id="absolute-body-after-opener-line",
+        ),
+        pytest.param(
+            "func f() {\n\tx := 1\n\t█",
+            "if x > 0 {\n\t\treturn\n\t}",
+            TABS,
+            "if x > 0 {\n\t\treturn\n\t}",
+            id="tabs",
+        ),
+    ],
+)
+def test_reindent(doc: str, answer: str, style: IndentStyle, expected: str) -> None:
+    prefix, _ = split(doc)
+    assert reindent(answer, prefix, style) == expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "style", "expected"),
+    [
+        pytest.param("if x {\n    y()\n}", TABS, "if x {\n\ty()\n}", id="spaces-to-tabs"),
+        pytest.param("a {\n  b {\n    c\n  }\n}", TABS, "a {\n\tb {\n\t\tc\n\t}\n}", id="2-spaces"),
+        pytest.param("if x:\n\ty()", SPACES4, "if x:\n    y()", id="tabs-to-spaces"),
+        pytest.param("if x:\n\ty()", IndentStyle(unit=2), "if x:\n  y()", id="tabs-to-2"),
+        pytest.param("if x:\n    y()", SPACES4, "if x:\n    y()", id="same-style"),
+    ],
+)
+def test_normalize_indentation(answer: str, style: IndentStyle, expected: str) -> None:
+    assert normalize_indentation(answer, style) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("def f():\n    pass\n", SPACES4, id="spaces-4"),
+        pytest.param("function f() {\n  if (x) {\n    y();\n  }\n}", IndentStyle(unit=2), id="2"),
+        pytest.param("func f() {\n\tx := 1\n\tif x {\n\t\ty()\n\t}\n}", TABS, id="tabs"),
+        pytest.param("x = 1\n", SPACES4, id="nothing-indented"),
+    ],
+)
+def test_detect_indent_style(text: str, expected: IndentStyle) -> None:
+    assert detect_indent_style(text) == expected
+
+
+# --- block end ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc", "answer", "expected"),
+    [
+        pytest.param(
+            "def f(x):█",
+            "\n    return x\n\ndef g():\n    pass",
+            "\n    return x",
+            id="python-next-def",
+        ),
+        pytest.param(
+            "function f() {█",
+            "\n  return 1;\n}\n\nfunction g() {}",
+            "\n  return 1;\n}",
+            id="closer-kept-when-missing",
+        ),
+        pytest.param(
+            "function f() {\n  █\n}",
+            "return 1;\n}",
+            "return 1;",
+            id="closer-dropped-when-present",
+        ),
+        pytest.param(
+            "const o = {█\n};",
+            "\n  a: 1,\n}",
+            "\n  a: 1,",
+            id="closer-with-punctuation-present",
+        ),
+        pytest.param(
+            "foo(function () {█",
+            "\n  go();\n});\nbar();",
+            "\n  go();\n});",
+            id="closer-run-kept",
+        ),
+        pytest.param(
+            "def f():\n    a = 1\n    █",
+            "b = 2\n    c = 3\nprint(f())",
+            "b = 2\n    c = 3",
+            id="siblings-kept-dedent-cut",
+        ),
+        pytest.param(
+            "def f():\n    █",
+            "if a:\n        b()\n    else:\n        c()",
+            "if a:\n        b()\n    else:\n        c()",
+            id="else-at-block-level-kept",
+        ),
+    ],
+)
+def test_cut_at_block_end(doc: str, answer: str, expected: str) -> None:
+    prefix, suffix = split(doc)
+    assert cut_at_block_end(answer, prefix, suffix) == expected
+
+
+# --- shape --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        pytest.param("def f():\n    █", True, id="empty-line"),
+        pytest.param("def f():█", True, id="colon"),
+        pytest.param("if (x) {█", True, id="brace"),
+        pytest.param("items = [█", True, id="bracket"),
+        pytest.param("x = 1█", False, id="complete-line"),
+        pytest.param("total = █", False, id="mid-expression"),
+        pytest.param("foo(█)", False, id="text-after-cursor"),
+        pytest.param("def f():█  \n", True, id="only-blanks-after"),
+        pytest.param("xs.each do█", True, id="ruby-do"),
+    ],
+)
+def test_wants_multiline(doc: str, expected: bool) -> None:
+    assert wants_multiline(*split(doc)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "allow_next", "expected"),
+    [
+        ("foo()\nbar()", True, "foo()"),
+        ("\ny = 2\nz = 3", True, "\ny = 2"),
+        ("\ny = 2", False, ""),
+        ("\n\n", True, ""),
+        ("only", True, "only"),
+    ],
+)
+def test_first_line(text: str, allow_next: bool, expected: str) -> None:
+    assert first_line(text, allow_next) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "keep_last", "expected"),
+    [
+        ("foo()   ", False, "foo()"),
+        ("a  \nb\t\n\n", False, "a\nb"),
+        ("a, ", True, "a, "),
+        ("x  \na, ", True, "x\na, "),
+    ],
+)
+def test_strip_trailing_whitespace(text: str, keep_last: bool, expected: str) -> None:
+    assert strip_trailing_whitespace(text, keep_last) == expected
+
+
+# --- the whole pipeline -------------------------------------------------------------------------
+
+PIPELINE = [
+    # (id, doc, raw answer, multiline, expected text or None, replace_len)
+    ("plain", "x = █", "<completion>compute(1)</completion>", False, "compute(1)", 0),
+    ("fenced", "x = █", "<completion>```python\ncompute(1)\n```", False, "compute(1)", 0),
+    ("echo-line", "    total = █", "<completion>total = sum(xs)", False, "sum(xs)", 0),
+    ("mid-line-paren", "foo(█)", "<completion>a, b)</completion>", False, "a, b", 0),
+    ("mid-line-no-paren", "foo(█)", "<completion>a, b</completion>", False, "a, b", 0),
+    ("mid-line-one-line", "foo(█)", "<completion>a,\n    b)", False, "a,", 0),
+    ("mid-line-layout-newline", "foo(█)", "<completion>\na, b)", False, "a, b", 0),
+    ("mid-line-goes-on", "if (█)", "<completion>ok) {", False, "ok) {", 1),
+    ("mid-line-space-kept", "f(█b)", "<completion>a, </completion>", False, "a, ", 0),
+    ("quote", 'print("█")', '<completion>hello")', False, "hello", 0),
+    (
+        "blanks-after-cursor",
+        "def f():\n█    ",
+        "<completion>    return 1",
+        True,
+        "    return 1    ",
+        4,
+    ),
+    (
+        "single-line-cut",
+        "total = █\nprint(total)",
+        "<completion>price * qty\nprint(total)",
+        False,
+        "price * qty",
+        0,
+    ),
+    ("next-line", "x = 1█", "<completion>\ny = 2\nz = 3", False, "\ny = 2", 0),
+    ("unfinished-line-newline", "x = █", "<completion>\nfoo()", False, "foo()", 0),
+    ("trailing-blanks", "x = █", "<completion>foo()   ", False, "foo()", 0),
+    ("whitespace-only", "x = █", "<completion>   \n  </completion>", False, None, 0),
+    ("empty", "x = █", "<completion></completion>", False, None, 0),
+    ("echo-only", "    return x█", "<completion>return x</completion>", False, None, 0),
+    ("mid-line-only-the-rest", "foo(█)", "<completion>)</completion>", False, None, 0),
+    (
+        "block-body",
+        "def t(items):\n    s = 0\n    █\n    return s",
+        "<completion>for it in items:\n        s += it\n    return s</completion>",
+        True,
+        "for it in items:\n        s += it",
+        0,
+    ),
+    (
+        "block-relative",
+        "def t(items):\n    s = 0\n    █\n    return s",
+        "<completion>for it in items:\n    s += it</completion>",
+        True,
+        "for it in items:\n        s += it",
+        0,
+    ),
+    (
+        "blank-line-echoed-indent",
+        "def f():\n    █",
+        "<completion>    return 1</completion>",
+        True,
+        "return 1",
+        0,
+    ),
+    (
+        "blank-line-newline-first",
+        "def f():\n    █",
+        "<completion>\n    return 1</completion>",
+        True,
+        "return 1",
+        0,
+    ),
+    (
+        "opener-line",
+        "def f(x):█",
+        "<completion>\n    return x\n\ndef g():\n    pass",
+        True,
+        "\n    return x",
+        0,
+    ),
+    (
+        "js-closer",
+        "function f() {█\n}\n",
+        "<completion>\n  return 1;\n}</completion>",
+        True,
+        "\n  return 1;",
+        0,
+    ),
+    (
+        "tabs-doc-spaces-answer",
+        "func f() {\n\tx := 1\n\t█\n}",
+        "<completion>if x > 0 {\n        return\n    }\n}</completion>",
+        True,
+        "if x > 0 {\n\t\treturn\n\t}",
+        0,
+    ),
+    (
+        "line-above-echo",
+        "def add(a, b):\n    █",
+        "<completion>def add(a, b):\n    return a + b</completion>",
+        True,
+        "return a + b",
+        0,
+    ),
+    ("next-line-echo", "def f(x):\n    █\n    return x + 1", "return x + 1", True, None, 0),
+    (
+        "max-lines",
+        "def f():\n    █",
+        "<completion>" + "\n    ".join(f"a{i} = {i}" for i in range(20)),
+        True,
+        "\n    ".join(f"a{i} = {i}" for i in range(12)),
+        0,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("doc", "raw", "multiline", "text", "replace_len"),
+    [pytest.param(*case[1:], id=case[0]) for case in PIPELINE],
+)
+def test_postprocess_completion(
+    doc: str, raw: str, multiline: bool, text: str | None, replace_len: int
+) -> None:
+    prefix, suffix = split(doc)
+    got = postprocess_completion(raw, prefix, suffix, multiline=multiline)
+    if text is None:
+        assert got is None
+    else:
+        assert got is not None
+        assert (got.text, got.replace_len) == (text, replace_len)
+
+
+def test_truncated_answer_drops_unfinished_last_line() -> None:
+    prefix, suffix = split("def f():\n    █")
+    got = postprocess_completion(
+        "<completion>a = 1\n    b = 2\n    c = fo", prefix, suffix, multiline=True, truncated=True
+    )
+    assert got == Completion("a = 1\n    b = 2")
+
+
+# --- early stop ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc", "partial", "multiline", "expected"),
+    [
+        pytest.param("x = █", "<completion>foo(", False, False, id="line-not-finished"),
+        pytest.param("x = █", "<completion>foo()\n", False, True, id="line-finished"),
+        pytest.param("x = █", "<completion>```python\n", False, False, id="fence-line"),
+        pytest.param("x = █", "<completion>foo()</completion>", False, True, id="closing-tag"),
+        pytest.param("x = 1█", "<completion>\n", False, False, id="newline-first"),
+        pytest.param("x = 1█", "<completion>\ny = 2\n", False, True, id="next-line-finished"),
+        pytest.param(
+            "def f():\n    █", "<completion>a = 1\n    b = 2\n", True, False, id="block-going-on"
+        ),
+        pytest.param(
+            "def f():\n    █",
+            "<completion>a = 1\n    b = 2\nprint(",
+            True,
+            False,
+            id="dedent-line-unfinished",
+        ),
+        pytest.param(
+            "def f():\n    █",
+            "<completion>a = 1\n    b = 2\nprint(f())\n",
+            True,
+            True,
+            id="dedent-line-finished",
+        ),
+        pytest.param(
+            "def f():\n    █",
+            "<completion>" + "x = 1\n    " * 13,
+            True,
+            True,
+            id="max-lines",
+        ),
+        pytest.param(
+            "def f():\n    █\n    return total",
+            "<completion>total = 1\n    return total\n",
+            True,
+            True,
+            id="repeating-the-suffix",
+        ),
+    ],
+)
+def test_is_complete(doc: str, partial: str, multiline: bool, expected: bool) -> None:
+    prefix, suffix = split(doc)
+    assert is_complete(partial, prefix, suffix, multiline=multiline) is expected
