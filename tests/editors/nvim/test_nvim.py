@@ -20,9 +20,6 @@ from tests.editors.nvim.conftest import (
 )
 
 # Features other branches are building; each marker goes once the feature is on main.
-INLINE_PENDING = pytest.mark.xfail(
-    strict=False, reason="inline completions (textDocument/inlineCompletion) not merged yet"
-)
 ACTIONS_PENDING = pytest.mark.xfail(
     strict=False, reason="code actions and seed.* commands not merged yet"
 )
@@ -61,18 +58,12 @@ def test_client_attaches_and_answers_configuration(neovim: Neovim) -> None:
     assert r["accept_map"] == "Seed: accept ghost text"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="server bug on main: refresh_configuration() checks isinstance(result, list), but "
-    "pygls returns the workspace/configuration result as a tuple, so the section is dropped",
-)
 def test_settings_reach_the_server(neovim: Neovim) -> None:
     outcome = neovim.run("attach.lua", model=MODEL, wait_model=True)
     passed(outcome)
     assert outcome.results["status"]["model"] == MODEL
 
 
-@INLINE_PENDING
 @pytest.mark.parametrize("mode", ["native", "fallback"])
 def test_ghost_text_shown_accepted_dismissed(neovim: Neovim, mode: str) -> None:
     if mode == "native" and neovim.version < (0, 12):
@@ -102,7 +93,13 @@ def test_ghost_text_shown_accepted_dismissed(neovim: Neovim, mode: str) -> None:
 
 @ACTIONS_PENDING
 def test_code_action_refactor_applies(neovim: Neovim) -> None:
-    outcome = neovim.run("code_action.lua", kind="refactor", cursor=IN_TOTAL, expect="sum(items)")
+    outcome = neovim.run(
+        "code_action.lua",
+        kind="refactor",
+        pick="refactor.rewrite.seed.simplify",
+        cursor=IN_TOTAL,
+        expect="sum(items)",
+    )
     passed(outcome)
     text = outcome.results["text"]
     assert '"""Sum the items."""\n    return sum(items)' in text
@@ -114,7 +111,11 @@ def test_code_action_refactor_applies(neovim: Neovim) -> None:
 @ACTIONS_PENDING
 def test_code_action_quick_fix_applies(neovim: Neovim) -> None:
     outcome = neovim.run(
-        "code_action.lua", kind="quickfix", diagnostic=DIAGNOSTIC, expect="return x * 2"
+        "code_action.lua",
+        kind="quickfix",
+        pick="quickfix",
+        diagnostic=DIAGNOSTIC,
+        expect="return x * 2",
     )
     passed(outcome)
     text = outcome.results["text"]
@@ -122,6 +123,19 @@ def test_code_action_quick_fix_applies(neovim: Neovim) -> None:
     assert "s += item" in text  # the rest is untouched
     titles = [a["title"] for a in outcome.results["offered"]]
     assert any(a["kind"] == "quickfix" for a in outcome.results["offered"]), titles
+
+
+@ACTIONS_PENDING
+def test_code_action_explain_shows_a_float(neovim: Neovim) -> None:
+    outcome = neovim.run(
+        "code_action.lua",
+        kind="refactor",
+        pick="refactor.seed.explain",
+        cursor=IN_TOTAL,
+        expect_float=True,
+    )
+    passed(outcome)
+    assert EXPLANATION in outcome.results["float_text"]
 
 
 @ACTIONS_PENDING

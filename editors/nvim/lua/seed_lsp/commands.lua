@@ -59,16 +59,9 @@ function M.show_markdown(text, title)
   return bufnr, winid
 end
 
---- :SeedExplain: explain the given lines, or the function around the cursor.
-function M.explain(opts)
-  local bufnr = api.nvim_get_current_buf()
-  local client = client_or_warn(bufnr)
-  if not client then
-    return
-  end
-  local range = M.range(bufnr, opts.range > 0, opts.line1, opts.line2, client.offset_encoding)
+local function explain(client, bufnr, argument)
   util.notify('explaining…')
-  execute(client, bufnr, 'seed.explain', { uri = vim.uri_from_bufnr(bufnr), range = range }, function(result)
+  execute(client, bufnr, 'seed.explain', argument, function(result)
     local text = type(result) == 'table' and result.value or (type(result) == 'string' and result)
     if not text or text == '' then
       util.notify('no explanation', vim.log.levels.WARN)
@@ -78,6 +71,28 @@ function M.explain(opts)
     M.last_explain = { bufnr = fbuf, winid = fwin, text = text }
     api.nvim_exec_autocmds('User', { pattern = 'SeedExplain', modeline = false, data = M.last_explain })
   end)
+end
+
+--- :SeedExplain: explain the given lines, or the function around the cursor.
+function M.explain(opts)
+  local bufnr = api.nvim_get_current_buf()
+  local client = client_or_warn(bufnr)
+  if not client then
+    return
+  end
+  local range = M.range(bufnr, opts.range > 0, opts.line1, opts.line2, client.offset_encoding)
+  explain(client, bufnr, { uri = vim.uri_from_bufnr(bufnr), range = range })
+end
+
+--- Client-side handler of the `seed.explain` command that the "Seed: Explain" code action
+--- carries (`vim.lsp.commands`): runs it on the server and shows the result in the float,
+--- which Neovim would otherwise drop.
+function M.explain_command(command, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local argument = command.arguments and command.arguments[1]
+  if client and argument then
+    explain(client, ctx.bufnr, argument)
+  end
 end
 
 local function report_edit(what, result)

@@ -197,6 +197,7 @@ local function create_commands()
   vim.api.nvim_create_user_command('SeedFix', cmds.fix, {
     desc = 'Fix the diagnostic under the cursor',
   })
+  vim.lsp.commands['seed.explain'] = cmds.explain_command
 end
 
 -- Neovim 0.10 has no vim.lsp.config / vim.lsp.enable: start the client on FileType.

@@ -14,7 +14,7 @@ T.run(function()
     for i, item in ipairs(items) do
       local action = item.action or item
       offered[#offered + 1] = { title = action.title, kind = action.kind or vim.NIL }
-      if not pick and (action.kind or ''):sub(1, #kind) == kind then
+      if not pick and (action.kind or ''):sub(1, #T.params.pick) == T.params.pick then
         pick = i
       end
     end
@@ -31,6 +31,14 @@ T.run(function()
     vim.api.nvim_win_set_cursor(0, T.params.cursor)
   end
   vim.lsp.buf.code_action({ context = { only = { kind } }, apply = true })
+  if T.params.expect_float then
+    local shown = T.wait('the explanation', function()
+      return require('seed_lsp.commands').last_explain
+    end, 15000)
+    T.results.offered = offered
+    T.results.float_text = T.text(shown.bufnr)
+    return
+  end
   local ok = pcall(T.wait, 'the edit', function()
     return T.text():find(T.params.expect, 1, true)
   end, 15000)
