@@ -66,6 +66,16 @@ def total(items):
     return sum(items)
 '''
 GHOST = "return a + b"
+# A multi-line suggestion, for the screenshot.
+MEAN = '''\
+def mean(values):
+    """The arithmetic mean of values."""
+'''
+MEAN_GHOST = (
+    "if not values:\n"
+    '        raise ValueError("mean() of an empty sequence")\n'
+    "    return sum(values) / len(values)"
+)
 
 
 def respond(request: RecordedRequest) -> Reply:
@@ -73,6 +83,8 @@ def respond(request: RecordedRequest) -> Reply:
     text = request.prompt_text
     body = request.body if isinstance(request.body, dict) else {}
     if "<HOLE>" in text or body.get("stop"):
+        if "def mean(values):" in text:
+            return Reply(f"<completion>{MEAN_GHOST}")
         if "return <HOLE>" in text:
             return Reply("<completion>a + b")
         return Reply(f"<completion>{GHOST}")
@@ -149,6 +161,7 @@ class Neovim:
         (self.workspace / ".git").mkdir(parents=True)
         (self.workspace / "sample.py").write_text(SAMPLE)
         (self.workspace / "ghost.py").write_text("def add(a, b):\n")
+        (self.workspace / "stats.py").write_text(MEAN)
         self.env = self._env()
 
     def _env(self) -> dict[str, str]:
