@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 log = logging.getLogger(__name__)
@@ -236,3 +237,52 @@ def redact_window(
         pos = hole
     suf.append(text[pos:])
     return "".join(pre), "".join(suf)
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A text with its secrets replaced by numbered placeholders, and the way back.
+
+    Used where the model's answer is applied to the document (refactor, fix): the model sees
+    `<redacted-1>`, and what it writes back gets the real value again, so an edit never
+    replaces a user's secret with a placeholder. Line structure is kept: a secret that spans
+    lines (a PEM block) gets one placeholder per line, so line numbers agree with the original.
+    """
+
+    text: str
+    values: tuple[str, ...]
+
+    def restore(self, answer: str) -> str:
+        if not self.values:
+            return answer
+        return _MASK.sub(lambda m: self._value(m), answer)
+
+    def _value(self, match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        return self.values[index] if 0 <= index < len(self.values) else match.group(0)
+
+
+_MASK = re.compile(r"<redacted-(\d+)>")
+
+
+def mask_secrets(text: str, extra_patterns: Sequence[str] = ()) -> Masked:
+    """`text` with each secret value (each line of a multi-line one) numbered; the same value
+    gets the same number."""
+    spans = secret_spans(text, extra_patterns)
+    if not spans:
+        return Masked(text, ())
+    numbers: dict[str, int] = {}
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        out.append(text[pos:start])
+        pieces = text[start:end].split("\n")
+        for i, piece in enumerate(pieces):
+            if i:
+                out.append("\n")
+            if piece:
+                number = numbers.setdefault(piece, len(numbers) + 1)
+                out.append(f"<redacted-{number}>")
+        pos = end
+    out.append(text[pos:])
+    return Masked("".join(out), tuple(numbers))

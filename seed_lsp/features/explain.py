@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from seed_lsp.edits.targets import (
     ScopeFinder,
@@ -102,6 +102,7 @@ async def explain(
     throttle_s: float = 0.25,
     reasoning_effort: str | None = "medium",
     max_tokens: int | None = DEFAULT_EXPLAIN_MAX_TOKENS,
+    extra_body: dict[str, Any] | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> str:
     """Stream an explanation and return the final markdown (title line, then the content).
@@ -125,6 +126,7 @@ async def explain(
         feature="explain",
         max_tokens=max_tokens,
         reasoning_effort=reasoning_effort,
+        extra_body=dict(extra_body or {}),
     )
     chunks: list[str] = []
     finish_reason: str | None = None

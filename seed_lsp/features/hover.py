@@ -18,7 +18,7 @@ import hashlib
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from seed_lsp.edits.lines import split_lines
 from seed_lsp.edits.targets import MAX_SCOPE_LINES, ScopeFinder, indent_scope
@@ -336,6 +336,7 @@ class HoverExplainer:
     cache: HoverCache = field(default_factory=HoverCache)
     reasoning_effort: str | None = "low"
     max_tokens: int | None = 2_000
+    extra_body: dict[str, Any] = field(default_factory=dict)
     _inflight: dict[str, _InFlight] = field(default_factory=dict, repr=False)
 
     def cached(self, subject: HoverSubject) -> str | None:
@@ -388,6 +389,7 @@ class HoverExplainer:
             feature="hover",
             max_tokens=self.max_tokens,
             reasoning_effort=self.reasoning_effort,
+            extra_body=dict(self.extra_body),
         )
         response = await backend.complete(request)
         content = response.content.strip()

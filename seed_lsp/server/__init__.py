@@ -6,7 +6,7 @@ features); this package is the only place that knows pygls. One module per featu
 
 from __future__ import annotations
 
-from seed_lsp.server import documents, inline, lifecycle
+from seed_lsp.server import actions, commands, documents, hover, inline, lifecycle
 from seed_lsp.server.core import SeedLanguageServer
 
 
@@ -15,6 +15,9 @@ def create_server() -> SeedLanguageServer:
     lifecycle.register(server)
     documents.register(server)
     inline.register(server)
+    actions.register(server)
+    commands.register(server)
+    hover.register(server)
     return server
 
 

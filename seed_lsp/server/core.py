@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from lsprotocol import types
@@ -116,6 +119,9 @@ class SeedLanguageServer(LanguageServer):
         self.client_supports_show_document = False
         self.client_supports_inline_completion = False
         self.client_supports_work_done_progress = False
+        self.client_supports_code_action_resolve = False
+        self.client_supports_document_changes = False
+        self.client_supports_apply_edit = False
         self._tasks: set[asyncio.Task[Any]] = set()
         self._configured: asyncio.Event | None = None
 
@@ -168,6 +174,38 @@ class SeedLanguageServer(LanguageServer):
 
         task.add_done_callback(done)
         return task
+
+    @contextlib.asynccontextmanager
+    async def model_progress(
+        self, title: str, token: types.ProgressToken | None = None
+    ) -> AsyncIterator[Callable[[str], None]]:
+        """Work-done progress around a model call, cancellable by the user: cancelling it
+        cancels the current task (which closes the HTTP stream). Yields `report(message)`."""
+        if token is None and self.client_supports_work_done_progress:
+            candidate = f"seed-{uuid.uuid4()}"
+            try:
+                await asyncio.wait_for(self.work_done_progress.create_async(candidate), 2)
+                token = candidate
+            except Exception:
+                log.debug("client refused a progress token", exc_info=True)
+        if token is None:
+            yield lambda message: None
+            return
+        task = asyncio.current_task()
+        progress = self.work_done_progress
+        progress.begin(token, types.WorkDoneProgressBegin(title=title, cancellable=True))
+        cancel = progress.tokens.get(token)
+        if cancel is not None and task is not None:
+            cancel.add_done_callback(lambda f: task.cancel() if f.cancelled() else None)
+
+        def report(message: str) -> None:
+            progress.report(token, types.WorkDoneProgressReport(message=message[-200:]))
+
+        try:
+            yield report
+        finally:
+            progress.end(token, types.WorkDoneProgressEnd())
+            progress.tokens.pop(token, None)
 
     def _usage_changed(self, feature: str, usage: Any) -> None:
         try:

@@ -33,6 +33,12 @@ def register(server: SeedLanguageServer) -> None:
             caps.window and caps.window.show_document and caps.window.show_document.support
         )
         ls.client_supports_work_done_progress = bool(caps.window and caps.window.work_done_progress)
+        code_action = caps.text_document.code_action if caps.text_document else None
+        resolve = code_action.resolve_support if code_action else None
+        ls.client_supports_code_action_resolve = bool(resolve and "edit" in resolve.properties)
+        edit_caps = caps.workspace.workspace_edit if caps.workspace else None
+        ls.client_supports_document_changes = bool(edit_caps and edit_caps.document_changes)
+        ls.client_supports_apply_edit = bool(caps.workspace and caps.workspace.apply_edit)
         ls.client_supports_inline_completion = bool(
             caps.text_document and caps.text_document.inline_completion
         )

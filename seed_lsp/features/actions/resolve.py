@@ -4,7 +4,9 @@ was listed for, and the rendered cross-file context."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from seed_lsp.edits.answer import AnswerCutOff, EditResult, NoCodeBlock, edits_from_answer
 from seed_lsp.edits.lines import split_lines
@@ -111,11 +113,15 @@ async def compute_edit(
     reasoning_effort: str | None = "medium",
     max_tokens: int | None = DEFAULT_EDIT_MAX_TOKENS,
     temperature: float | None = None,
+    extra_body: dict[str, Any] | None = None,
+    restore: Callable[[str], str] | None = None,
 ) -> EditResult:
     """Ask the model for the plan's replacement and return minimal edits against `text`.
 
     Raises `seed_lsp.edits.AnswerError` (no code block, cut off) and the backend's `LLMError`s.
     An unchanged answer gives an `EditResult` with no edits (`changed` is False).
+    `restore` maps the answer back to real text when the prompt was built from a masked
+    document (secrets replaced by numbered placeholders): the edit then keeps the real values.
     """
     request = ChatRequest(
         messages=plan.messages,
@@ -123,11 +129,13 @@ async def compute_edit(
         max_tokens=max_tokens,
         temperature=temperature,
         reasoning_effort=reasoning_effort,
+        extra_body=dict(extra_body or {}),
     )
     response = await backend.complete(request)
     truncated = response.finish_reason == "length"
     if not response.content.strip():
         raise AnswerCutOff() if truncated else NoCodeBlock()
+    answer = restore(response.content) if restore is not None else response.content
     return edits_from_answer(
-        text, plan.target, response.content, language_id=language_id, truncated=truncated
+        text, plan.target, answer, language_id=language_id, truncated=truncated
     )

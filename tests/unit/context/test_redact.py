@@ -87,3 +87,19 @@ def test_secret_straddling_the_hole_is_not_leaked() -> None:
 def test_extra_patterns_and_invalid_ones() -> None:
     assert redact("id=CORP-1234-5678", extra_patterns=(r"CORP-\d{4}-\d{4}",)) == f"id={P}"
     assert redact("x = 1", extra_patterns=("([",)) == "x = 1"
+
+
+def test_mask_secrets_round_trip_keeps_lines() -> None:
+    from seed_lsp.context.redact import mask_secrets
+
+    text = (
+        'api_key = "sk-abcdefghijklmnopqrstuvwx123456"\n'
+        "other = 'sk-abcdefghijklmnopqrstuvwx123456'\n"
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIabc\nxyz\n-----END RSA PRIVATE KEY-----\n"
+    )
+    masked = mask_secrets(text)
+    assert "sk-abc" not in masked.text and "MIIabc" not in masked.text
+    assert masked.text.count("\n") == text.count("\n")
+    assert masked.text.startswith("api_key = \"<redacted-1>\"\nother = '<redacted-1>'")
+    assert masked.restore(masked.text) == text
+    assert masked.restore("x = '<redacted-99>'") == "x = '<redacted-99>'"

@@ -1,0 +1,163 @@
+"""Code actions: `textDocument/codeAction` lists them without calling the model;
+`codeAction/resolve` calls the model and fills in the edit (or, for Explain, the command)."""
+
+from __future__ import annotations
+
+import logging
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+
+from seed_lsp.context.syntax import enclosing_scope
+from seed_lsp.edits import AnswerError, Diagnostic
+from seed_lsp.features.actions import (
+    CODE_ACTION_KINDS,
+    ActionData,
+    ActionSpec,
+    list_code_actions,
+)
+from seed_lsp.features.requests import Refused, edit_for
+from seed_lsp.llm.errors import LLMError, NoApiKey
+from seed_lsp.server.core import SeedLanguageServer, plain_json
+from seed_lsp.server.edits import (
+    RequestFailed,
+    check_unchanged,
+    edit_settings,
+    lsp_range,
+    open_document,
+    plain_diagnostic,
+    plain_range,
+    snapshot,
+    workspace_edit,
+)
+
+log = logging.getLogger(__name__)
+
+COMMAND_FOR = {"explain": "seed.explain", "fix": "seed.fixDiagnostic"}
+
+
+def register(server: SeedLanguageServer) -> None:
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=list(CODE_ACTION_KINDS), resolve_provider=True),
+    )
+    def code_action(
+        ls: SeedLanguageServer, params: types.CodeActionParams
+    ) -> list[types.CodeAction]:
+        session = ls.session
+        doc = session.documents.get(params.text_document.uri)
+        if doc is None or not session.settings.code_actions.enabled:
+            return []
+        encoding = session.encoding
+        pairs = [(plain_diagnostic(doc, d, encoding), d) for d in params.context.diagnostics]
+        request_range = plain_range(doc, params.range, encoding)
+        specs = list_code_actions(
+            uri=doc.uri,
+            version=doc.version,
+            text=doc.text,
+            language_id=doc.language_id,
+            range=request_range,
+            diagnostics=[plain for plain, _ in pairs],
+            only=params.context.only,
+            automatic=params.context.trigger_kind == types.CodeActionTriggerKind.Automatic,
+            scope_finder=enclosing_scope,
+        )
+        return [to_code_action(ls, spec, pairs, params.range) for spec in specs]
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    async def resolve(ls: SeedLanguageServer, action: types.CodeAction) -> types.CodeAction:
+        try:
+            data = ActionData.from_json(plain_json(action.data))
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from None
+        if data.action == "explain":
+            doc = open_document(ls, data.uri)
+            action.command = types.Command(
+                title=action.title,
+                command="seed.explain",
+                arguments=[
+                    {
+                        "uri": data.uri,
+                        "range": _json(lsp_range(doc, data.range, ls.session.encoding)),
+                    }
+                ],
+            )
+            return action
+        await ls.ready()
+        doc = open_document(ls, data.uri)
+        if data.version is not None and doc.version != data.version:
+            from pygls.exceptions import JsonRpcContentModified
+
+            raise JsonRpcContentModified(
+                "The document changed since this action was offered; ask for actions again."
+            )
+        if not ls.session.has_key:
+            ls.session.report_error("codeAction", NoApiKey())
+            raise RequestFailed(str(NoApiKey()))
+        snap = snapshot(doc)
+        try:
+            async with ls.model_progress(f"Seed: {action.title.removeprefix('Seed: ')}"):
+                result = await edit_for(
+                    ls.session.client,
+                    ls.session.context,
+                    snap,
+                    action=data.action,
+                    range_=data.range,
+                    diagnostic=data.diagnostic,
+                    instruction=data.instruction,
+                    settings=edit_settings(ls),
+                    redact=ls.session.settings.context.redact_secrets,
+                )
+        except (Refused, AnswerError) as exc:
+            ls.show_message_to_user("warning", f"seed-lsp: {exc}")
+            raise RequestFailed(str(exc)) from None
+        except LLMError as exc:
+            ls.session.report_error("codeAction", exc)
+            raise RequestFailed(f"seed-lsp: {exc}") from None
+        doc = check_unchanged(ls, snap)
+        if not result.changed:
+            ls.show_message_to_user("info", "seed-lsp: the model suggested no change.")
+        action.edit = workspace_edit(ls, doc, result, snap.version)
+        return action
+
+
+def to_code_action(
+    ls: SeedLanguageServer,
+    spec: ActionSpec,
+    pairs: list[tuple[Diagnostic, types.Diagnostic]],
+    request_range: types.Range,
+) -> types.CodeAction:
+    originals = [lsp for plain, lsp in pairs if plain in spec.diagnostics][:1]
+    action = types.CodeAction(
+        title=spec.title,
+        kind=spec.kind,
+        diagnostics=originals or None,
+        is_preferred=spec.is_preferred or None,
+        data=spec.data,
+    )
+    if spec.action == "explain" or not ls.client_supports_code_action_resolve:
+        # Clients that cannot resolve get the command that does the same work; command
+        # arguments are in LSP terms (the client's position encoding), like any command's.
+        argument: dict[str, object] = {
+            "uri": spec.data["uri"],
+            "range": _json(originals[0].range if originals else request_range),
+            "version": spec.data.get("version"),
+        }
+        if originals:
+            argument["diagnostic"] = ls.protocol._converter.unstructure(originals[0])
+        elif spec.action != "explain":
+            argument["action"] = spec.action
+        action.data = None
+        action.command = types.Command(
+            title=spec.title,
+            command=COMMAND_FOR.get(spec.action, "seed.refactor"),
+            arguments=[argument],
+        )
+    return action
+
+
+def _json(range_: types.Range) -> dict[str, object]:
+    return {
+        "start": {"line": range_.start.line, "character": range_.start.character},
+        "end": {"line": range_.end.line, "character": range_.end.character},
+    }

@@ -1,0 +1,150 @@
+"""Shared by the code-action and command handlers: LSP <-> plain conversions of ranges and
+diagnostics, snapshots with version checks, and `WorkspaceEdit`s built from plain edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcInvalidParams
+
+from seed_lsp.documents import Document, Encoding
+from seed_lsp.edits import EditResult
+from seed_lsp.edits.types import Diagnostic, Location, Position, Range, RelatedInformation
+from seed_lsp.features.requests import ModelSettings, Snapshot
+from seed_lsp.server.convert import to_range
+from seed_lsp.server.core import SeedLanguageServer
+
+
+class RequestFailed(JsonRpcException):
+    """LSP's RequestFailed (-32803): the request was valid, the work could not be done."""
+
+    CODE = -32803
+
+
+def plain_range(doc: Document, range_: types.Range, encoding: Encoding) -> Range:
+    (sl, sc), (el, ec) = (
+        doc.from_lsp(range_.start.line, range_.start.character, encoding),
+        doc.from_lsp(range_.end.line, range_.end.character, encoding),
+    )
+    start, end = sorted([(sl, sc), (el, ec)])
+    return Range(Position(*start), Position(*end))
+
+
+def lsp_range(doc: Document, range_: Range, encoding: Encoding) -> types.Range:
+    return to_range(
+        doc,
+        (range_.start.line, range_.start.character),
+        (range_.end.line, range_.end.character),
+        encoding,
+    )
+
+
+def plain_diagnostic(doc: Document, diagnostic: types.Diagnostic, encoding: Encoding) -> Diagnostic:
+    related = tuple(
+        RelatedInformation(
+            location=Location(
+                uri=info.location.uri,
+                range=plain_range(doc, info.location.range, encoding)
+                if info.location.uri == doc.uri
+                else Range.of(
+                    info.location.range.start.line,
+                    info.location.range.start.character,
+                    info.location.range.end.line,
+                    info.location.range.end.character,
+                ),
+            ),
+            message=info.message,
+        )
+        for info in diagnostic.related_information or []
+    )
+    code = diagnostic.code if isinstance(diagnostic.code, (str, int)) else None
+    return Diagnostic(
+        range=plain_range(doc, diagnostic.range, encoding),
+        message=diagnostic.message,
+        severity=int(diagnostic.severity) if diagnostic.severity is not None else None,
+        code=code,
+        source=diagnostic.source,
+        related_information=related,
+    )
+
+
+def diagnostic_from_json(doc: Document, value: Any, encoding: Encoding) -> Diagnostic:
+    """A diagnostic as a command argument (LSP JSON, positions in the client's encoding)."""
+    if not isinstance(value, dict) or not isinstance(value.get("message"), str):
+        raise JsonRpcInvalidParams("`diagnostic` must be an LSP Diagnostic object")
+    try:
+        raw = Diagnostic.from_json(value)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise JsonRpcInvalidParams(f"bad `diagnostic`: {exc}") from None
+    r = raw.range
+    converted = plain_range(
+        doc,
+        types.Range(
+            types.Position(r.start.line, r.start.character),
+            types.Position(r.end.line, r.end.character),
+        ),
+        encoding,
+    )
+    return Diagnostic(
+        range=converted,
+        message=raw.message,
+        severity=raw.severity,
+        code=raw.code,
+        source=raw.source,
+        related_information=raw.related_information,
+    )
+
+
+def open_document(ls: SeedLanguageServer, uri: str) -> Document:
+    doc = ls.session.documents.get(uri)
+    if doc is None:
+        raise JsonRpcInvalidParams(f"{uri} is not open in the editor")
+    return doc
+
+
+def snapshot(doc: Document) -> Snapshot:
+    return Snapshot(doc.uri, doc.version, doc.text, doc.language_id)
+
+
+def check_unchanged(ls: SeedLanguageServer, snap: Snapshot) -> Document:
+    """The document, if it still has the version the answer was computed for; otherwise an
+    edit would land on text it was not made for, so refuse."""
+    doc = ls.session.documents.get(snap.uri)
+    if doc is None or doc.version != snap.version:
+        raise JsonRpcContentModified(
+            "The document changed while the model was answering; nothing was applied. Try again."
+        )
+    return doc
+
+
+def workspace_edit(
+    ls: SeedLanguageServer, doc: Document, result: EditResult, version: int
+) -> types.WorkspaceEdit:
+    encoding = ls.session.encoding
+    edits = [
+        types.TextEdit(range=lsp_range(doc, e.range, encoding), new_text=e.new_text)
+        for e in result.edits
+    ]
+    if ls.client_supports_document_changes:
+        return types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(
+                        uri=doc.uri, version=version
+                    ),
+                    edits=list(edits),
+                )
+            ]
+        )
+    return types.WorkspaceEdit(changes={doc.uri: edits})
+
+
+def edit_settings(ls: SeedLanguageServer) -> ModelSettings:
+    s = ls.session.settings.code_actions
+    return ModelSettings(s.max_tokens, s.reasoning_effort, s.extra_body)
+
+
+def explain_settings(ls: SeedLanguageServer) -> ModelSettings:
+    s = ls.session.settings.explain
+    return ModelSettings(s.max_tokens, s.reasoning_effort, s.extra_body)
