@@ -19,11 +19,6 @@ from tests.editors.nvim.conftest import (
     passed,
 )
 
-# Features other branches are building; each marker goes once the feature is on main.
-ACTIONS_PENDING = pytest.mark.xfail(
-    strict=False, reason="code actions and seed.* commands not merged yet"
-)
-
 # `return y * 2`: the `y`, as an LSP diagnostic.
 DIAGNOSTIC: dict[str, Any] = {
     "range": {
@@ -91,7 +86,6 @@ def test_ghost_text_shown_accepted_dismissed(neovim: Neovim, mode: str) -> None:
     assert any(req.authorized and "<HOLE>" in req.prompt_text for req in neovim.fake.requests)
 
 
-@ACTIONS_PENDING
 def test_code_action_refactor_applies(neovim: Neovim) -> None:
     outcome = neovim.run(
         "code_action.lua",
@@ -108,7 +102,6 @@ def test_code_action_refactor_applies(neovim: Neovim) -> None:
     assert "def double(x):\n    return y * 2" in text
 
 
-@ACTIONS_PENDING
 def test_code_action_quick_fix_applies(neovim: Neovim) -> None:
     outcome = neovim.run(
         "code_action.lua",
@@ -121,11 +114,10 @@ def test_code_action_quick_fix_applies(neovim: Neovim) -> None:
     text = outcome.results["text"]
     assert "def double(x):\n    return x * 2" in text
     assert "s += item" in text  # the rest is untouched
-    titles = [a["title"] for a in outcome.results["offered"]]
-    assert any(a["kind"] == "quickfix" for a in outcome.results["offered"]), titles
+    # One quick fix is offered, so `apply = true` applies it without asking vim.ui.select.
+    assert outcome.results["offered"] == []
 
 
-@ACTIONS_PENDING
 def test_code_action_explain_shows_a_float(neovim: Neovim) -> None:
     outcome = neovim.run(
         "code_action.lua",
@@ -138,7 +130,6 @@ def test_code_action_explain_shows_a_float(neovim: Neovim) -> None:
     assert EXPLANATION in outcome.results["float_text"]
 
 
-@ACTIONS_PENDING
 def test_seed_refactor_command(neovim: Neovim) -> None:
     outcome = neovim.run(
         "commands.lua",
@@ -154,7 +145,6 @@ def test_seed_refactor_command(neovim: Neovim) -> None:
     assert any(REFACTOR_INSTRUCTION in r.prompt_text for r in neovim.fake.requests)
 
 
-@ACTIONS_PENDING
 def test_seed_fix_command_on_a_linter_diagnostic(neovim: Neovim) -> None:
     outcome = neovim.run("commands.lua", command="fix", diagnostic=DIAGNOSTIC, expect="x * 2")
     passed(outcome)
@@ -162,7 +152,6 @@ def test_seed_fix_command_on_a_linter_diagnostic(neovim: Neovim) -> None:
     assert any(FIX_MESSAGE in r.prompt_text for r in neovim.fake.requests)
 
 
-@ACTIONS_PENDING
 @pytest.mark.parametrize("lines", [None, [TOTAL_LINE, TOTAL_LINE + 4]], ids=["function", "range"])
 def test_seed_explain_shows_a_float(neovim: Neovim, lines: list[int] | None) -> None:
     outcome = neovim.run("commands.lua", command="explain", cursor=IN_TOTAL, range=lines)

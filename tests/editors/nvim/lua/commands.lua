@@ -29,7 +29,7 @@ T.run(function()
     vim.cmd('SeedFix')
   elseif command == 'explain' then
     vim.api.nvim_win_set_cursor(0, T.params.cursor)
-    if T.params.range then
+    if T.params.range ~= nil and T.params.range ~= vim.NIL then
       vim.cmd(('%d,%dSeedExplain'):format(T.params.range[1], T.params.range[2]))
     else
       vim.cmd('SeedExplain')
