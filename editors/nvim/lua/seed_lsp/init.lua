@@ -64,15 +64,11 @@ M.config = nil
 
 --- True when ghost text comes from Neovim's own module (0.12+), false for our renderer.
 function M.native_inline()
-  local mode = (M.config or M.defaults).inline.mode
-  if mode == 'fallback' then
+  if (M.config or M.defaults).inline.mode == 'fallback' then
     return false
   end
-  local has_native = vim.lsp.inline_completion ~= nil and vim.lsp.inline_completion.get ~= nil
-  if mode == 'native' then
-    return has_native
-  end
-  return has_native
+  -- 'auto' and 'native': Neovim's module where it exists.
+  return vim.lsp.inline_completion ~= nil and vim.lsp.inline_completion.get ~= nil
 end
 
 -- Insert-mode actions on the ghost text, each true when there was ghost text to act on.
