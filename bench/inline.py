@@ -29,6 +29,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import itertools
+
 from bench.context import LANGS, build_workspace  # noqa: E402
 from tests.e2e.conftest import server_env  # noqa: E402
 from tests.e2e.raw import RawConnection  # noqa: E402
@@ -211,7 +213,7 @@ async def prefix_sharing(fake: FakeEndpoint, root: Path) -> tuple[float, float, 
     prompts = [r.prompt_text for r in fake.chat_requests()[before:]]
     await session.c.close()
     shares = []
-    for a, b in zip(prompts, prompts[1:], strict=False):
+    for a, b in itertools.pairwise(prompts):
         n = 0
         limit = min(len(a), len(b))
         while n < limit and a[n] == b[n]:
