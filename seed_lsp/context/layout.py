@@ -7,6 +7,8 @@ long identical prefix, and the endpoint's prompt cache hits.
 
 from __future__ import annotations
 
+import re
+
 from seed_lsp.context.bundle import ContextBundle, Snippet
 
 FIM_HOLE = "<|cursor|>"
@@ -28,13 +30,14 @@ def fence_language(language_id: str) -> str:
     return _FENCE_LANG.get(language_id, language_id)
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
 def _fence(body: str) -> str:
     """A backtick fence longer than any backtick run inside ``body``."""
-    longest = 0
-    run = 0
-    for ch in body:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
+    if "``" not in body:  # the common case, at C speed
+        return "```"
+    longest = max((len(run) for run in _BACKTICKS.findall(body)), default=0)
     return "`" * max(3, longest + 1)
 
 

@@ -147,3 +147,54 @@ async def test_document_sync_with_emoji_utf16(start_server: Starter, fake: FakeE
     )
     info = await status(client)
     assert info["openDocuments"] == 1
+
+
+async def test_tcp_mode_serves_lsp(fake: FakeEndpoint) -> None:
+    import json
+    import socket
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "seed_lsp",
+        "--tcp",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        env=server_env(fake),
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        for _ in range(100):
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        else:
+            raise AssertionError("the server did not listen")
+        body = json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {"processId": None, "rootUri": None, "capabilities": {}},
+            }
+        ).encode()
+        writer.write(f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        await writer.drain()
+        seen = b""
+        while b'"id": 1' not in seen and b'"id":1' not in seen:
+            chunk = await asyncio.wait_for(reader.read(65536), 10)
+            assert chunk, "connection closed"
+            seen += chunk
+        assert b"capabilities" in seen
+        writer.close()
+    finally:
+        process.kill()
+        await process.wait()

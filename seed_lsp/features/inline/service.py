@@ -145,6 +145,7 @@ class InlineService:
         if bundle.excluded:
             return InlineResult((), None, InlineTelemetry(), "excluded", None)
         self.model_requests += 1
+        context_block = render_snippets(bundle)
         result = await complete_inline(
             self._backend,
             path=bundle.path,
@@ -152,14 +153,15 @@ class InlineService:
             prefix=bundle.prefix,
             suffix=bundle.suffix,
             position=request.position,
-            context_block=render_snippets(bundle),
+            context_block=context_block,
             options=self.options,
             style=detect_indent_style(bundle.prefix[-4000:], self.options.tab_size),
         )
         telemetry = result.telemetry
         usage = telemetry.usage
         if usage is not None and usage.prompt_tokens:
-            engine.note_usage(self._model(), prompt_text(bundle, self.options), usage.prompt_tokens)
+            sent = prompt_text(bundle, self.options, context_block)
+            engine.note_usage(self._model(), sent, usage.prompt_tokens)
         log.debug(
             "inline %s: %s first token %s ms, total %s ms, prompt %s tokens (%s cached, "
             "estimated %s), completion %s tokens, $%.6f%s",
@@ -183,7 +185,7 @@ class InlineService:
         return result
 
 
-def prompt_text(bundle: ContextBundle, options: InlineOptions) -> str:
+def prompt_text(bundle: ContextBundle, options: InlineOptions, context_block: str) -> str:
     """Every message's content of the request `complete_inline` sent for `bundle`, for
     calibrating the token estimate against what the endpoint counted."""
     request = build_inline_request(
@@ -191,7 +193,7 @@ def prompt_text(bundle: ContextBundle, options: InlineOptions) -> str:
         language_id=bundle.language_id,
         prefix=bundle.prefix,
         suffix=bundle.suffix,
-        context_block=render_snippets(bundle),
+        context_block=context_block,
         multiline=decide_multiline(bundle.prefix, bundle.suffix, options),
         options=options,
     )

@@ -1,0 +1,43 @@
+--- Usage from the server's `seed/usage` notifications, for statuslines.
+local M = {}
+
+--- The last `seed/usage` payload: `{ total = {...}, features = {...} }`, or nil.
+M.last = nil
+
+--- Handler for the `seed/usage` notification.
+function M.on_usage(_, result, _)
+  if type(result) ~= 'table' then
+    return
+  end
+  M.last = result
+  vim.schedule(function()
+    vim.api.nvim_exec_autocmds('User', { pattern = 'SeedUsage', modeline = false, data = result })
+    pcall(vim.cmd.redrawstatus)
+  end)
+end
+
+--- 950 -> "950", 12345 -> "12.3k", 2500000 -> "2.5M".
+function M.human(n)
+  n = tonumber(n) or 0
+  if n >= 1e6 then
+    return ('%.1fM'):format(n / 1e6)
+  elseif n >= 1e3 then
+    return ('%.1fk'):format(n / 1e3)
+  end
+  return tostring(math.floor(n))
+end
+
+--- "Seed 12.3k tok $0.0042" once the server has reported usage, "Seed" before that when
+--- the server is attached to the current buffer, "" otherwise.
+function M.statusline()
+  local total = M.last and M.last.total
+  if type(total) == 'table' then
+    return ('Seed %s tok $%.4f'):format(M.human(total.totalTokens), tonumber(total.usdSpent) or 0)
+  end
+  if require('seed_lsp.util').client() then
+    return 'Seed'
+  end
+  return ''
+end
+
+return M

@@ -1,0 +1,56 @@
+;;; seed-lsp with eglot (Emacs 28 + elpa-eglot 1.9, or Emacs 29+ where eglot is built in).
+;; Export AIMLAPI_KEY before starting Emacs (or set it with `setenv').
+;; Eglot runs one server per major mode: with these lines seed-lsp replaces your usual
+;; server for those modes. Completions come as one item in `completion-at-point' (the
+;; server's completion fallback); code actions with M-x eglot-code-actions; hover
+;; explanations in eldoc; M-x seed-lsp-explain shows an explanation in a buffer.
+
+(require 'eglot)
+
+(add-to-list 'eglot-server-programs
+             '((python-mode python-ts-mode js-mode typescript-mode go-mode rust-mode c-mode c++-mode)
+               . ("seed-lsp" "--stdio")))
+
+;; The `seedLsp' section, answered to workspace/configuration. Every key of the README's
+;; settings table works here.
+(setq-default eglot-workspace-configuration
+              '(:seedLsp (:completion (:enabled t) :hover (:mode "explicit"))))
+
+;; Model calls can take a while.
+(setq eglot-sync-connect nil)
+
+(defun seed-lsp--range ()
+  "The LSP range of the region, or the empty range at point."
+  (if (use-region-p)
+      (list :start (eglot--pos-to-lsp-position (region-beginning))
+            :end (eglot--pos-to-lsp-position (region-end)))
+    (let ((pos (eglot--pos-to-lsp-position)))
+      (list :start pos :end pos))))
+
+(defun seed-lsp-explain ()
+  "Explain the region, or the function at point, in a *seed-lsp explain* buffer."
+  (interactive)
+  (let* ((server (eglot--current-server-or-lose))
+         (result (jsonrpc-request
+                  server :workspace/executeCommand
+                  (list :command "seed.explain"
+                        :arguments (vector (list :uri (eglot--path-to-uri (buffer-file-name))
+                                                 :range (seed-lsp--range))))
+                  :timeout 120)))
+    (with-current-buffer (get-buffer-create "*seed-lsp explain*")
+      (let ((inhibit-read-only t))
+        (erase-buffer)
+        (insert (or (plist-get result :value) "(no explanation)"))
+        (when (fboundp 'markdown-mode) (markdown-mode))
+        (goto-char (point-min)))
+      (display-buffer (current-buffer)))))
+
+(defun seed-lsp-refactor (instruction)
+  "Rewrite the region, or the function at point, as INSTRUCTION says."
+  (interactive "sSeed refactor: ")
+  (jsonrpc-request (eglot--current-server-or-lose) :workspace/executeCommand
+                   (list :command "seed.refactor"
+                         :arguments (vector (list :uri (eglot--path-to-uri (buffer-file-name))
+                                                  :range (seed-lsp--range)
+                                                  :instruction instruction)))
+                   :timeout 120))
