@@ -18,8 +18,9 @@ class NoApiKey(LLMError):
 
     def __init__(self) -> None:
         super().__init__(
-            "No API key: set AIMLAPI_KEY (or SEED_LSP_API_KEY) in the environment, or the "
-            "`seedLsp.apiKey` setting / `apiKey` initialization option."
+            "No API key: set AIMLAPI_KEY (or SEED_LSP_API_KEY) in the editor's environment, or "
+            "the `apiKey` initialization option / `seedLsp.apiKey` setting (in VS Code: run "
+            '"Seed: Set API Key").'
         )
 
 
