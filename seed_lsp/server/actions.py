@@ -49,6 +49,9 @@ def register(server: SeedLanguageServer) -> None:
         if doc is None or not session.settings.code_actions.enabled:
             return []
         encoding = session.encoding
+        # Editors ask for code actions as the cursor moves: a free signal of where the user
+        # looks, which the context engine weighs when choosing snippets.
+        session.context.note_visit(doc.uri, params.range.start.line)
         pairs = [(plain_diagnostic(doc, d, encoding), d) for d in params.context.diagnostics]
         request_range = plain_range(doc, params.range, encoding)
         specs = list_code_actions(

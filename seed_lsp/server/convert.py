@@ -12,12 +12,6 @@ def to_point(doc: Document, position: types.Position, encoding: Encoding) -> Poi
     return doc.from_lsp(position.line, position.character, encoding)
 
 
-def to_points(doc: Document, range_: types.Range, encoding: Encoding) -> tuple[Point, Point]:
-    start = to_point(doc, range_.start, encoding)
-    end = to_point(doc, range_.end, encoding)
-    return (start, end) if start <= end else (end, start)
-
-
 def to_position(doc: Document, point: Point, encoding: Encoding) -> types.Position:
     line, character = doc.to_lsp(point, encoding)
     return types.Position(line=line, character=character)

@@ -40,6 +40,7 @@ def register(server: SeedLanguageServer) -> None:
         explainer.reasoning_effort = settings.reasoning_effort or None
         explainer.extra_body = settings.extra_body
         line, column = to_point(doc, params.position, session.encoding)
+        session.context.note_visit(doc.uri, line)
         snap = snapshot(doc)
         try:
             found = await hover_for(

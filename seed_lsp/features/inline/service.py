@@ -73,7 +73,6 @@ class InlineService:
         )
         self.debounce = AdaptiveDebounce.from_options(options)
         self.flights: InflightCoordinator[InlineResult] = InflightCoordinator()
-        self.model_requests = 0
         self._said: set[str] = set()
 
     def configure(self, options: InlineOptions) -> None:
@@ -144,7 +143,6 @@ class InlineService:
         )
         if bundle.excluded:
             return InlineResult((), None, InlineTelemetry(), "excluded", None)
-        self.model_requests += 1
         context_block = render_snippets(bundle)
         result = await complete_inline(
             self._backend,
