@@ -164,9 +164,7 @@ class Document:
         starts = self._starts
         known = len(starts)
         if line >= known:
-            starts.extend(
-                accumulate(map(len, self.lines[known - 1 : line]), initial=starts[-1])
-            )
+            starts.extend(accumulate(map(len, self.lines[known - 1 : line]), initial=starts[-1]))
             del starts[known]  # `initial` repeated the last known start
         return starts[line]
 
