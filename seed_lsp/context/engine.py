@@ -102,17 +102,17 @@ class _Document:
     imports_time: float = 0.0
 
     def indexed(self) -> _Indexed:
-        old = self.index
-        if old is None or self.index_version != self.version:
-            if old is None:
+        index = self.index
+        if index is None or self.index_version != self.version:
+            if index is None:
                 lines = self.text.split("\n")
             else:
                 # Typing changes a line or two: split only those (a full split of a 50k-line
                 # document costs ~4 ms).
-                lines, _change = splice_lines(old.text, old.lines, self.text)
-            self.index = _Indexed(self.text, lines)
+                lines, _change = splice_lines(index.text, index.lines, self.text)
+            index = self.index = _Indexed(self.text, lines)
             self.index_version = self.version
-        return self.index
+        return index
 
 
 @dataclass(slots=True)
