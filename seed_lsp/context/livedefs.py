@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from seed_lsp.context.lines import LineChange
 from seed_lsp.context.symbols import Definition, extract_definitions, top_level_header
 
-_MAX_REGION = 4000  # lines re-extracted per edit before the region is folded into the base
-_MAX_SCAN = 2000  # lines scanned for a top-level header before giving up (then: full rebuild)
+_FOLD_LINES = 256  # a region grown past this by edits far apart is folded into the base
+_MAX_SCAN = 5000  # lines scanned for a top-level header (a region is at most ~2x this)
 _ATTRIBUTES = ("@", "#[", "///")
 
 
@@ -50,18 +50,19 @@ class LiveDefinitions:
 
     def update(self, lines: list[str], change: LineChange) -> None:
         """``lines`` are the new lines; ``change`` says which of them differ from the last."""
-        combined = change if self._pending is None else compose(self._pending, change)
-        if combined.new_end - combined.start > _MAX_REGION:
-            # Edits far apart: fold what we know into the base (O(definitions), no parsing).
-            self._base = self._materialize()
-            self._pending, self._region, self._region_defs = None, (0, 0), {}
+        if self._pending is None:
             combined = change
-        region = self._expand(lines, combined.start, combined.new_end)
-        if region is None or region[1] - region[0] > _MAX_REGION:
-            text = "\n".join(lines)
-            self._base = _group(extract_definitions(text, lines, self._language))
-            self._pending, self._region, self._region_defs = None, (0, 0), {}
-            return
+            region = self._expand(lines, change.start, change.new_end)
+        else:
+            combined = compose(self._pending, change)
+            region = self._expand(lines, combined.start, combined.new_end)
+            if region[1] - region[0] > _FOLD_LINES:
+                own = self._expand(lines, change.start, change.new_end)
+                if own[1] - own[0] < region[1] - region[0]:
+                    # An edit away from the earlier ones: fold what we know into the base
+                    # (O(definitions), no parsing) rather than re-extract all lines between.
+                    self._base = self._materialize()
+                    combined, region = change, own
         lo, hi = region
         chunk = lines[lo:hi]
         found = extract_definitions("\n".join(chunk), chunk, self._language)
@@ -108,34 +109,32 @@ class LiveDefinitions:
             if (defs := self.get(name))
         }
 
-    def _expand(self, lines: list[str], start: int, end: int) -> tuple[int, int] | None:
+    def _expand(self, lines: list[str], start: int, end: int) -> tuple[int, int]:
         """[lo, hi): from the top-level header at or above ``start`` (with its decorators) to
-        the one at or below ``end`` (excluded, with its decorators); None when too far."""
+        the one at or below ``end`` (excluded, with its decorators). Without a header within
+        ``_MAX_SCAN`` lines the region stops there (a block that long may then lose its end
+        or the container of its methods: an approximation, like a stale index)."""
         language = self._language
         n = len(lines)
         # From the chunk above the change: a header typed at ``start`` ends that chunk's block.
         lo = min(max(0, start - 1), n - 1)
-        floor = lo - _MAX_SCAN
-        while lo > 0 and not top_level_header(lines[lo], language):
+        floor = max(0, lo - _MAX_SCAN)
+        while lo > floor and not top_level_header(lines[lo], language):
             lo -= 1
-            if lo < floor:
-                return None
         while lo > 0 and lines[lo - 1].lstrip().startswith(_ATTRIBUTES):
             lo -= 1
         hi = max(end, lo + 1)
-        ceiling = hi + _MAX_SCAN
+        ceiling = min(n, hi + _MAX_SCAN)
         while True:
-            while hi < n and not top_level_header(lines[hi], language):
+            while hi < ceiling and not top_level_header(lines[hi], language):
                 hi += 1
-                if hi > ceiling:
-                    return None
+            if hi >= ceiling:
+                return lo, hi
             # The next header's decorators belong to it, unless the line above them was edited
             # (it may have been one of them): then that header's block is re-extracted too.
             head = hi
             while head > lo and lines[head - 1].lstrip().startswith(_ATTRIBUTES):
                 head -= 1
-            if hi >= n:
-                return lo, n
             if head > end:
                 return lo, head
             hi += 1
