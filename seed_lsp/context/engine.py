@@ -2,7 +2,9 @@
 
 Cheap on every keystroke: ``update_document`` only stores the text; indexes (lines,
 definitions, similarity windows, imports) are built lazily on the first ``gather`` that needs
-them and cached by document version. Files on disk are read only when an open document
+them and cached by document version. For the document being typed in, a new version's lines
+and definitions are derived from the previous version's (only the changed lines are re-split,
+only the touched top-level blocks re-extracted). Files on disk are read only when an open document
 imports them, within ``max_files_indexed``, never when excluded.
 """
 
