@@ -8,8 +8,10 @@ of the document, or inside a surrogate pair, are clamped: a bad position never c
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Literal
 
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
@@ -104,11 +106,17 @@ def _width(ch: str, encoding: Encoding) -> int:
 
 @dataclass
 class Document:
+    """One open document. Change `lines` only through `replace`/`apply_lsp_change`: they keep
+    the cached text and line-start offsets in step."""
+
     uri: str
     language_id: str
     version: int
     lines: list[str]
     _text: str | None = None
+    # Offsets of the first len(_starts) line starts; an edit at line L keeps those up to L, so
+    # typing on one line keeps `offset_at` O(1) instead of a sum over every line above.
+    _starts: list[int] = field(default_factory=lambda: [0], repr=False, compare=False)
 
     @classmethod
     def create(cls, uri: str, language_id: str, version: int, text: str) -> Document:
@@ -151,21 +159,28 @@ class Document:
         line, col = self.clamp(point)
         return (line, units(_content(self.lines[line])[:col], encoding))
 
+    def _line_start(self, line: int) -> int:
+        """Offset of the start of line `line` (0 <= line < line_count)."""
+        starts = self._starts
+        known = len(starts)
+        if line >= known:
+            starts.extend(accumulate(map(len, self.lines[known - 1 : line]), initial=starts[-1]))
+            del starts[known]  # `initial` repeated the last known start
+        return starts[line]
+
     def offset_at(self, point: Point) -> int:
         """Code-point offset into `text` of a (clamped) point."""
         line, col = self.clamp(point)
-        return sum(len(x) for x in self.lines[:line]) + col
+        return self._line_start(line) + col
 
     def point_at(self, offset: int) -> Point:
-        offset = max(0, offset)
-        for index, text in enumerate(self.lines):
-            if offset <= len(_content(text)):
-                return (index, offset)
-            offset -= len(text)
-            if offset < 0:
-                return (index, len(_content(text)))
+        """The (clamped) point of a code-point offset into `text`; an offset inside a line
+        terminator is the end of that line's content."""
         last = len(self.lines) - 1
-        return (last, len(_content(self.lines[last])))
+        self._line_start(last)
+        index = bisect_right(self._starts, max(0, offset)) - 1
+        content = len(_content(self.lines[index]))
+        return (index, min(max(0, offset) - self._starts[index], content))
 
     # -- edits ------------------------------------------------------------------------------
 
@@ -185,6 +200,7 @@ class Document:
             pass  # keep the final empty line of a document that ends with a newline
         self.lines[sl : el + 1] = replacement
         self._text = None
+        del self._starts[sl + 1 :]
 
     def apply_lsp_change(
         self,
@@ -196,6 +212,7 @@ class Document:
         if range_ is None:
             self.lines = split_lines(text)
             self._text = text
+            self._starts = [0]
             return
         (sl, sc), (el, ec) = range_
         self.replace(self.from_lsp(sl, sc, encoding), self.from_lsp(el, ec, encoding), text)

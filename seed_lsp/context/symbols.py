@@ -307,6 +307,21 @@ def extract_definitions(text: str, lines: Sequence[str], language_id: str) -> li
     return defs
 
 
+def top_level_header(line: str, language: str) -> bool:
+    """Whether ``line`` starts a definition at column 0 (where blocks above it end)."""
+    if not line or line[0] in " \t":
+        return False
+    if language == "python":
+        return _PY_DEFS.match(line) is not None
+    if language in ("javascript", "javascriptreact", "typescript", "typescriptreact"):
+        return _JS_DEFS.match(line) is not None
+    if language == "go":
+        return _GO_DEFS.match(line) is not None
+    if language == "rust":
+        return _RS_DEFS.match(line) is not None or _RS_IMPL.match(line) is not None
+    return _GENERIC_DEFS.match(line) is not None
+
+
 def _statement_end(lines: Sequence[str], start: int) -> int:
     depth = 0
     for i in range(start, min(len(lines), start + 200)):

@@ -87,3 +87,21 @@ def test_units() -> None:
     assert units("a😀", "utf-16") == 3
     assert units("a😀", "utf-8") == 5
     assert units("a😀", "utf-32") == 2
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_offsets_stay_right_across_edits(seed: int) -> None:
+    # offset_at/point_at use line starts cached across edits: compare with a naive count.
+    rng = random.Random(seed)
+    d = doc(_random_text(rng, 60))
+    for _ in range(30):
+        line = rng.randrange(d.line_count)
+        d.offset_at((rng.randrange(d.line_count), 0))  # fill the cache past the edit
+        d.replace((line, rng.randint(0, 3)), (line + rng.randint(0, 1), 1), _random_text(rng, 4))
+        for i in range(d.line_count):
+            expected = sum(len(x) for x in d.lines[:i])
+            assert d.offset_at((i, 0)) == expected
+            assert d.point_at(expected) == (i, 0)
+        assert d.offset_at((10**6, 0)) == len(d.text)  # clamped to the end
+    d.apply_lsp_change(None, "x\ny", "utf-16")
+    assert d.offset_at((1, 1)) == 3 and d.point_at(3) == (1, 1) and d.point_at(99) == (1, 1)
