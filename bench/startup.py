@@ -82,14 +82,36 @@ def one_run() -> tuple[float, float]:
     return elapsed, rss
 
 
+def floor_run() -> float:
+    """What pygls and lsprotocol alone cost to import: the floor under any pygls server."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", "import lsprotocol.types, pygls.lsp.server"],
+        check=True,
+    )
+    return (time.perf_counter() - started) * 1000
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     one_run()  # warm the file cache
-    times, rss = zip(*(one_run() for _ in range(runs)), strict=True)
+    times: list[float] = []
+    rss: list[float] = []
+    floors: list[float] = []
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        elapsed, memory = one_run()
+        times.append(elapsed)
+        rss.append(memory)
+        floors.append(floor_run())
     print(f"runs: {runs}")
     print(
         f"initialize response: median {statistics.median(times):.0f} ms, "
         f"min {min(times):.0f} ms, max {max(times):.0f} ms (target < 450 ms)"
+    )
+    floor = statistics.median(floors)
+    print(
+        f"floor (python importing lsprotocol.types and pygls.lsp.server, then exiting): "
+        f"median {floor:.0f} ms; seed-lsp adds {statistics.median(times) - floor:.0f} ms"
     )
     print(f"idle RSS: median {statistics.median(rss):.1f} MB (target < 60 MB)")
 

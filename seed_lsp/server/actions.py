@@ -4,19 +4,12 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from seed_lsp.context.syntax import enclosing_scope
-from seed_lsp.edits import AnswerError, Diagnostic
-from seed_lsp.features.actions import (
-    CODE_ACTION_KINDS,
-    ActionData,
-    ActionSpec,
-    list_code_actions,
-)
-from seed_lsp.features.requests import Refused, edit_for
+from seed_lsp.features.action_kinds import CODE_ACTION_KINDS
 from seed_lsp.llm.errors import LLMError, NoApiKey
 from seed_lsp.server.core import SeedLanguageServer, plain_json
 from seed_lsp.server.edits import (
@@ -31,6 +24,10 @@ from seed_lsp.server.edits import (
     workspace_edit,
 )
 
+if TYPE_CHECKING:
+    from seed_lsp.edits import Diagnostic
+    from seed_lsp.features.actions import ActionSpec
+
 log = logging.getLogger(__name__)
 
 COMMAND_FOR = {"explain": "seed.explain", "fix": "seed.fixDiagnostic"}
@@ -44,6 +41,9 @@ def register(server: SeedLanguageServer) -> None:
     def code_action(
         ls: SeedLanguageServer, params: types.CodeActionParams
     ) -> list[types.CodeAction]:
+        from seed_lsp.context.syntax import enclosing_scope
+        from seed_lsp.features.actions import list_code_actions
+
         session = ls.session
         doc = session.documents.get(params.text_document.uri)
         if doc is None or not session.settings.code_actions.enabled:
@@ -69,6 +69,10 @@ def register(server: SeedLanguageServer) -> None:
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve(ls: SeedLanguageServer, action: types.CodeAction) -> types.CodeAction:
+        from seed_lsp.edits import AnswerError
+        from seed_lsp.features.actions import ActionData
+        from seed_lsp.features.requests import Refused, edit_for
+
         try:
             data = ActionData.from_json(plain_json(action.data))
         except ValueError as exc:

@@ -14,14 +14,12 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 
-from seed_lsp.edits import AnswerError, Diagnostic
-from seed_lsp.features.actions import ACTION_KINDS
-from seed_lsp.features.requests import Refused, edit_for, explanation_for
+from seed_lsp.features.action_kinds import ACTION_KINDS
 from seed_lsp.llm.errors import LLMError, NoApiKey
 from seed_lsp.server.core import SeedLanguageServer, SeedProtocol, plain_json
 from seed_lsp.server.edits import (
@@ -35,6 +33,9 @@ from seed_lsp.server.edits import (
     snapshot,
     workspace_edit,
 )
+
+if TYPE_CHECKING:
+    from seed_lsp.edits import Diagnostic
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,8 @@ def explanation_path(uri: str, range_: types.Range, cache_dir: Path | None = Non
 def register(server: SeedLanguageServer) -> None:
     @server.command(EXPLAIN)
     async def explain(ls: SeedLanguageServer, *args: Any) -> types.MarkupContent:
+        from seed_lsp.features.requests import Refused, explanation_for
+
         _link(ls)
         argument = _argument(args, EXPLAIN)
         await ls.ready()
@@ -185,6 +188,9 @@ async def _edit(
     instruction: str = "",
     diagnostic: Diagnostic | None = None,
 ) -> types.WorkspaceEdit:
+    from seed_lsp.edits import AnswerError
+    from seed_lsp.features.requests import Refused, edit_for
+
     await ls.ready()
     doc = open_document(ls, argument["uri"])
     _check_version(argument, doc.version)

@@ -3,17 +3,22 @@ diagnostics, snapshots with version checks, and `WorkspaceEdit`s built from plai
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcInvalidParams
 
 from seed_lsp.documents import Document, Encoding
-from seed_lsp.edits import EditResult
-from seed_lsp.edits.types import Diagnostic, Location, Position, Range, RelatedInformation
-from seed_lsp.features.requests import ModelSettings, Snapshot
 from seed_lsp.server.convert import to_range
 from seed_lsp.server.core import SeedLanguageServer
+
+if TYPE_CHECKING:
+    from seed_lsp.edits import EditResult
+    from seed_lsp.edits.types import Diagnostic, Range
+    from seed_lsp.features.requests import ModelSettings, Snapshot
+
+# The feature modules are imported where they are first used, not here: they are not needed
+# to answer `initialize`, and start-up time is something users feel.
 
 
 class RequestFailed(JsonRpcException):
@@ -23,6 +28,8 @@ class RequestFailed(JsonRpcException):
 
 
 def plain_range(doc: Document, range_: types.Range, encoding: Encoding) -> Range:
+    from seed_lsp.edits.types import Position, Range
+
     (sl, sc), (el, ec) = (
         doc.from_lsp(range_.start.line, range_.start.character, encoding),
         doc.from_lsp(range_.end.line, range_.end.character, encoding),
@@ -41,6 +48,8 @@ def lsp_range(doc: Document, range_: Range, encoding: Encoding) -> types.Range:
 
 
 def plain_diagnostic(doc: Document, diagnostic: types.Diagnostic, encoding: Encoding) -> Diagnostic:
+    from seed_lsp.edits.types import Diagnostic, Location, Range, RelatedInformation
+
     related = tuple(
         RelatedInformation(
             location=Location(
@@ -71,6 +80,8 @@ def plain_diagnostic(doc: Document, diagnostic: types.Diagnostic, encoding: Enco
 
 def diagnostic_from_json(doc: Document, value: Any, encoding: Encoding) -> Diagnostic:
     """A diagnostic as a command argument (LSP JSON, positions in the client's encoding)."""
+    from seed_lsp.edits.types import Diagnostic
+
     if not isinstance(value, dict) or not isinstance(value.get("message"), str):
         raise JsonRpcInvalidParams("`diagnostic` must be an LSP Diagnostic object")
     try:
@@ -104,6 +115,8 @@ def open_document(ls: SeedLanguageServer, uri: str) -> Document:
 
 
 def snapshot(doc: Document) -> Snapshot:
+    from seed_lsp.features.requests import Snapshot
+
     return Snapshot(doc.uri, doc.version, doc.text, doc.language_id)
 
 
@@ -141,10 +154,14 @@ def workspace_edit(
 
 
 def edit_settings(ls: SeedLanguageServer) -> ModelSettings:
+    from seed_lsp.features.requests import ModelSettings
+
     s = ls.session.settings.code_actions
     return ModelSettings(s.max_tokens, s.reasoning_effort, s.extra_body)
 
 
 def explain_settings(ls: SeedLanguageServer) -> ModelSettings:
+    from seed_lsp.features.requests import ModelSettings
+
     s = ls.session.settings.explain
     return ModelSettings(s.max_tokens, s.reasoning_effort, s.extra_body)

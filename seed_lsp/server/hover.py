@@ -8,25 +8,33 @@ endpoint gives an empty hover after `hover.timeoutMs` rather than a frozen edito
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from seed_lsp.edits.types import Position
-from seed_lsp.features.hover import HoverExplainer
-from seed_lsp.features.requests import Refused, hover_for
 from seed_lsp.llm.errors import LLMError, NoApiKey
 from seed_lsp.server.convert import to_point
 from seed_lsp.server.core import SeedLanguageServer
 from seed_lsp.server.edits import lsp_range, snapshot
 
+if TYPE_CHECKING:
+    from seed_lsp.features.hover import HoverExplainer
+
 log = logging.getLogger(__name__)
 
 
 def register(server: SeedLanguageServer) -> None:
-    explainer = HoverExplainer()
+    explainers: list[HoverExplainer] = []  # one, made on first use
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls: SeedLanguageServer, params: types.HoverParams) -> types.Hover | None:
+        from seed_lsp.edits.types import Position
+        from seed_lsp.features.hover import HoverExplainer
+        from seed_lsp.features.requests import Refused, hover_for
+
+        if not explainers:
+            explainers.append(HoverExplainer())
+        explainer = explainers[0]
         await ls.ready()
         session = ls.session
         settings = session.settings.hover

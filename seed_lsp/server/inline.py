@@ -4,15 +4,18 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from seed_lsp.documents import Document, Encoding
-from seed_lsp.features.inline.complete import InlineSuggestion
-from seed_lsp.features.inline.service import InlineOutcome, InlineRequest
 from seed_lsp.llm.errors import NoApiKey
 from seed_lsp.server.convert import to_point, to_range
 from seed_lsp.server.core import SeedLanguageServer
+
+if TYPE_CHECKING:
+    from seed_lsp.features.inline.complete import InlineSuggestion
+    from seed_lsp.features.inline.service import InlineOutcome
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +33,8 @@ async def suggest(
     if not session.has_key:
         session.report_error("inline", NoApiKey())
         return None
+    from seed_lsp.features.inline.service import InlineRequest
+
     point = to_point(doc, position, session.encoding)
     version = doc.version
     request = InlineRequest(

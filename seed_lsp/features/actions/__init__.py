@@ -1,6 +1,6 @@
 """Code actions: listing (free), prompts, and resolving into edits (one model call)."""
 
-from seed_lsp.features.actions.listing import (
+from seed_lsp.features.action_kinds import (
     ACTION_KINDS,
     CODE_ACTION_KINDS,
     KIND_DOCSTRING,
@@ -10,6 +10,8 @@ from seed_lsp.features.actions.listing import (
     KIND_NAMES,
     KIND_SIMPLIFY,
     KIND_TYPE_HINTS,
+)
+from seed_lsp.features.actions.listing import (
     ActionData,
     ActionId,
     ActionSpec,

@@ -14,41 +14,22 @@ from typing import Any, Final, Literal
 from seed_lsp.edits.lines import split_lines
 from seed_lsp.edits.targets import ScopeFinder, indent_scope, refactor_target
 from seed_lsp.edits.types import Diagnostic, LineSpan, Range
+from seed_lsp.features.action_kinds import (
+    ACTION_KINDS,
+    KIND_DOCSTRING,
+    KIND_EXPLAIN,
+    KIND_EXTRACT_FUNCTION,
+    KIND_FIX,
+    KIND_NAMES,
+    KIND_SIMPLIFY,
+    KIND_TYPE_HINTS,
+)
 
 ActionId = Literal[
     "explain", "simplify", "typeHints", "docstring", "names", "extractFunction", "fix", "custom"
 ]
 """`custom` is the free-form `seed.refactor` command (an `instruction`); it is never listed."""
 
-KIND_EXPLAIN: Final = "refactor.seed.explain"
-KIND_SIMPLIFY: Final = "refactor.rewrite.seed.simplify"
-KIND_TYPE_HINTS: Final = "refactor.rewrite.seed.typeHints"
-KIND_DOCSTRING: Final = "refactor.rewrite.seed.docstring"
-KIND_NAMES: Final = "refactor.rewrite.seed.names"
-KIND_EXTRACT_FUNCTION: Final = "refactor.extract.seed.function"
-KIND_FIX: Final = "quickfix"
-
-ACTION_KINDS: Final[dict[str, str]] = {
-    "explain": KIND_EXPLAIN,
-    "simplify": KIND_SIMPLIFY,
-    "typeHints": KIND_TYPE_HINTS,
-    "docstring": KIND_DOCSTRING,
-    "names": KIND_NAMES,
-    "extractFunction": KIND_EXTRACT_FUNCTION,
-    "fix": KIND_FIX,
-    "custom": "refactor.rewrite.seed.custom",
-}
-
-CODE_ACTION_KINDS: Final[tuple[str, ...]] = (
-    KIND_FIX,
-    KIND_EXPLAIN,
-    KIND_SIMPLIFY,
-    KIND_TYPE_HINTS,
-    KIND_DOCSTRING,
-    KIND_NAMES,
-    KIND_EXTRACT_FUNCTION,
-)
-"""For the server's `codeActionProvider.codeActionKinds` capability."""
 
 TYPED_LANGUAGES: Final = frozenset(
     {"python", "typescript", "typescriptreact", "php", "dart", "hack", "elixir", "ruby", "lua"}
