@@ -37,8 +37,9 @@ class InlineOptions:
     (`finish_reason == "length"`), ask once more with `retry_max_tokens`."""
     retry_max_tokens: int = 2048
     """Output budget of that single retry."""
-    retry_reasoning_effort: str | None = "minimal"
-    """Effort of that retry (`None`: same as `reasoning_effort`)."""
+    retry_reasoning_effort: str | None = None
+    """Effort of that retry (`None`: same as `reasoning_effort`). The AI/ML API documents only
+    low, medium and high; a value it rejects would make the client drop the parameter."""
 
     # --- the answer's shape ---
     multiline: Multiline = "auto"

@@ -106,7 +106,7 @@ async def test_reasoning_exhaustion_retries_once_with_a_bigger_budget() -> None:
     assert [s.insert_text for s in result.suggestions] == ["sum(items)"]
     first, second = backend.requests
     assert first.max_tokens == 256 and second.max_tokens == 2048
-    assert [first.reasoning_effort, second.reasoning_effort] == ["low", "minimal"]
+    assert [first.reasoning_effort, second.reasoning_effort] == ["low", "low"]
     t = result.telemetry
     assert t.attempts == 2
     assert t.usage is not None and t.usage.prompt_tokens == 1800
