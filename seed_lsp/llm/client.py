@@ -52,11 +52,32 @@ class UsageLedger:
     def __init__(self) -> None:
         self.by_feature: dict[str, Usage] = {}
         self.requests: dict[str, int] = {}
+        self.estimated_requests = 0
+        self._reported = Usage()
 
     def add(self, feature: str, usage: Usage | None) -> None:
         self.requests[feature] = self.requests.get(feature, 0) + 1
         if usage is not None:
             self.by_feature[feature] = self.by_feature.get(feature, Usage()) + usage
+            if usage.estimated:
+                self.estimated_requests += 1
+            else:
+                self._reported = self._reported + usage
+
+    def estimate(self, prompt_chars: int, completion_chars: int) -> Usage:
+        """Usage of a stream closed before the endpoint reported it: tokens from the text
+        (about 4 characters a token), USD at the rate seen so far in reported answers."""
+        prompt = max(1, prompt_chars // 4)
+        completion = completion_chars // 4
+        reported = self._reported
+        rate = reported.usd_spent / reported.total_tokens if reported.total_tokens else 0.0
+        return Usage(
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            total_tokens=prompt + completion,
+            usd_spent=(prompt + completion) * rate,
+            estimated=True,
+        )
 
     @property
     def total(self) -> Usage:
@@ -77,13 +98,18 @@ class UsageLedger:
                 "reasoningTokens": u.reasoning_tokens,
                 "totalTokens": u.total_tokens,
                 "usdSpent": round(u.usd_spent, 6),
+                "estimated": u.estimated,
             }
 
         features = {
             name: as_dict(self.by_feature.get(name, Usage()), count)
             for name, count in sorted(self.requests.items())
         }
-        return {"total": as_dict(self.total, sum(self.requests.values())), "features": features}
+        return {
+            "total": as_dict(self.total, sum(self.requests.values())),
+            "features": features,
+            "estimatedRequests": self.estimated_requests,
+        }
 
 
 class ChatClient:
@@ -140,13 +166,19 @@ class ChatClient:
         """Server-sent deltas. Iterate inside `contextlib.aclosing` so stopping early closes
         the connection at once; the last delta carries `usage` when the endpoint sent it."""
         usage: Usage | None = None
+        streamed = 0
         try:
             async with aclosing(self._stream_with_retries(request)) as deltas:
                 async for delta in deltas:
                     if delta.usage is not None:
                         usage = delta.usage
+                    streamed += len(delta.content) + len(delta.reasoning_content)
                     yield delta
         finally:
+            if usage is None and streamed:
+                # Closed early (by us, on purpose, or by a cut): the endpoint still billed it.
+                prompt_chars = sum(len(m.content) for m in request.messages)
+                usage = self.ledger.estimate(prompt_chars, streamed)
             self._account(request.feature, usage)
 
     async def collect(self, request: ChatRequest) -> ChatResponse:

@@ -50,6 +50,9 @@ class Usage:
     reasoning_tokens: int = 0
     credits_used: float = 0.0
     usd_spent: float = 0.0
+    estimated: bool = False
+    """Not reported by the endpoint (the stream was closed before its usage chunk): counted
+    from the text, with USD at the rate of the answers that were reported."""
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -60,6 +63,7 @@ class Usage:
             reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
             credits_used=self.credits_used + other.credits_used,
             usd_spent=self.usd_spent + other.usd_spent,
+            estimated=self.estimated or other.estimated,
         )
 
 

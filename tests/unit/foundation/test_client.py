@@ -363,3 +363,24 @@ async def test_recorded_headers_hold_no_key(fake: FakeEndpoint) -> None:
     recorded = fake.chat_requests()[0]
     assert recorded.authorized
     assert TEST_KEY not in str(recorded.headers)
+
+
+async def test_usage_of_a_stream_closed_early_is_estimated(fake: FakeEndpoint) -> None:
+    fake.enqueue(
+        Reply(content="ok", prompt_tokens=1000),  # reported: sets the USD rate
+        Reply(content="line one\nline two\n" * 50, chunk_size=2, chunk_delay=0.005),
+    )
+    client = make_client(fake)
+    await client.collect(REQUEST)
+    async with aclosing(client.stream(REQUEST)) as deltas:
+        async for delta in deltas:
+            if "\n" in delta.content:
+                break
+    await client.aclose()
+    snapshot = client.ledger.snapshot()
+    assert snapshot["estimatedRequests"] == 1
+    assert snapshot["total"]["requests"] == 2
+    assert snapshot["total"]["estimated"] is True
+    reported = client.ledger.by_feature["test"]
+    assert reported.prompt_tokens > 1000  # the estimate of the second request was added
+    assert reported.usd_spent > 0
