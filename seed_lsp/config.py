@@ -118,8 +118,8 @@ class HoverSettings:
 
     mode: HoverMode = setting(
         "on",
-        "`on`: explain on every hover; `explicit`: only when hovering over a selection (a "
-        "deliberate ask); `off`: never.",
+        "`on`: explain on every hover; `explicit`: hovers show only explanations you asked for "
+        "with the `seed.hover` command (`{uri, position}`); `off`: never.",
     )
     timeout_ms: int = setting(
         4000, "Answer the hover empty after this long rather than freeze the editor."

@@ -300,3 +300,21 @@ async def test_secrets_never_reach_the_endpoint(start_server: Starter, fake: Fak
     # The edit gives the secret back rather than writing the placeholder into the file.
     if applied:
         assert "<redacted" not in apply_edit(text, applied[0].edit)
+
+
+async def test_explicit_hover_mode_asks_only_through_the_command(
+    start_server: Starter, fake: FakeEndpoint
+) -> None:
+    client = await start_server(fake, configuration={"seedLsp": {"hover": {"mode": "explicit"}}})
+    open_document(client, URI, TEXT)
+    fake.default = Reply(content="`average` returns the mean.")
+    assert await hover(client, 11, 12) is None
+    assert fake.chat_requests() == []
+    answer = await execute(
+        client, "seed.hover", {"uri": URI, "position": {"line": 11, "character": 12}}
+    )
+    assert answer is not None
+    assert len(fake.chat_requests()) == 1
+    again = await hover(client, 11, 12)
+    assert again is not None and "mean" in again.contents.value  # type: ignore[union-attr]
+    assert len(fake.chat_requests()) == 1
