@@ -28,7 +28,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Body keys we may drop when an endpoint rejects them: they tune the answer but are not needed.
-OPTIONAL_KEYS = ("thinking", "reasoning_effort", "seed", "top_p", "stream_options", "stop")
+OPTIONAL_KEYS = (
+    "thinking",
+    "reasoning_effort",
+    "seed",
+    "top_p",
+    "temperature",
+    "stream_options",
+    "stop",
+)
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,8 @@ class ChatClient:
         self._transport = transport
         self._http: httpx.AsyncClient | None = None
         self._dropped: set[str] = set()
+        # OpenAI's reasoning models refuse `max_tokens` and want `max_completion_tokens`.
+        self._completion_tokens_key = False
         self._closing: asyncio.Future[None] | None = None
 
     def configure(self, options: ClientOptions) -> None:
@@ -138,6 +148,7 @@ class ChatClient:
         self.options = options
         if (old.base_url, old.model) != (options.base_url, options.model):
             self._dropped.clear()
+            self._completion_tokens_key = False
         if self._http is not None and (
             old.base_url != options.base_url
             or (old.connect_timeout, old.first_byte_timeout)
@@ -232,6 +243,8 @@ class ChatClient:
         body.update(request.extra_body)
         for key in self._dropped:
             body.pop(key, None)
+        if self._completion_tokens_key and "max_tokens" in body:
+            body["max_completion_tokens"] = body.pop("max_tokens")
         return body
 
     def _headers(self) -> dict[str, str]:
@@ -343,6 +356,17 @@ class ChatClient:
     def _drop_rejected(self, exc: errors.BadRequest, body: Mapping[str, Any]) -> bool:
         """Drop an optional parameter the endpoint rejected, say so once, and retry."""
         text = f"{exc.param or ''} {exc}".lower()
+        if (
+            "max_completion_tokens" in text
+            and "max_tokens" in body
+            and not self._completion_tokens_key
+        ):
+            self._completion_tokens_key = True
+            self._notice(
+                f"The endpoint wants `max_completion_tokens` instead of `max_tokens`; seed-lsp "
+                f"sends that to {self.options.model} from now on."
+            )
+            return True
         for key in OPTIONAL_KEYS:
             if key in body and key not in self._dropped and re.search(rf"\b{key}\b", text):
                 self._dropped.add(key)
@@ -537,6 +561,8 @@ def _looks_like_context_overflow(lower: str) -> bool:
 def _looks_like_bad_model(lower: str, model: str) -> bool:
     if "no available channel" in lower or "model_not_found" in lower:
         return True
+    if any(word in lower for word in ("parameter", "argument", "unsupported value")):
+        return False  # a parameter this model refuses, not the model itself
     if "model" in lower and any(
         phrase in lower
         for phrase in (

@@ -384,3 +384,38 @@ async def test_usage_of_a_stream_closed_early_is_estimated(fake: FakeEndpoint) -
     reported = client.ledger.by_feature["test"]
     assert reported.prompt_tokens > 1000  # the estimate of the second request was added
     assert reported.usd_spent > 0
+
+
+async def test_max_completion_tokens_when_the_endpoint_asks_for_it(fake: FakeEndpoint) -> None:
+    message = (
+        "Unsupported parameter: 'max_tokens' is not supported with this model. "
+        "Use 'max_completion_tokens' instead."
+    )
+    fake.enqueue(
+        Reply(status=400, error={"message": message, "param": "max_tokens"}),
+        Reply(content="ok"),
+        Reply(content="ok"),
+    )
+    client = make_client(fake)
+    await client.complete(REQUEST)
+    await client.complete(REQUEST)
+    await client.aclose()
+    first, second, third = (r.body for r in fake.chat_requests())
+    assert first["max_tokens"] == 50
+    assert second["max_completion_tokens"] == 50 and "max_tokens" not in second
+    assert third["max_completion_tokens"] == 50
+
+
+async def test_rejected_temperature_is_dropped(fake: FakeEndpoint) -> None:
+    fake.enqueue(
+        Reply(
+            status=400,
+            error={"message": "Unsupported value: 'temperature' does not support 0.1"},
+        ),
+        Reply(content="ok"),
+    )
+    client = make_client(fake)
+    request = ChatRequest(messages=(Message("user", "hi"),), temperature=0.1)
+    assert (await client.complete(request)).content == "ok"
+    await client.aclose()
+    assert "temperature" not in fake.chat_requests()[1].body
