@@ -11,6 +11,9 @@ import re
 _EOL = re.compile(r"\r\n|\r|\n")
 
 
+_last: list[tuple[str, list[str], list[str]]] = []
+
+
 def split_lines(text: str) -> tuple[list[str], list[str]]:
     """Lines without their endings, and each line's ending (`""` for a last line without one).
 
@@ -18,6 +21,17 @@ def split_lines(text: str) -> tuple[list[str], list[str]]:
     and `""` is `[], []`. LSP also counts the position just after the final break as a line;
     callers clamp to `len(lines)`.
     """
+    # One request splits the same document text several times (listing, targets, scopes):
+    # remember the last text, by identity (the document store hands out one string per version).
+    if _last and _last[0][0] is text:
+        _, lines, eols = _last[0]
+        return list(lines), list(eols)
+    lines, eols = _split(text)
+    _last[:] = [(text, lines, eols)]
+    return list(lines), list(eols)
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
     if "\r" not in text:
         return _split_uniform(text, "\n")
     if "\n" not in text:

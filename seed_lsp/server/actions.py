@@ -134,7 +134,8 @@ def to_code_action(
     pairs: list[tuple[Diagnostic, types.Diagnostic]],
     request_range: types.Range,
 ) -> types.CodeAction:
-    originals = [lsp for plain, lsp in pairs if plain in spec.diagnostics][:1]
+    by_identity = {id(plain): lsp for plain, lsp in pairs}
+    originals = [by_identity[id(d)] for d in spec.diagnostics if id(d) in by_identity][:1]
     action = types.CodeAction(
         title=spec.title,
         kind=spec.kind,
