@@ -6,13 +6,14 @@ can be built and tested without pygls.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seed_lsp import config
+from seed_lsp import config, paths
 from seed_lsp.documents import Document, DocumentStore, Encoding
 from seed_lsp.llm import errors
 from seed_lsp.llm.client import ChatClient, ClientOptions
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from seed_lsp.features.inline.service import InlineService
 
 log = logging.getLogger(__name__)
+
+CALIBRATION_FILE = "token-calibration.json"
 
 
 def context_options(settings: config.Settings) -> ContextOptions:
@@ -125,12 +128,45 @@ class Session:
             from seed_lsp.context import ContextEngine
 
             self._context = ContextEngine(self.workspace_root, context_options(self.settings))
+            self._load_calibration(self._context)
             for doc in self.documents:
                 self._context.open_document(doc.uri, doc.text, doc.language_id)
         return self._context
 
+    # Token-estimate calibration learned from the endpoint's usage reports survives restarts,
+    # so budgets are right from the first request of a session.
+    def _load_calibration(self, engine: ContextEngine) -> None:
+        path = paths.cache_dir() / CALIBRATION_FILE
+        try:
+            state = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(state, dict):
+            clean = {
+                str(model): (float(pair[0]), int(pair[1]))
+                for model, pair in state.items()
+                if isinstance(pair, list)
+                and len(pair) == 2
+                and all(isinstance(x, (int, float)) for x in pair)
+            }
+            engine.tokens.import_state(clean)
+
+    def save_calibration(self) -> None:
+        if self._context is None:
+            return
+        state = self._context.tokens.export_state()
+        if not state:
+            return
+        path = paths.cache_dir() / CALIBRATION_FILE
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(state, indent=1), encoding="utf-8")
+        except OSError as exc:
+            log.debug("could not save the token calibration: %s", exc)
+
     def set_workspace_root(self, root: Path | None) -> None:
         self.workspace_root = root
+        self.save_calibration()
         self._context = None
 
     # -- documents --------------------------------------------------------------------------

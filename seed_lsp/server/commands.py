@@ -11,14 +11,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 
+from seed_lsp import paths
 from seed_lsp.features.action_kinds import ACTION_KINDS
 from seed_lsp.llm.errors import LLMError, NoApiKey
 from seed_lsp.server.core import SeedLanguageServer, SeedProtocol, plain_json
@@ -99,13 +98,7 @@ def _require_key(ls: SeedLanguageServer, feature: str) -> None:
 def explanation_path(uri: str, range_: types.Range, cache_dir: Path | None = None) -> Path:
     """A markdown file under the user's cache directory, named after the code it explains."""
     if cache_dir is None:
-        if sys.platform == "win32":
-            base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-        elif sys.platform == "darwin":
-            base = Path.home() / "Library" / "Caches"
-        else:
-            base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        cache_dir = base / "seed-lsp" / "explanations"
+        cache_dir = paths.cache_dir() / "explanations"
     name = Path(uri.rsplit("/", 1)[-1]).stem or "explanation"
     digest = hashlib.sha256(f"{uri}:{range_.start.line}:{range_.end.line}".encode()).hexdigest()
     return cache_dir / f"{name}-L{range_.start.line + 1}-{digest[:8]}.md"

@@ -117,6 +117,7 @@ def register(server: SeedLanguageServer) -> None:
     async def shutdown(ls: SeedLanguageServer, params: Any) -> None:
         for task in list(ls._tasks):
             task.cancel()
+        ls.session.save_calibration()
         await ls.session.client.aclose()
 
 
