@@ -19,6 +19,11 @@
 ;; Model calls can take a while.
 (setq eglot-sync-connect nil)
 
+;; Start seed-lsp when a file in one of those modes is visited (or run M-x eglot yourself).
+(dolist (hook '(python-mode-hook python-ts-mode-hook js-mode-hook typescript-mode-hook
+                go-mode-hook rust-mode-hook c-mode-hook c++-mode-hook))
+  (add-hook hook #'eglot-ensure))
+
 (defun seed-lsp--range ()
   "The LSP range of the region, or the empty range at point."
   (if (use-region-p)
@@ -54,3 +59,15 @@
                                                   :range (seed-lsp--range)
                                                   :instruction instruction)))
                    :timeout 120))
+
+(defun seed-lsp-hover ()
+  "Explain the symbol at point now (the snippet sets hover.mode \"explicit\", so eldoc shows
+explanations only where you asked for one); eldoc shows it there from then on."
+  (interactive)
+  (let ((result (jsonrpc-request
+                 (eglot--current-server-or-lose) :workspace/executeCommand
+                 (list :command "seed.hover"
+                       :arguments (vector (list :uri (eglot--path-to-uri (buffer-file-name))
+                                                :position (eglot--pos-to-lsp-position))))
+                 :timeout 30)))
+    (message "%s" (or (plist-get (plist-get result :contents) :value) "seed-lsp: no explanation"))))
