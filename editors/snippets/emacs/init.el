@@ -1,9 +1,13 @@
 ;;; seed-lsp with eglot (Emacs 28 + elpa-eglot 1.9, or Emacs 29+ where eglot is built in).
 ;; Export AIMLAPI_KEY before starting Emacs (or set it with `setenv').
 ;; Eglot runs one server per major mode: with these lines seed-lsp replaces your usual
-;; server for those modes. Completions come as one item in `completion-at-point' (the
-;; server's completion fallback); code actions with M-x eglot-code-actions; hover
-;; explanations in eldoc; M-x seed-lsp-explain shows an explanation in a buffer.
+;; server for those modes, and starts when you visit such a file. Completions come as one
+;; item in `completion-at-point' (the server's completion fallback); code actions with
+;; M-x eglot-code-actions (select the lines first: without a region eglot sends the symbol
+;; at point, so the actions work on its line); M-x seed-lsp-hover explains the symbol at point
+;; and eldoc shows it; M-x seed-lsp-explain shows an explanation in a buffer;
+;; M-x seed-lsp-refactor rewrites the region or the function at point. Eglot asks before
+;; applying an edit the server sends (`eglot-confirm-server-initiated-edits').
 
 (require 'eglot)
 
@@ -61,8 +65,8 @@
                    :timeout 120))
 
 (defun seed-lsp-hover ()
-  "Explain the symbol at point now (the snippet sets hover.mode \"explicit\", so eldoc shows
-explanations only where you asked for one); eldoc shows it there from then on."
+  "Explain the symbol at point now, and show it in eldoc from then on.
+This snippet sets hover.mode \"explicit\": eldoc shows only explanations asked for."
   (interactive)
   (let ((result (jsonrpc-request
                  (eglot--current-server-or-lose) :workspace/executeCommand
