@@ -160,6 +160,9 @@ names (by title) and say yes; record every prompt."
 (condition-case err
     (progn
       (load (seed-test-param :init) nil t)
+      (when-let ((config (seed-test-param :config)))
+        ;; A user's own `seedLsp' section in place of the snippet's.
+        (setq-default eglot-workspace-configuration config))
       (funcall (intern (concat "seed-test-" (string-replace "_" "-" (seed-test-param :scenario)))))
       (seed-test-finish t "ok"))
   (error (seed-test-finish nil (error-message-string err))))

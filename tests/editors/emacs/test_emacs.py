@@ -82,6 +82,13 @@ def test_hover_explanation_in_eldoc(emacs_run: Emacs) -> None:
     assert len(emacs_run.fake.chat_requests()) == 1  # eldoc's hover came from the cache
 
 
+def test_hover_mode_on_explains_in_eldoc_without_asking(emacs_run: Emacs) -> None:
+    config = {"seedLsp": {"hover": {"mode": "on"}}}
+    outcome = emacs_run.run("hover", file="sample.py", cursor=IN_TOTAL, config=config)
+    passed(outcome)
+    assert HOVER_TEXT in outcome.results["eldoc"]
+
+
 def test_seed_lsp_explain_shows_a_buffer(emacs_run: Emacs) -> None:
     outcome = emacs_run.run("explain", file="sample.py", cursor=IN_TOTAL)
     passed(outcome)
