@@ -6,7 +6,8 @@
 ;; M-x eglot-code-actions (select the lines first: without a region eglot sends the symbol
 ;; at point, so the actions work on its line); M-x seed-lsp-hover explains the symbol at point
 ;; and eldoc shows it; M-x seed-lsp-explain shows an explanation in a buffer;
-;; M-x seed-lsp-refactor rewrites the region or the function at point. Eglot asks before
+;; M-x seed-lsp-refactor rewrites the region or the function at point; M-x seed-lsp-fix fixes
+;; the flymake diagnostic at point (eglot offers no quick fixes here). Eglot asks before
 ;; applying an edit the server sends (`eglot-confirm-server-initiated-edits').
 
 (require 'eglot)
@@ -75,3 +76,27 @@ This snippet sets hover.mode \"explicit\": eldoc shows only explanations asked f
                                                 :position (eglot--pos-to-lsp-position))))
                  :timeout 30)))
     (message "%s" (or (plist-get (plist-get result :contents) :value) "seed-lsp: no explanation"))))
+
+(defun seed-lsp-fix ()
+  "Fix the flymake diagnostic at point (from any backend: a linter, another checker).
+With seed-lsp as the mode's eglot server, eglot sends it no diagnostics of its own, so its
+quick fixes do not appear in M-x eglot-code-actions: this command asks seed-lsp directly."
+  (interactive)
+  (let* ((diag (or (car (flymake-diagnostics (point)))
+                   (user-error "No flymake diagnostic at point")))
+         (type (flymake-diagnostic-type diag))
+         (range (list :start (eglot--pos-to-lsp-position (flymake-diagnostic-beg diag))
+                      :end (eglot--pos-to-lsp-position (flymake-diagnostic-end diag)))))
+    (jsonrpc-request
+     (eglot--current-server-or-lose) :workspace/executeCommand
+     (list :command "seed.fixDiagnostic"
+           :arguments (vector
+                       (list :uri (eglot--path-to-uri (buffer-file-name))
+                             :range range
+                             :diagnostic (list :range range
+                                               :message (flymake-diagnostic-text diag)
+                                               :severity (cond ((memq type '(:error eglot-error)) 1)
+                                                               ((memq type '(:warning eglot-warning)) 2)
+                                                               (t 3))
+                                               :source (format "%s" (flymake-diagnostic-backend diag))))))
+     :timeout 120)))

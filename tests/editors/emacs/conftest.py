@@ -49,6 +49,8 @@ COMPLETED = "def add(a, b):\n    return a + b"
 EXPLANATION = "SEED-EXPLANATION: `total` adds up the items one by one."
 HOVER_TEXT = "SEED-HOVER: `s` is the running sum."
 REFACTOR_INSTRUCTION = "rename s to acc"
+FIX_FILE = "def double(x):\n    return y * 2\n"
+FIX_MESSAGE = "undefined name 'y'"
 TOTAL_ACC = """\
 def total(items):
     acc = 0
@@ -69,6 +71,10 @@ def respond(request: RecordedRequest) -> Reply:
     body = request.body if isinstance(request.body, dict) else {}
     if "<HOLE>" in text or body.get("stop"):
         return Reply("<completion>return a + b")
+    if FIX_MESSAGE in text:
+        return Reply(
+            "`y` is not defined; the parameter is `x`.\n\n```python\n    return x * 2\n```\n"
+        )
     if REFACTOR_INSTRUCTION in text:
         return Reply(f"Renamed.\n\n```python\n{TOTAL_ACC}```\n")
     if body.get("max_tokens") == 400 or body.get("max_completion_tokens") == 400:
@@ -149,6 +155,7 @@ class Emacs:
         (self.workspace / ".git").mkdir(parents=True)
         (self.workspace / "sample.py").write_text(SAMPLE)
         (self.workspace / "ghost.py").write_text(GHOST_FILE)
+        (self.workspace / "fix.py").write_text(FIX_FILE)
         self.env = self._env()
 
     def _env(self) -> dict[str, str]:

@@ -94,6 +94,17 @@ names (by title) and say yes; record every prompt."
 
 ;;; Scenarios
 
+(defun seed-test-linter (report &rest _)
+  "A flymake backend standing in for a linter: an error on each `y' after `return '."
+  (let (diags)
+    (save-excursion
+      (goto-char (point-min))
+      (while (re-search-forward "return \\(y\\)\\b" nil t)
+        (push (flymake-make-diagnostic (current-buffer) (match-beginning 1) (match-end 1)
+                                       :error (seed-test-param :message))
+              diags)))
+    (funcall report diags)))
+
 (defun seed-test-connect ()
   (seed-test-open (seed-test-param :file))
   (seed-test-record :configuration
@@ -154,6 +165,18 @@ names (by title) and say yes; record every prompt."
   (seed-test-stub-user "")
   (let ((before (seed-test-text)))
     (seed-lsp-refactor (seed-test-param :instruction))
+    (seed-test-wait "the edit" (lambda () (not (equal before (seed-test-text)))) 15))
+  (seed-test-record :text (seed-test-text)))
+
+(defun seed-test-fix ()
+  (seed-test-open (seed-test-param :file))
+  (add-hook 'flymake-diagnostic-functions #'seed-test-linter nil t)
+  (flymake-start)
+  (seed-test-wait "the linter's diagnostic" (lambda () (flymake-diagnostics (point-min) (point-max))))
+  (goto-char (flymake-diagnostic-beg (car (flymake-diagnostics (point-min) (point-max)))))
+  (seed-test-stub-user "")
+  (let ((before (seed-test-text)))
+    (call-interactively #'seed-lsp-fix)
     (seed-test-wait "the edit" (lambda () (not (equal before (seed-test-text)))) 15))
   (seed-test-record :text (seed-test-text)))
 

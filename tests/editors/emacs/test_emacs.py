@@ -1,7 +1,7 @@
 """The Emacs snippet (editors/snippets/emacs/init.el) in real Emacs 28 with eglot, against
 seed-lsp and the fake endpoint: eglot connects and answers workspace/configuration with the
 snippet's settings, completion-at-point inserts the model's suggestion, a code action applies,
-eldoc shows the hover explanation, and M-x seed-lsp-explain / seed-lsp-refactor work.
+eldoc shows the hover explanation, and M-x seed-lsp-explain / -refactor / -hover / -fix work.
 
 Where eglot asks the user (which action, "Server wants to edit ... Proceed?"), harness.el
 answers as a user would and records the prompt."""
@@ -11,6 +11,7 @@ from __future__ import annotations
 from tests.editors.emacs.conftest import (
     COMPLETED,
     EXPLANATION,
+    FIX_MESSAGE,
     GHOST_FILE,
     HOVER_TEXT,
     IN_TOTAL,
@@ -106,3 +107,11 @@ def test_seed_lsp_refactor_applies(emacs_run: Emacs) -> None:
     assert text.startswith("def add(a, b):\n    return a + b\n")
     assert any(REFACTOR_INSTRUCTION in q.prompt_text for q in emacs_run.fake.requests)
     assert ["Server wants to edit" in p["prompt"] for p in outcome.prompts] == [True]
+
+
+def test_seed_lsp_fix_on_a_linter_diagnostic(emacs_run: Emacs) -> None:
+    outcome = emacs_run.run("fix", file="fix.py", message=FIX_MESSAGE)
+    passed(outcome)
+    assert outcome.results["text"] == "def double(x):\n    return x * 2\n"
+    fixes = [q for q in emacs_run.fake.requests if FIX_MESSAGE in q.prompt_text]
+    assert len(fixes) == 1
