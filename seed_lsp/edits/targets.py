@@ -169,10 +169,26 @@ def _scope_span(
     return LineSpan(start, end, "scope")
 
 
+def as_cursor(text: str, rng: Range) -> Range:
+    """A selection within one word, or of one character, means "here", like an empty one:
+    that is what Helix's one-character selection and eglot's symbol-at-point range are, and
+    nobody asks to refactor half an identifier."""
+    if rng.is_empty or rng.start.line != rng.end.line:
+        return rng
+    lines, _ = split_lines(text)
+    if rng.start.line >= len(lines):
+        return rng
+    picked = lines[rng.start.line][rng.start.character : rng.end.character]
+    if len(picked) == 1 or (picked and all(ch.isalnum() or ch == "_" for ch in picked)):
+        return Range(rng.start, rng.start)
+    return rng
+
+
 def refactor_target(
     text: str, language_id: str, rng: Range, scope_finder: ScopeFinder = indent_scope
 ) -> LineSpan:
     """The lines a refactor (or an explanation) works on."""
+    rng = as_cursor(text, rng)
     lines, _ = split_lines(text)
     if not rng.is_empty:
         return selection_lines(rng, len(lines))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from seed_lsp.edits.lines import split_lines
-from seed_lsp.edits.targets import ScopeFinder, indent_scope, refactor_target
+from seed_lsp.edits.targets import ScopeFinder, as_cursor, indent_scope, refactor_target
 from seed_lsp.edits.types import Diagnostic, LineSpan, Range
 from seed_lsp.features.action_kinds import (
     ACTION_KINDS,
@@ -185,6 +185,7 @@ def list_code_actions(
     light up on every line. `scope_finder` is called at most once.
     """
     specs: list[ActionSpec] = []
+    range = as_cursor(text, range)
 
     def data(action: ActionId, diagnostic: Diagnostic | None = None) -> dict[str, Any]:
         return ActionData(uri, version, action, range, diagnostic).to_json()

@@ -130,3 +130,19 @@ def test_diagnostic_past_the_end_is_clamped() -> None:
 def test_context_scope_is_larger_than_the_target() -> None:
     assert context_scope(PY, "python", LineSpan(8, 12)) == LineSpan(7, 15, "scope")
     assert context_scope(PY, "python", LineSpan(7, 15)) is None
+
+
+def test_a_selection_inside_one_word_means_the_cursor() -> None:
+    from seed_lsp.edits.targets import as_cursor, refactor_target
+
+    text = (
+        "def total(values):\n    acc = 0\n    for v in values:\n        acc += v\n    return acc\n"
+    )
+    word = Range.of(1, 4, 1, 7)  # `acc`, as eglot sends the symbol at point
+    one_char = Range.of(3, 8, 3, 9)  # Helix's one-character selection
+    assert as_cursor(text, word).is_empty
+    assert as_cursor(text, one_char).is_empty
+    assert not as_cursor(text, Range.of(1, 4, 1, 11)).is_empty  # `acc = 0`: a real selection
+    assert not as_cursor(text, Range.of(1, 0, 2, 0)).is_empty
+    target = refactor_target(text, "python", word)
+    assert (target.start, target.end) == (0, 5)  # the enclosing function, not one line
