@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 import threading
 import time
 from collections import OrderedDict, deque
@@ -23,7 +24,7 @@ from urllib.parse import unquote, urlparse
 
 from seed_lsp.context.bundle import ContextBundle, Snippet
 from seed_lsp.context.exclude import PathFilter
-from seed_lsp.context.imports import ResolvedImport, resolve_imports
+from seed_lsp.context.imports import ResolvedImport, python_imported_names, resolve_imports
 from seed_lsp.context.layout import render_context, render_snippet
 from seed_lsp.context.lines import splice_lines
 from seed_lsp.context.livedefs import LiveDefinitions
@@ -103,6 +104,7 @@ class _Document:
     imports_version: int = -1
     imports_time: float = 0.0
     live: LiveDefinitions | None = None  # definitions kept current per edit (the document typed in)
+    imported_names: frozenset[str] = frozenset()  # names its imports bind (Python)
 
     def indexed(self) -> _Indexed:
         index = self.index
@@ -152,6 +154,7 @@ class ContextEngine:
         self._trees = TreeCache()
         self._redacted: OrderedDict[tuple[str, int, int], str] = OrderedDict()
         self._similar_cache: tuple[object, list[_Candidate]] | None = None
+        self._line_usage: dict[tuple[str, bool], _LineUsage] = {}
         self.tokens = TokenEstimator()
         """Token estimator (shared calibration); features may use ``tokens.estimate``."""
         self._filter = self._make_filter()
@@ -575,22 +578,47 @@ class ContextEngine:
 
     def _used_names(self, lines: list[str], line: int) -> dict[str, int]:
         """Identifiers near the cursor, with their distance (lines) to it."""
+        return self._usage(lines, line, False).names
+
+    def _usage(self, lines: list[str], line: int, python: bool) -> _Usage:
+        """Identifiers near the cursor (with their distance in lines to it) and, for Python,
+        how each is used: as an attribute, qualified (``m.name``), bare, or bound locally."""
         o = self._options
         start, end = self._anchored_range(
             line, o.usage_lines_above, o.usage_lines_below, len(lines)
         )
-        names: dict[str, int] = {}
+        usage = _Usage({})
+        names = usage.names
+        cache = self._line_usage
+        if len(cache) > 50_000:
+            cache.clear()
         for i in range(start, end):
+            text = lines[i]
+            if len(text) > _MAX_USAGE_LINE:
+                # Minified code: the part around the cursor column is enough.
+                text = text[:_MAX_USAGE_LINE]
             dist = abs(i - line)
-            for w in IDENT.findall(lines[i]):
-                if len(w) > 1 and w not in STOPWORDS and names.get(w, 1 << 30) > dist:
+            key = (text, python)
+            parsed = cache.get(key)
+            if parsed is None:
+                parsed = cache[key] = _line_usage(text, python)
+            for w in parsed[0]:
+                if names.get(w, 1 << 30) > dist:
                     names[w] = dist
-        return names
+            if python:
+                _, attrs, bare, qualified, bound = parsed
+                usage.attrs.update(attrs)
+                usage.bare.update(bare)
+                usage.qualified.update(qualified)
+                usage.bound.update(bound)
+        return usage
 
     def _definition_candidates(
         self, doc: _Document, index: _Indexed, line: int, window: tuple[int, int]
     ) -> list[_Candidate]:
-        used = self._used_names(index.lines, line)
+        python = doc.language == "python"
+        usage = self._usage(index.lines, line, python)
+        used = usage.names
         if not used:
             return []
         out: list[_Candidate] = []
@@ -598,8 +626,9 @@ class ContextEngine:
         recency = self._recency()
         # Names are matched by set intersection (C speed), then visited in `used` order.
         order = {name: i for i, name in enumerate(used)}
+        imports = self._imports_of(doc)
         # 1. Files the document imports (open or only on disk).
-        for imp in self._imports_of(doc):
+        for imp in imports:
             source = self._source_for_path(imp.path)
             if source is None:
                 continue
@@ -608,19 +637,46 @@ class ContextEngine:
             explicit = set(imp.names)
             for name in _in_order(used.keys() & defs.keys(), order):
                 dist = used[name]
-                for d in defs[name][:2]:
-                    weight = 1.5 if name in explicit else 1.0
+                matches = defs[name]
+                if python:
+                    # Python says where a name comes from: a top-level definition is wanted
+                    # when imported by name (``from m import name``) or used as ``m.name``; a
+                    # method when used as an attribute; a function's nested definition never.
+                    matches = [d for d in matches if _py_imported_use(d, name, imp, usage)]
+                for d in matches[:2]:
+                    weight = (
+                        1.5 if name in explicit or (imp.alias, name) in usage.qualified else 1.0
+                    )
                     weight *= recency.get(uri, 1.0) * self._visit_weight(uri, d)
                     out.append(self._def_candidate(d, name, dist, weight, rel, key, idx))
                     found.add(name)
         # 2. Other open documents.
+        local_names: set[str] = set()
+        if python:
+            # Names bound here (locals, parameters, imports) do not refer to other files'
+            # definitions of the same name.
+            local_names = usage.bound | doc.imported_names
         for other in self._recent_docs(exclude=doc.uri):
             defs = other.indexed().defs(other.language)
             for name in _in_order(used.keys() & defs.keys(), order):
                 if name in found:
                     continue
                 dist = used[name]
-                for d in defs[name][:2]:
+                matches = defs[name]
+                if python and other.language == "python":
+                    matches = [
+                        d
+                        for d in matches
+                        if (d.kind == "method" and name in usage.attrs)
+                        or (
+                            d.kind != "local"
+                            and not d.container
+                            and name in usage.bare
+                            and name not in local_names
+                        )
+                        or (d.container and d.kind != "method" and name in usage.attrs)
+                    ]
+                for d in matches[:2]:
                     weight = 0.7 * recency.get(other.uri, 1.0) * self._visit_weight(other.uri, d)
                     out.append(
                         self._def_candidate(
@@ -637,7 +693,10 @@ class ContextEngine:
         local = self._local_definitions(doc)
         lw_start, lw_end = window
         for name, dist in used.items():
-            for d in local.get(name)[:2]:
+            matches = local.get(name)
+            if python:
+                matches = [d for d in matches if _py_local_use(d, name, usage)]
+            for d in matches[:2]:
                 if d.start >= lw_start and d.end <= lw_end:
                     continue
                 if d.start < len(index.lines) and name in index.lines[d.start]:
@@ -750,6 +809,8 @@ class ContextEngine:
             log.debug("import resolution failed for %s: %s", doc.uri, exc)
             resolved = []
         doc.imports = [r for r in resolved if not self._is_excluded(r.path)]
+        if doc.language == "python":
+            doc.imported_names = python_imported_names(doc.text)
         doc.imports_version = doc.version
         doc.imports_time = now
         return doc.imports
@@ -824,6 +885,87 @@ class ContextEngine:
             except ValueError:
                 pass
         return path.name
+
+
+@dataclass(slots=True)
+class _Usage:
+    """How the names near the cursor are used (the sets are filled for Python only)."""
+
+    names: dict[str, int]  # name -> distance (lines) to the cursor
+    attrs: set[str] = field(default_factory=set)  # used as ``x.name``
+    bare: set[str] = field(default_factory=set)  # used not after a dot
+    qualified: set[tuple[str, str]] = field(default_factory=set)  # ``x.name`` as (x, name)
+    bound: set[str] = field(default_factory=set)  # assigned, parameters, loop/with targets
+
+
+_MAX_USAGE_LINE = 2000  # characters of a line scanned for names (minified code is longer)
+_PY_ATTR = re.compile(r"(?<=\.)[ \t]*([A-Za-z_]\w*)")
+_PY_BARE = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_PY_QUALIFIED = re.compile(r"(?<![.\w])([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
+_PY_ASSIGNED = re.compile(r"^[ \t]*([A-Za-z_][\w \t,()\[\]*]*?)[ \t]*(?::[^=\n]*)?=(?!=)")
+_PY_FOR = re.compile(r"\bfor[ \t]+([\w \t,()\[\]*]+?)[ \t]+in\b")
+_PY_AS = re.compile(r"\bas[ \t]+([A-Za-z_]\w*)")
+_PY_DEF_PARAMS = re.compile(r"\bdef[ \t]+\w+[ \t]*\((.*)")
+_PY_PARAM = re.compile(r"^[ \t]*\*{0,2}([A-Za-z_]\w*)[ \t]*:[ \t]*[^\s]")
+_PY_PARAM_NAME = re.compile(r"(?:^|,)[ \t]*\*{0,2}([A-Za-z_]\w*)")
+
+
+_LineUsage = tuple[
+    tuple[str, ...], frozenset[str], frozenset[str], frozenset[tuple[str, str]], frozenset[str]
+]
+_NO_NAMES: frozenset[str] = frozenset()
+_NO_PAIRS: frozenset[tuple[str, str]] = frozenset()
+
+
+def _line_usage(text: str, python: bool) -> _LineUsage:
+    """Names of one line, and for Python how it uses them: (names, attributes, bare names,
+    qualified ``x.name`` pairs, names it binds)."""
+    names = tuple(w for w in IDENT.findall(text) if len(w) > 1 and w not in STOPWORDS)
+    if not python or not names:
+        return names, _NO_NAMES, _NO_NAMES, _NO_PAIRS, _NO_NAMES
+    bound: set[str] = set()
+    m = _PY_ASSIGNED.match(text)
+    if m is not None:
+        bound.update(IDENT.findall(m.group(1)))
+    for targets in _PY_FOR.findall(text):
+        bound.update(IDENT.findall(targets))
+    bound.update(_PY_AS.findall(text))
+    m = _PY_DEF_PARAMS.search(text)
+    if m is not None:
+        bound.update(_PY_PARAM_NAME.findall(m.group(1)))
+    else:
+        m = _PY_PARAM.match(text)
+        if m is not None and m.group(1) not in STOPWORDS:
+            bound.add(m.group(1))
+    return (
+        names,
+        frozenset(_PY_ATTR.findall(text)),
+        frozenset(_PY_BARE.findall(text)),
+        frozenset(_PY_QUALIFIED.findall(text)),
+        frozenset(bound),
+    )
+
+
+def _py_imported_use(d: Definition, name: str, imp: ResolvedImport, usage: _Usage) -> bool:
+    """Whether ``d`` (in a file imported by ``imp``) is what the cursor's ``name`` refers to."""
+    if d.kind == "local":
+        return False
+    if d.container:
+        return name in usage.attrs  # methods and class attributes: ``obj.name``
+    if imp.names:
+        return name in imp.names
+    if imp.alias:
+        return (imp.alias, name) in usage.qualified
+    return True  # ``from m import *``
+
+
+def _py_local_use(d: Definition, name: str, usage: _Usage) -> bool:
+    """Whether the current file's ``d`` may be what the cursor's ``name`` refers to."""
+    if d.container:
+        return name in usage.attrs
+    if d.kind == "local":
+        return name not in usage.bound
+    return name in usage.bare
 
 
 _EXT_LANG = {

@@ -171,6 +171,23 @@ def _python(text: str, path: Path, root: Path | None) -> list[ResolvedImport]:
     return out
 
 
+def python_imported_names(text: str) -> frozenset[str]:
+    """Every name Python ``import`` statements in ``text`` bind, resolvable or not."""
+    names: set[str] = set()
+    for m in _PY_FROM.finditer(text):
+        for item in m.group("names").strip("() \t").replace("\n", " ").split(","):
+            words = item.split()
+            if words:
+                names.add(words[-1])
+    for m in _PY_IMPORT.finditer(text):
+        for item in m.group("mods").split(","):
+            words = item.split()
+            if words:
+                names.add(words[-1] if len(words) >= 3 else words[0].split(".")[0])
+    names.discard("*")
+    return frozenset(n for n in names if n.isidentifier())
+
+
 # ------------------------------------------------------------------------ JavaScript / TS
 
 

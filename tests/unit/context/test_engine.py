@@ -158,7 +158,9 @@ def test_excluded_and_gitignored_files_are_never_snippets(ws: Path) -> None:
 
 def test_snippets_are_redacted(ws: Path) -> None:
     engine, uri = _engine(ws)
-    text = MAIN.replace("total = compute_total", "total = API_KEY and compute_total")
+    text = MAIN.replace("total = compute_total", "total = API_KEY and compute_total").replace(
+        "import compute_total", "import API_KEY, compute_total"
+    )
     engine.update_document(uri, text)
     b = engine.gather(uri, text, "python", (6, 0), None, 2000, "fim")
     rendered = render_context(b)
