@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import io
 import random
 import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -37,6 +40,7 @@ from seed_lsp.context import ContextEngine, ContextOptions
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("pygls", "httpx")
+CORPUS_COMMIT = "313d936"  # seed_lsp as of this commit (falls back to the working copy)
 SITES = 100
 AROUND = 40  # lines either side of the cursor that count as "near" outside a function
 
@@ -66,7 +70,19 @@ class Span:
 
 
 def copy_corpus(root: Path) -> None:
-    shutil.copytree(REPO / "seed_lsp", root / "seed_lsp", ignore=shutil.ignore_patterns("*.pyc"))
+    # seed_lsp as of a fixed commit, so the corpus does not move with the engine's own edits.
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", CORPUS_COMMIT, "seed_lsp"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(root, filter="data")
+    except (OSError, subprocess.CalledProcessError, tarfile.TarError):
+        shutil.copytree(
+            REPO / "seed_lsp", root / "seed_lsp", ignore=shutil.ignore_patterns("*.pyc")
+        )
     for name in PACKAGES:
         spec = importlib.util.find_spec(name)
         if spec is None or spec.origin is None:

@@ -952,11 +952,9 @@ def _py_imported_use(d: Definition, name: str, imp: ResolvedImport, usage: _Usag
         return False
     if d.container:
         return name in usage.attrs  # methods and class attributes: ``obj.name``
-    if imp.names:
-        return name in imp.names
-    if imp.alias:
-        return (imp.alias, name) in usage.qualified
-    return True  # ``from m import *``
+    if not imp.names and not imp.alias:
+        return True  # ``from m import *``
+    return name in imp.names or (imp.alias, name) in usage.qualified
 
 
 def _py_local_use(d: Definition, name: str, usage: _Usage) -> bool:

@@ -61,16 +61,21 @@ def resolve_imports(
     resolver = _RESOLVERS.get(language)
     if resolver is None:
         return []
-    out: list[ResolvedImport] = []
-    seen: set[Path] = set()
+    out: dict[Path, ResolvedImport] = {}
     for imp in resolver(text, path, root):
         resolved = Path(os.path.normpath(imp.path))
         if root is not None and not _inside(resolved, root):
             continue
-        if resolved not in seen and resolved != path:
-            seen.add(resolved)
-            out.append(ResolvedImport(resolved, imp.names, imp.alias))
-    return out
+        if resolved == path:
+            continue
+        first = out.get(resolved)
+        if first is None:
+            out[resolved] = ResolvedImport(resolved, imp.names, imp.alias)
+        else:
+            # The same file imported twice (e.g. again inside a function): all its names count.
+            names = first.names + tuple(n for n in imp.names if n not in first.names)
+            out[resolved] = ResolvedImport(resolved, names, first.alias or imp.alias)
+    return list(out.values())
 
 
 def _inside(path: Path, root: Path) -> bool:
