@@ -39,6 +39,7 @@ from seed_lsp.context.symbols import (
     identifiers,
 )
 from seed_lsp.context.syntax import (
+    LONG_LINE,
     TreeCache,
     enclosing_scope_in,
     heuristic_scope,
@@ -304,7 +305,9 @@ class ContextEngine:
         model = o.model
 
         # Scope: tree-sitter where cheap enough (edit modes, or an already parsed tree).
-        if mode == "fim":
+        if lines and len(lines[line]) > LONG_LINE:
+            scope = None  # minified code: no scope worth an O(line) scan
+        elif mode == "fim":
             parse = 0 < len(lines) <= o.syntax_max_lines_fim and o.syntax_aware
             cached = self._trees.cached_tree(uri, text) if o.syntax_aware else None
             if parse or cached is not None:
@@ -324,7 +327,7 @@ class ContextEngine:
             window = self._fim_window(lines, line, col, doc_budget, model)
         else:
             window = self._target_window(
-                lines, line, selection_end, scope, mode, doc_budget, budget, model
+                lines, line, col, selection_end, scope, mode, doc_budget, budget, model
             )
         prefix, selection, suffix, w_start, w_end, target = window
         if o.redact_secrets:
@@ -367,6 +370,19 @@ class ContextEngine:
             scored.remove(min(scored, key=lambda x: (x[0], x[1].path, x[1].start_line)))
             bundle = dataclasses.replace(bundle, snippets=tuple(s for _, s in scored))
             estimated = self.tokens.scale(self._raw(render_context(bundle)), model)
+        # Last resort (the window is sized to fit, so this should not happen): cut the far
+        # ends of the current file's text by characters.
+        for _ in range(8):
+            if estimated <= budget or not (bundle.prefix or bundle.suffix):
+                break
+            keep = budget / estimated * 0.9
+            prefix, suffix = bundle.prefix, bundle.suffix
+            bundle = dataclasses.replace(
+                bundle,
+                prefix=prefix[len(prefix) - int(len(prefix) * keep) :],
+                suffix=suffix[: int(len(suffix) * keep)],
+            )
+            estimated = self.tokens.scale(self._raw(render_context(bundle)), model)
         return dataclasses.replace(bundle, estimated_tokens=estimated)
 
     # ------------------------------------------------------------------- current document
@@ -384,18 +400,12 @@ class ContextEngine:
         raw_budget = int(budget / ratio) if ratio > 0 else budget
         line_raw = self.tokens.line_raw
         cur = lines[line] if lines else ""
-        head, tail = cur[:col], cur[col:]
         pre_budget = int(raw_budget * o.prefix_share)
         suf_budget = raw_budget - pre_budget
         # Cursor line first: it is always present (cut by characters only when it alone
         # exceeds the whole budget, e.g. minified code).
-        head_cost, tail_cost = line_raw(head), line_raw(tail)
-        if head_cost > pre_budget:
-            head = head[-max(1, pre_budget * 3) :]
-            head_cost = pre_budget
-        if tail_cost > suf_budget:
-            tail = tail[: max(0, suf_budget * 3)]
-            tail_cost = suf_budget
+        head, head_cost = _fit_head(cur, col, pre_budget, line_raw)
+        tail, tail_cost = _fit_tail(cur, col, suf_budget, line_raw)
         pre_left = pre_budget - head_cost
         suf_left = suf_budget - tail_cost
         if len(head) < col or len(tail) < len(cur) - col:
@@ -421,6 +431,8 @@ class ContextEngine:
         spent = 0
         start = line
         while start > 0:
+            if len(lines[start - 1]) > LONG_LINE:
+                break  # minified code: not costed (O(line)), and too large to fit anyway
             c = line_raw(lines[start - 1])
             if spent + c > budget:
                 break
@@ -434,6 +446,8 @@ class ContextEngine:
         end = line + 1
         n = len(lines)
         while end < n:
+            if len(lines[end]) > LONG_LINE:
+                break
             c = line_raw(lines[end])
             if spent + c > budget:
                 break
@@ -457,6 +471,7 @@ class ContextEngine:
         self,
         lines: list[str],
         line: int,
+        col: int,
         selection_end: tuple[int, int] | None,
         scope: tuple[int, int] | None,
         mode: Mode,
@@ -488,6 +503,14 @@ class ContextEngine:
             t_end = self._grow_down(lines, line, int(raw_total * 0.45), line_raw)
             t_start, t_end = max(t_start, target[0]), min(t_end, target[1])
             cost = sum(line_raw(x) for x in lines[t_start:t_end])
+        if cost > raw_total * 0.9 and mode != "edit":
+            # One line over the budget (minified code): explain/hover see the part around the
+            # cursor. An edit keeps the line whole, since its answer replaces the whole line.
+            cur = lines[line]
+            head, _ = _fit_head(cur, col, int(raw_total * 0.45), line_raw)
+            tail, _ = _fit_tail(cur, col, int(raw_total * 0.45), line_raw)
+            selection = head + tail + ("\n" if line + 1 < len(lines) else "")
+            return "", selection, "", line, line + 1, (line, line + 1)
         raw_doc = max(int(doc_budget / ratio), cost) - cost
         pre_budget = int(raw_doc * self._options.prefix_share)
         start = self._grow_up(lines, t_start, pre_budget, line_raw) if t_start > 0 else 0
@@ -745,7 +768,7 @@ class ContextEngine:
         a = max(1, o.anchor_lines)
         q_end = line  # the lines above the cursor (the line being typed changes too often)
         q_start = max(0, ((line - o.similarity_query_lines) // a) * a)
-        query = set(identifiers("\n".join(index.lines[q_start:q_end])))
+        query = set(identifiers("\n".join(x[:_MAX_USAGE_LINE] for x in index.lines[q_start:q_end])))
         if not query:
             return []
         docs = self._recent_docs(exclude=doc.uri)
@@ -885,6 +908,47 @@ class ContextEngine:
             except ValueError:
                 pass
         return path.name
+
+
+_CUT_STEP = 256  # a cut line starts/ends on multiples of this column: stable while typing
+_MAX_CHARS_PER_TOKEN = 16  # no raw token is costed over more characters than this, on average
+
+
+def _fit_head(cur: str, col: int, budget: int, line_raw: Callable[[str], int]) -> tuple[str, int]:
+    """``cur[:col]``, or its end cut to ``budget`` raw tokens; with its cost.
+
+    Only a bounded slice of a long line is ever costed, and a cut starts on a multiple of
+    ``_CUT_STEP`` so consecutive keystrokes keep the same cut (and prompt prefix)."""
+    lo = 0
+    if col > budget * _MAX_CHARS_PER_TOKEN:
+        lo = -(-(col - budget * _MAX_CHARS_PER_TOKEN) // _CUT_STEP) * _CUT_STEP
+    head = cur[lo:col]
+    cost = line_raw(head)
+    while cost > budget and head:
+        keep = int(len(head) * budget / cost * 0.9)
+        lo = max(lo + 1, -(-(col - keep) // _CUT_STEP) * _CUT_STEP)
+        if lo >= col:
+            lo = col - max(0, keep)
+        head = cur[lo:col]
+        cost = line_raw(head)
+    return head, cost
+
+
+def _fit_tail(cur: str, col: int, budget: int, line_raw: Callable[[str], int]) -> tuple[str, int]:
+    """``cur[col:]``, or its start cut to ``budget`` raw tokens; with its cost."""
+    hi = len(cur)
+    if hi - col > budget * _MAX_CHARS_PER_TOKEN:
+        hi = ((col + budget * _MAX_CHARS_PER_TOKEN) // _CUT_STEP) * _CUT_STEP
+    tail = cur[col:hi]
+    cost = line_raw(tail)
+    while cost > budget and tail:
+        keep = int(len(tail) * budget / cost * 0.9)
+        hi = min(hi - 1, ((col + keep) // _CUT_STEP) * _CUT_STEP)
+        if hi <= col:
+            hi = col + keep
+        tail = cur[col:hi]
+        cost = line_raw(tail)
+    return tail, cost
 
 
 @dataclass(slots=True)
