@@ -348,7 +348,7 @@ class ContextEngine:
         remaining = budget - min(budget, -(-used // quantum) * quantum)
         scored: list[tuple[float, Snippet]] = []
         if remaining > 0:
-            scored = self._snippets(doc, index, line, (w_start, w_end), remaining, mode)
+            scored = self._snippets(doc, index, line, (w_start, w_end), scope, remaining, mode)
         snippets = tuple(s for _, s in scored)
         bundle = ContextBundle(
             path=doc.rel,
@@ -532,11 +532,12 @@ class ContextEngine:
         index: _Indexed,
         line: int,
         window: tuple[int, int],
+        scope: tuple[int, int] | None,
         budget: int,
         mode: Mode,
     ) -> list[tuple[float, Snippet]]:
         o = self._options
-        candidates = self._definition_candidates(doc, index, line, window)
+        candidates = self._definition_candidates(doc, index, line, window, scope)
         candidates += self._similar_candidates(doc, index, line)
         candidates.sort(key=lambda c: (-c.score, c.rel, c.start))
         model = o.model
@@ -603,13 +604,19 @@ class ContextEngine:
         """Identifiers near the cursor, with their distance (lines) to it."""
         return self._usage(lines, line, False).names
 
-    def _usage(self, lines: list[str], line: int, python: bool) -> _Usage:
+    def _usage(
+        self, lines: list[str], line: int, python: bool, scope: tuple[int, int] | None = None
+    ) -> _Usage:
         """Identifiers near the cursor (with their distance in lines to it) and, for Python,
-        how each is used: as an attribute, qualified (``m.name``), bare, or bound locally."""
+        how each is used: as an attribute, qualified (``m.name``), bare, or bound locally.
+        Within ``scope`` (the enclosing function) when given, and the lines just above."""
         o = self._options
         start, end = self._anchored_range(
             line, o.usage_lines_above, o.usage_lines_below, len(lines)
         )
+        if scope is not None and scope[0] <= line < scope[1]:
+            start = max(start, min(scope[0], line - 2))
+            end = min(end, max(scope[1], line + 1))
         usage = _Usage({})
         names = usage.names
         cache = self._line_usage
@@ -637,10 +644,15 @@ class ContextEngine:
         return usage
 
     def _definition_candidates(
-        self, doc: _Document, index: _Indexed, line: int, window: tuple[int, int]
+        self,
+        doc: _Document,
+        index: _Indexed,
+        line: int,
+        window: tuple[int, int],
+        scope: tuple[int, int] | None,
     ) -> list[_Candidate]:
         python = doc.language == "python"
-        usage = self._usage(index.lines, line, python)
+        usage = self._usage(index.lines, line, python, scope if python else None)
         used = usage.names
         if not used:
             return []
@@ -674,11 +686,12 @@ class ContextEngine:
                     out.append(self._def_candidate(d, name, dist, weight, rel, key, idx))
                     found.add(name)
         # 2. Other open documents.
+        local = self._local_definitions(doc)
         local_names: set[str] = set()
         if python:
             # Names bound here (locals, parameters, imports) do not refer to other files'
             # definitions of the same name.
-            local_names = usage.bound | doc.imported_names
+            local_names = set(usage.bound | doc.imported_names)
         for other in self._recent_docs(exclude=doc.uri):
             defs = other.indexed().defs(other.language)
             for name in _in_order(used.keys() & defs.keys(), order):
@@ -687,6 +700,8 @@ class ContextEngine:
                 dist = used[name]
                 matches = defs[name]
                 if python and other.language == "python":
+                    if name in usage.bare and name not in local_names and local.get(name):
+                        local_names.add(name)  # defined in this file (e.g. its own ``log``)
                     matches = [
                         d
                         for d in matches
@@ -713,7 +728,6 @@ class ContextEngine:
                         )
                     )
         # 3. Definitions of the current document outside the window (stale-tolerant index).
-        local = self._local_definitions(doc)
         lw_start, lw_end = window
         for name, dist in used.items():
             matches = local.get(name)
