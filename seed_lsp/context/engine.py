@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 import threading
 import time
 from collections import OrderedDict, deque
@@ -23,7 +24,7 @@ from urllib.parse import unquote, urlparse
 
 from seed_lsp.context.bundle import ContextBundle, Snippet
 from seed_lsp.context.exclude import PathFilter
-from seed_lsp.context.imports import ResolvedImport, resolve_imports
+from seed_lsp.context.imports import ResolvedImport, python_imported_names, resolve_imports
 from seed_lsp.context.layout import render_context, render_snippet
 from seed_lsp.context.lines import splice_lines
 from seed_lsp.context.livedefs import LiveDefinitions
@@ -38,6 +39,7 @@ from seed_lsp.context.symbols import (
     identifiers,
 )
 from seed_lsp.context.syntax import (
+    LONG_LINE,
     TreeCache,
     enclosing_scope_in,
     heuristic_scope,
@@ -103,6 +105,7 @@ class _Document:
     imports_version: int = -1
     imports_time: float = 0.0
     live: LiveDefinitions | None = None  # definitions kept current per edit (the document typed in)
+    imported_names: frozenset[str] = frozenset()  # names its imports bind (Python)
 
     def indexed(self) -> _Indexed:
         index = self.index
@@ -152,6 +155,7 @@ class ContextEngine:
         self._trees = TreeCache()
         self._redacted: OrderedDict[tuple[str, int, int], str] = OrderedDict()
         self._similar_cache: tuple[object, list[_Candidate]] | None = None
+        self._line_usage: dict[tuple[str, bool], _LineUsage] = {}
         self.tokens = TokenEstimator()
         """Token estimator (shared calibration); features may use ``tokens.estimate``."""
         self._filter = self._make_filter()
@@ -301,7 +305,9 @@ class ContextEngine:
         model = o.model
 
         # Scope: tree-sitter where cheap enough (edit modes, or an already parsed tree).
-        if mode == "fim":
+        if lines and len(lines[line]) > LONG_LINE:
+            scope = None  # minified code: no scope worth an O(line) scan
+        elif mode == "fim":
             parse = 0 < len(lines) <= o.syntax_max_lines_fim and o.syntax_aware
             cached = self._trees.cached_tree(uri, text) if o.syntax_aware else None
             if parse or cached is not None:
@@ -321,7 +327,7 @@ class ContextEngine:
             window = self._fim_window(lines, line, col, doc_budget, model)
         else:
             window = self._target_window(
-                lines, line, selection_end, scope, mode, doc_budget, budget, model
+                lines, line, col, selection_end, scope, mode, doc_budget, budget, model
             )
         prefix, selection, suffix, w_start, w_end, target = window
         if o.redact_secrets:
@@ -342,7 +348,7 @@ class ContextEngine:
         remaining = budget - min(budget, -(-used // quantum) * quantum)
         scored: list[tuple[float, Snippet]] = []
         if remaining > 0:
-            scored = self._snippets(doc, index, line, (w_start, w_end), remaining, mode)
+            scored = self._snippets(doc, index, line, (w_start, w_end), scope, remaining, mode)
         snippets = tuple(s for _, s in scored)
         bundle = ContextBundle(
             path=doc.rel,
@@ -364,6 +370,19 @@ class ContextEngine:
             scored.remove(min(scored, key=lambda x: (x[0], x[1].path, x[1].start_line)))
             bundle = dataclasses.replace(bundle, snippets=tuple(s for _, s in scored))
             estimated = self.tokens.scale(self._raw(render_context(bundle)), model)
+        # Last resort (the window is sized to fit, so this should not happen): cut the far
+        # ends of the current file's text by characters.
+        for _ in range(8):
+            if estimated <= budget or not (bundle.prefix or bundle.suffix):
+                break
+            keep = budget / estimated * 0.9
+            prefix, suffix = bundle.prefix, bundle.suffix
+            bundle = dataclasses.replace(
+                bundle,
+                prefix=prefix[len(prefix) - int(len(prefix) * keep) :],
+                suffix=suffix[: int(len(suffix) * keep)],
+            )
+            estimated = self.tokens.scale(self._raw(render_context(bundle)), model)
         return dataclasses.replace(bundle, estimated_tokens=estimated)
 
     # ------------------------------------------------------------------- current document
@@ -381,18 +400,12 @@ class ContextEngine:
         raw_budget = int(budget / ratio) if ratio > 0 else budget
         line_raw = self.tokens.line_raw
         cur = lines[line] if lines else ""
-        head, tail = cur[:col], cur[col:]
         pre_budget = int(raw_budget * o.prefix_share)
         suf_budget = raw_budget - pre_budget
         # Cursor line first: it is always present (cut by characters only when it alone
         # exceeds the whole budget, e.g. minified code).
-        head_cost, tail_cost = line_raw(head), line_raw(tail)
-        if head_cost > pre_budget:
-            head = head[-max(1, pre_budget * 3) :]
-            head_cost = pre_budget
-        if tail_cost > suf_budget:
-            tail = tail[: max(0, suf_budget * 3)]
-            tail_cost = suf_budget
+        head, head_cost = _fit_head(cur, col, pre_budget, line_raw)
+        tail, tail_cost = _fit_tail(cur, col, suf_budget, line_raw)
         pre_left = pre_budget - head_cost
         suf_left = suf_budget - tail_cost
         if len(head) < col or len(tail) < len(cur) - col:
@@ -418,6 +431,8 @@ class ContextEngine:
         spent = 0
         start = line
         while start > 0:
+            if len(lines[start - 1]) > LONG_LINE:
+                break  # minified code: not costed (O(line)), and too large to fit anyway
             c = line_raw(lines[start - 1])
             if spent + c > budget:
                 break
@@ -431,6 +446,8 @@ class ContextEngine:
         end = line + 1
         n = len(lines)
         while end < n:
+            if len(lines[end]) > LONG_LINE:
+                break
             c = line_raw(lines[end])
             if spent + c > budget:
                 break
@@ -454,6 +471,7 @@ class ContextEngine:
         self,
         lines: list[str],
         line: int,
+        col: int,
         selection_end: tuple[int, int] | None,
         scope: tuple[int, int] | None,
         mode: Mode,
@@ -485,6 +503,14 @@ class ContextEngine:
             t_end = self._grow_down(lines, line, int(raw_total * 0.45), line_raw)
             t_start, t_end = max(t_start, target[0]), min(t_end, target[1])
             cost = sum(line_raw(x) for x in lines[t_start:t_end])
+        if cost > raw_total * 0.9 and mode != "edit":
+            # One line over the budget (minified code): explain/hover see the part around the
+            # cursor. An edit keeps the line whole, since its answer replaces the whole line.
+            cur = lines[line]
+            head, _ = _fit_head(cur, col, int(raw_total * 0.45), line_raw)
+            tail, _ = _fit_tail(cur, col, int(raw_total * 0.45), line_raw)
+            selection = head + tail + ("\n" if line + 1 < len(lines) else "")
+            return "", selection, "", line, line + 1, (line, line + 1)
         raw_doc = max(int(doc_budget / ratio), cost) - cost
         pre_budget = int(raw_doc * self._options.prefix_share)
         start = self._grow_up(lines, t_start, pre_budget, line_raw) if t_start > 0 else 0
@@ -506,11 +532,12 @@ class ContextEngine:
         index: _Indexed,
         line: int,
         window: tuple[int, int],
+        scope: tuple[int, int] | None,
         budget: int,
         mode: Mode,
     ) -> list[tuple[float, Snippet]]:
         o = self._options
-        candidates = self._definition_candidates(doc, index, line, window)
+        candidates = self._definition_candidates(doc, index, line, window, scope)
         candidates += self._similar_candidates(doc, index, line)
         candidates.sort(key=lambda c: (-c.score, c.rel, c.start))
         model = o.model
@@ -575,22 +602,58 @@ class ContextEngine:
 
     def _used_names(self, lines: list[str], line: int) -> dict[str, int]:
         """Identifiers near the cursor, with their distance (lines) to it."""
+        return self._usage(lines, line, False).names
+
+    def _usage(
+        self, lines: list[str], line: int, python: bool, scope: tuple[int, int] | None = None
+    ) -> _Usage:
+        """Identifiers near the cursor (with their distance in lines to it) and, for Python,
+        how each is used: as an attribute, qualified (``m.name``), bare, or bound locally.
+        Within ``scope`` (the enclosing function) when given, and the lines just above."""
         o = self._options
         start, end = self._anchored_range(
             line, o.usage_lines_above, o.usage_lines_below, len(lines)
         )
-        names: dict[str, int] = {}
+        if scope is not None and scope[0] <= line < scope[1]:
+            start = max(start, min(scope[0], line - 2))
+            end = min(end, max(scope[1], line + 1))
+        usage = _Usage({})
+        names = usage.names
+        cache = self._line_usage
+        if len(cache) > 50_000:
+            cache.clear()
         for i in range(start, end):
+            text = lines[i]
+            if len(text) > _MAX_USAGE_LINE:
+                # Minified code: the part around the cursor column is enough.
+                text = text[:_MAX_USAGE_LINE]
             dist = abs(i - line)
-            for w in IDENT.findall(lines[i]):
-                if len(w) > 1 and w not in STOPWORDS and names.get(w, 1 << 30) > dist:
+            key = (text, python)
+            parsed = cache.get(key)
+            if parsed is None:
+                parsed = cache[key] = _line_usage(text, python)
+            for w in parsed[0]:
+                if names.get(w, 1 << 30) > dist:
                     names[w] = dist
-        return names
+            if python:
+                _, attrs, bare, qualified, bound = parsed
+                usage.attrs.update(attrs)
+                usage.bare.update(bare)
+                usage.qualified.update(qualified)
+                usage.bound.update(bound)
+        return usage
 
     def _definition_candidates(
-        self, doc: _Document, index: _Indexed, line: int, window: tuple[int, int]
+        self,
+        doc: _Document,
+        index: _Indexed,
+        line: int,
+        window: tuple[int, int],
+        scope: tuple[int, int] | None,
     ) -> list[_Candidate]:
-        used = self._used_names(index.lines, line)
+        python = doc.language == "python"
+        usage = self._usage(index.lines, line, python, scope if python else None)
+        used = usage.names
         if not used:
             return []
         out: list[_Candidate] = []
@@ -598,8 +661,9 @@ class ContextEngine:
         recency = self._recency()
         # Names are matched by set intersection (C speed), then visited in `used` order.
         order = {name: i for i, name in enumerate(used)}
+        imports = self._imports_of(doc)
         # 1. Files the document imports (open or only on disk).
-        for imp in self._imports_of(doc):
+        for imp in imports:
             source = self._source_for_path(imp.path)
             if source is None:
                 continue
@@ -608,19 +672,49 @@ class ContextEngine:
             explicit = set(imp.names)
             for name in _in_order(used.keys() & defs.keys(), order):
                 dist = used[name]
-                for d in defs[name][:2]:
-                    weight = 1.5 if name in explicit else 1.0
+                matches = defs[name]
+                if python:
+                    # Python says where a name comes from: a top-level definition is wanted
+                    # when imported by name (``from m import name``) or used as ``m.name``; a
+                    # method when used as an attribute; a function's nested definition never.
+                    matches = [d for d in matches if _py_imported_use(d, name, imp, usage)]
+                for d in matches[:2]:
+                    weight = (
+                        1.5 if name in explicit or (imp.alias, name) in usage.qualified else 1.0
+                    )
                     weight *= recency.get(uri, 1.0) * self._visit_weight(uri, d)
                     out.append(self._def_candidate(d, name, dist, weight, rel, key, idx))
                     found.add(name)
         # 2. Other open documents.
+        local = self._local_definitions(doc)
+        local_names: set[str] = set()
+        if python:
+            # Names bound here (locals, parameters, imports) do not refer to other files'
+            # definitions of the same name.
+            local_names = set(usage.bound | doc.imported_names)
         for other in self._recent_docs(exclude=doc.uri):
             defs = other.indexed().defs(other.language)
             for name in _in_order(used.keys() & defs.keys(), order):
                 if name in found:
                     continue
                 dist = used[name]
-                for d in defs[name][:2]:
+                matches = defs[name]
+                if python and other.language == "python":
+                    if name in usage.bare and name not in local_names and local.get(name):
+                        local_names.add(name)  # defined in this file (e.g. its own ``log``)
+                    matches = [
+                        d
+                        for d in matches
+                        if (d.kind == "method" and name in usage.attrs)
+                        or (
+                            d.kind != "local"
+                            and not d.container
+                            and name in usage.bare
+                            and name not in local_names
+                        )
+                        or (d.container and d.kind != "method" and name in usage.attrs)
+                    ]
+                for d in matches[:2]:
                     weight = 0.7 * recency.get(other.uri, 1.0) * self._visit_weight(other.uri, d)
                     out.append(
                         self._def_candidate(
@@ -634,10 +728,12 @@ class ContextEngine:
                         )
                     )
         # 3. Definitions of the current document outside the window (stale-tolerant index).
-        local = self._local_definitions(doc)
         lw_start, lw_end = window
         for name, dist in used.items():
-            for d in local.get(name)[:2]:
+            matches = local.get(name)
+            if python:
+                matches = [d for d in matches if _py_local_use(d, name, usage)]
+            for d in matches[:2]:
                 if d.start >= lw_start and d.end <= lw_end:
                     continue
                 if d.start < len(index.lines) and name in index.lines[d.start]:
@@ -686,7 +782,7 @@ class ContextEngine:
         a = max(1, o.anchor_lines)
         q_end = line  # the lines above the cursor (the line being typed changes too often)
         q_start = max(0, ((line - o.similarity_query_lines) // a) * a)
-        query = set(identifiers("\n".join(index.lines[q_start:q_end])))
+        query = set(identifiers("\n".join(x[:_MAX_USAGE_LINE] for x in index.lines[q_start:q_end])))
         if not query:
             return []
         docs = self._recent_docs(exclude=doc.uri)
@@ -750,6 +846,8 @@ class ContextEngine:
             log.debug("import resolution failed for %s: %s", doc.uri, exc)
             resolved = []
         doc.imports = [r for r in resolved if not self._is_excluded(r.path)]
+        if doc.language == "python":
+            doc.imported_names = python_imported_names(doc.text)
         doc.imports_version = doc.version
         doc.imports_time = now
         return doc.imports
@@ -824,6 +922,126 @@ class ContextEngine:
             except ValueError:
                 pass
         return path.name
+
+
+_CUT_STEP = 256  # a cut line starts/ends on multiples of this column: stable while typing
+_MAX_CHARS_PER_TOKEN = 16  # no raw token is costed over more characters than this, on average
+
+
+def _fit_head(cur: str, col: int, budget: int, line_raw: Callable[[str], int]) -> tuple[str, int]:
+    """``cur[:col]``, or its end cut to ``budget`` raw tokens; with its cost.
+
+    Only a bounded slice of a long line is ever costed, and a cut starts on a multiple of
+    ``_CUT_STEP`` so consecutive keystrokes keep the same cut (and prompt prefix)."""
+    lo = 0
+    if col > budget * _MAX_CHARS_PER_TOKEN:
+        lo = -(-(col - budget * _MAX_CHARS_PER_TOKEN) // _CUT_STEP) * _CUT_STEP
+    head = cur[lo:col]
+    cost = line_raw(head)
+    while cost > budget and head:
+        keep = int(len(head) * budget / cost * 0.9)
+        lo = max(lo + 1, -(-(col - keep) // _CUT_STEP) * _CUT_STEP)
+        if lo >= col:
+            lo = col - max(0, keep)
+        head = cur[lo:col]
+        cost = line_raw(head)
+    return head, cost
+
+
+def _fit_tail(cur: str, col: int, budget: int, line_raw: Callable[[str], int]) -> tuple[str, int]:
+    """``cur[col:]``, or its start cut to ``budget`` raw tokens; with its cost."""
+    hi = len(cur)
+    if hi - col > budget * _MAX_CHARS_PER_TOKEN:
+        hi = ((col + budget * _MAX_CHARS_PER_TOKEN) // _CUT_STEP) * _CUT_STEP
+    tail = cur[col:hi]
+    cost = line_raw(tail)
+    while cost > budget and tail:
+        keep = int(len(tail) * budget / cost * 0.9)
+        hi = min(hi - 1, ((col + keep) // _CUT_STEP) * _CUT_STEP)
+        if hi <= col:
+            hi = col + keep
+        tail = cur[col:hi]
+        cost = line_raw(tail)
+    return tail, cost
+
+
+@dataclass(slots=True)
+class _Usage:
+    """How the names near the cursor are used (the sets are filled for Python only)."""
+
+    names: dict[str, int]  # name -> distance (lines) to the cursor
+    attrs: set[str] = field(default_factory=set)  # used as ``x.name``
+    bare: set[str] = field(default_factory=set)  # used not after a dot
+    qualified: set[tuple[str, str]] = field(default_factory=set)  # ``x.name`` as (x, name)
+    bound: set[str] = field(default_factory=set)  # assigned, parameters, loop/with targets
+
+
+_MAX_USAGE_LINE = 2000  # characters of a line scanned for names (minified code is longer)
+_PY_ATTR = re.compile(r"(?<=\.)[ \t]*([A-Za-z_]\w*)")
+_PY_BARE = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_PY_QUALIFIED = re.compile(r"(?<![.\w])([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
+_PY_ASSIGNED = re.compile(r"^[ \t]*([A-Za-z_][\w \t,()\[\]*]*?)[ \t]*(?::[^=\n]*)?=(?!=)")
+_PY_FOR = re.compile(r"\bfor[ \t]+([\w \t,()\[\]*]+?)[ \t]+in\b")
+_PY_AS = re.compile(r"\bas[ \t]+([A-Za-z_]\w*)")
+_PY_DEF_PARAMS = re.compile(r"\bdef[ \t]+\w+[ \t]*\((.*)")
+_PY_PARAM = re.compile(r"^[ \t]*\*{0,2}([A-Za-z_]\w*)[ \t]*:[ \t]*[^\s]")
+_PY_PARAM_NAME = re.compile(r"(?:^|,)[ \t]*\*{0,2}([A-Za-z_]\w*)")
+
+
+_LineUsage = tuple[
+    tuple[str, ...], frozenset[str], frozenset[str], frozenset[tuple[str, str]], frozenset[str]
+]
+_NO_NAMES: frozenset[str] = frozenset()
+_NO_PAIRS: frozenset[tuple[str, str]] = frozenset()
+
+
+def _line_usage(text: str, python: bool) -> _LineUsage:
+    """Names of one line, and for Python how it uses them: (names, attributes, bare names,
+    qualified ``x.name`` pairs, names it binds)."""
+    names = tuple(w for w in IDENT.findall(text) if len(w) > 1 and w not in STOPWORDS)
+    if not python or not names:
+        return names, _NO_NAMES, _NO_NAMES, _NO_PAIRS, _NO_NAMES
+    bound: set[str] = set()
+    m = _PY_ASSIGNED.match(text)
+    if m is not None:
+        bound.update(IDENT.findall(m.group(1)))
+    for targets in _PY_FOR.findall(text):
+        bound.update(IDENT.findall(targets))
+    bound.update(_PY_AS.findall(text))
+    m = _PY_DEF_PARAMS.search(text)
+    if m is not None:
+        bound.update(_PY_PARAM_NAME.findall(m.group(1)))
+    else:
+        m = _PY_PARAM.match(text)
+        if m is not None and m.group(1) not in STOPWORDS:
+            bound.add(m.group(1))
+    return (
+        names,
+        frozenset(_PY_ATTR.findall(text)),
+        frozenset(_PY_BARE.findall(text)),
+        frozenset(_PY_QUALIFIED.findall(text)),
+        frozenset(bound),
+    )
+
+
+def _py_imported_use(d: Definition, name: str, imp: ResolvedImport, usage: _Usage) -> bool:
+    """Whether ``d`` (in a file imported by ``imp``) is what the cursor's ``name`` refers to."""
+    if d.kind == "local":
+        return False
+    if d.container:
+        return name in usage.attrs  # methods and class attributes: ``obj.name``
+    if not imp.names and not imp.alias:
+        return True  # ``from m import *``
+    return name in imp.names or (imp.alias, name) in usage.qualified
+
+
+def _py_local_use(d: Definition, name: str, usage: _Usage) -> bool:
+    """Whether the current file's ``d`` may be what the cursor's ``name`` refers to."""
+    if d.container:
+        return name in usage.attrs
+    if d.kind == "local":
+        return name not in usage.bound
+    return name in usage.bare
 
 
 _EXT_LANG = {

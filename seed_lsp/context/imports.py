@@ -61,16 +61,21 @@ def resolve_imports(
     resolver = _RESOLVERS.get(language)
     if resolver is None:
         return []
-    out: list[ResolvedImport] = []
-    seen: set[Path] = set()
+    out: dict[Path, ResolvedImport] = {}
     for imp in resolver(text, path, root):
         resolved = Path(os.path.normpath(imp.path))
         if root is not None and not _inside(resolved, root):
             continue
-        if resolved not in seen and resolved != path:
-            seen.add(resolved)
-            out.append(ResolvedImport(resolved, imp.names, imp.alias))
-    return out
+        if resolved == path:
+            continue
+        first = out.get(resolved)
+        if first is None:
+            out[resolved] = ResolvedImport(resolved, imp.names, imp.alias)
+        else:
+            # The same file imported twice (e.g. again inside a function): all its names count.
+            names = first.names + tuple(n for n in imp.names if n not in first.names)
+            out[resolved] = ResolvedImport(resolved, names, first.alias or imp.alias)
+    return list(out.values())
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -169,6 +174,23 @@ def _python(text: str, path: Path, root: Path | None) -> list[ResolvedImport]:
                     out.append(ResolvedImport(found, (), alias))
                     break
     return out
+
+
+def python_imported_names(text: str) -> frozenset[str]:
+    """Every name Python ``import`` statements in ``text`` bind, resolvable or not."""
+    names: set[str] = set()
+    for m in _PY_FROM.finditer(text):
+        for item in m.group("names").strip("() \t").replace("\n", " ").split(","):
+            words = item.split()
+            if words:
+                names.add(words[-1])
+    for m in _PY_IMPORT.finditer(text):
+        for item in m.group("mods").split(","):
+            words = item.split()
+            if words:
+                names.add(words[-1] if len(words) >= 3 else words[0].split(".")[0])
+    names.discard("*")
+    return frozenset(n for n in names if n.isidentifier())
 
 
 # ------------------------------------------------------------------------ JavaScript / TS

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from seed_lsp.context.lines import LineChange
 from seed_lsp.context.symbols import Definition, extract_definitions, top_level_header
+from seed_lsp.context.syntax import LONG_LINE
 
 _FOLD_LINES = 256  # a region grown past this by edits far apart is folded into the base
 _MAX_SCAN = 5000  # lines scanned for a top-level header (a region is at most ~2x this)
@@ -64,7 +65,9 @@ class LiveDefinitions:
                     self._base = self._materialize()
                     combined, region = change, own
         lo, hi = region
-        chunk = lines[lo:hi]
+        # Minified lines are cut: re-scanning megabytes per keystroke for their definitions
+        # is not worth it (definitions at their start are still found).
+        chunk = [x if len(x) <= LONG_LINE else x[:LONG_LINE] for x in lines[lo:hi]]
         found = extract_definitions("\n".join(chunk), chunk, self._language)
         self._pending = combined
         self._region = (lo, hi)

@@ -235,21 +235,26 @@ def extract_definitions(text: str, lines: Sequence[str], language_id: str) -> li
         return brace_block_end(lines, start)
 
     if language == "python":
-        containers: list[tuple[int, str, int]] = []  # (indent, name, end)
+        # Enclosing blocks: (indent, name, end, is_class).
+        containers: list[tuple[int, str, int, bool]] = []
         for m in _PY_DEFS.finditer(text):
             line = _line_of(starts, m.start())
             indent = len(m.group("i").expandtabs())
             end = block_end(line, m.group("k"))
             while containers and (containers[-1][0] >= indent or containers[-1][2] <= line):
                 containers.pop()
-            container = containers[-1][1] if containers else ""
-            kind = "method" if container and m.group("k") == "def" else m.group("k")
+            kind = m.group("k")
+            container = ""
+            if containers and containers[-1][3]:
+                container = containers[-1][1]
+                kind = "method" if kind == "def" else kind
+            elif containers:
+                kind = "local"  # a function's nested def/class: invisible to other files
             start = line
             while start > 0 and lines[start - 1].lstrip().startswith("@"):
                 start -= 1
             defs.append(Definition(m.group("n"), kind, start, end, container))
-            if m.group("k") == "class":
-                containers.append((indent, m.group("n"), end))
+            containers.append((indent, m.group("n"), end, m.group("k") == "class"))
         for m in _PY_ASSIGN.finditer(text):
             line = _line_of(starts, m.start())
             defs.append(Definition(m.group("n"), "var", line, _statement_end(lines, line)))

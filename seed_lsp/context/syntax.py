@@ -343,6 +343,9 @@ _SCOPE_KEYWORD = re.compile(
 )
 _STRIP = re.compile(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`|//.*$|#.*$")
 _MAX_SCAN = 4000
+LONG_LINE = 20_000
+"""Characters beyond which a line (minified code) is not scanned for blocks or scopes: a
+Python loop over its characters would cost O(line) per keystroke."""
 
 
 def _code(line: str) -> str:
@@ -439,6 +442,8 @@ def brace_block_end(lines: Sequence[str], start: int) -> int:
     opened = False
     limit = min(len(lines), start + _MAX_SCAN * 4)
     for i in range(start, limit):
+        if len(lines[i]) > LONG_LINE:
+            return i + 1
         code = _code(lines[i])
         for ch in code:
             if ch == "{":
@@ -460,6 +465,8 @@ def _brace_scope(lines: Sequence[str], line: int) -> tuple[int, int] | None:
     depth = 0
     first = line
     for i in range(line, max(-1, line - _MAX_SCAN), -1):
+        if len(lines[i]) > LONG_LINE:
+            return None
         code = _code(lines[i])
         if i == line:
             # Closing braces that start the cursor line end the scope the line belongs to.

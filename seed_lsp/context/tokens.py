@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 # Pieces in the spirit of the cl100k / o200k pre-tokenizers: a word with an optional leading
@@ -22,6 +23,8 @@ _DEFAULT_RATIO = 1.0
 _MIN_RATIO = 0.4
 _MAX_RATIO = 2.5
 _SMOOTHING = 0.3  # weight of a new observation in the running ratio
+_LONG_LINE = 4096  # characters; longer lines go to a small LRU of their own
+_LONG_CACHE_MAX = 16
 _LINE_CACHE_MAX = 200_000
 
 
@@ -53,6 +56,8 @@ class TokenEstimator:
         self._lock = threading.Lock()
         self._models: dict[str, _Calibration] = {}
         self._line_cache: dict[str, int] = {}
+        self._long_cache: OrderedDict[str, int] = OrderedDict()
+        self._long_lock = threading.Lock()
 
     def ratio(self, model: str) -> float:
         """The learned reported/estimated ratio for ``model`` (1.0 before any usage)."""
@@ -92,10 +97,28 @@ class TokenEstimator:
         """Cached raw estimate of one line, its newline included."""
         cached = self._line_cache.get(line)
         if cached is None:
+            if len(line) > _LONG_LINE:
+                return self._long_line_raw(line)
             cached = raw_estimate(line) + 1
             if len(self._line_cache) >= _LINE_CACHE_MAX:
                 self._line_cache.clear()
             self._line_cache[line] = cached
+        return cached
+
+    def _long_line_raw(self, line: str) -> int:
+        # Minified lines and their cut pieces (new strings each keystroke): a small LRU, so
+        # they cannot fill the main cache with megabytes.
+        cache = self._long_cache
+        with self._long_lock:
+            cached = cache.get(line)
+            if cached is not None:
+                cache.move_to_end(line)
+                return cached
+        cached = raw_estimate(line) + 1
+        with self._long_lock:
+            cache[line] = cached
+            if len(cache) > _LONG_CACHE_MAX:
+                cache.popitem(last=False)
         return cached
 
     def scale(self, raw_tokens: int, model: str) -> int:

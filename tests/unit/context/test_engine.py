@@ -158,7 +158,9 @@ def test_excluded_and_gitignored_files_are_never_snippets(ws: Path) -> None:
 
 def test_snippets_are_redacted(ws: Path) -> None:
     engine, uri = _engine(ws)
-    text = MAIN.replace("total = compute_total", "total = API_KEY and compute_total")
+    text = MAIN.replace("total = compute_total", "total = API_KEY and compute_total").replace(
+        "import compute_total", "import API_KEY, compute_total"
+    )
     engine.update_document(uri, text)
     b = engine.gather(uri, text, "python", (6, 0), None, 2000, "fim")
     rendered = render_context(b)
@@ -213,3 +215,25 @@ def test_set_options_reapplies_exclusions(ws: Path) -> None:
     engine, uri = _engine(ws)
     engine.set_options(ContextOptions(extra_exclude_globs=("main.py",)))
     assert engine.gather(uri, MAIN, "python", (0, 0), None, 500, "fim").excluded
+
+
+def test_minified_line_within_budget_and_cheap(tmp_path: Path) -> None:
+    import time
+
+    text = "var a=1;" * 250_000
+    engine = ContextEngine(tmp_path, ContextOptions())
+    uri = (tmp_path / "m.js").as_uri()
+    engine.open_document(uri, text, "javascript")
+    prompts = []
+    for col in (0, 1_000_000, 1_000_001, len(text)):
+        t0 = time.perf_counter()
+        b = engine.gather(uri, text, "javascript", (0, col), None, None, "fim")
+        assert time.perf_counter() - t0 < 0.1
+        assert b.estimated_tokens <= b.budget_tokens
+        assert raw_estimate(render_context(b)) <= b.budget_tokens
+        prompts.append(b.prefix)
+    # A keystroke later the cut line starts at the same place (prompt cache).
+    assert prompts[1][:100] == prompts[2][:100]
+    for mode in ("explain", "hover"):
+        b = engine.gather(uri, text, "javascript", (0, 1_000_000), None, None, mode)  # type: ignore[arg-type]
+        assert b.estimated_tokens <= b.budget_tokens

@@ -120,3 +120,13 @@ def test_rust(tmp_path: Path) -> None:
 def test_outside_workspace_is_ignored(tmp_path: Path) -> None:
     _write(tmp_path, {"ws/a.py": "", "other.py": ""})
     assert _rels(tmp_path / "ws", "from .. import other\n", "a.py", "python") == set()
+
+
+def test_python_same_module_imported_twice_keeps_all_names(tmp_path: Path) -> None:
+    (tmp_path / "lib.py").write_text("def a(): ...\ndef b(): ...\n")
+    main = tmp_path / "main.py"
+    text = "from lib import a\n\n\ndef f():\n    from lib import b\n    return b()\n"
+    main.write_text(text)
+    (imp,) = resolve_imports(text, main, "python", tmp_path)
+    assert imp.path == tmp_path / "lib.py"
+    assert imp.names == ("a", "b")
