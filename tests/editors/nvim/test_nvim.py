@@ -162,6 +162,12 @@ def test_seed_explain_shows_a_float(neovim: Neovim, lines: list[int] | None) -> 
     assert r["float_filetype"] == "markdown"
 
 
+def test_seed_hover_shows_the_explanation(neovim: Neovim) -> None:
+    outcome = neovim.run("commands.lua", command="hover", cursor=IN_TOTAL)
+    passed(outcome)
+    assert EXPLANATION in outcome.results["float_text"]
+
+
 def test_checkhealth_reports_ok(neovim: Neovim) -> None:
     outcome = neovim.run("health.lua")
     passed(outcome)

@@ -7,6 +7,8 @@ local M = {}
 
 --- The last explanation shown: `{ bufnr, winid, text }` (for tests and for re-showing it).
 M.last_explain = nil
+--- The last :SeedHover answer shown, likewise.
+M.last_hover = nil
 
 local function client_or_warn(bufnr)
   local client = util.client(bufnr)
@@ -82,6 +84,28 @@ function M.explain(opts)
   end
   local range = M.range(bufnr, opts.range > 0, opts.line1, opts.line2, client.offset_encoding)
   explain(client, bufnr, { uri = vim.uri_from_bufnr(bufnr), range = range })
+end
+
+--- :SeedHover: explain the symbol under the cursor now (the deliberate ask of
+--- `hover.mode = "explicit"`); later hovers there show the answer from the server's cache.
+function M.hover()
+  local bufnr = api.nvim_get_current_buf()
+  local client = client_or_warn(bufnr)
+  if not client then
+    return
+  end
+  local pos = api.nvim_win_get_cursor(0)
+  local position = util.position(bufnr, pos[1] - 1, pos[2], client.offset_encoding)
+  execute(client, bufnr, 'seed.hover', { uri = vim.uri_from_bufnr(bufnr), position = position }, function(result)
+    local contents = type(result) == 'table' and result.contents or nil
+    local text = type(contents) == 'table' and contents.value or nil
+    if not text or text == '' then
+      util.notify('nothing to explain here', vim.log.levels.INFO)
+      return
+    end
+    local fbuf, fwin = M.show_markdown(text, ' Seed ')
+    M.last_hover = { bufnr = fbuf, winid = fwin, text = text }
+  end)
 end
 
 --- Client-side handler of the `seed.explain` command that the "Seed: Explain" code action

@@ -1,4 +1,4 @@
---- seed-lsp for Neovim: starts the server, ghost text, :SeedExplain / :SeedRefactor / :SeedFix,
+--- seed-lsp for Neovim: starts the server, ghost text, :SeedExplain / :SeedRefactor / :SeedFix / :SeedHover,
 --- a statusline component and `:checkhealth seed_lsp`.
 ---
 ---   require('seed_lsp').setup({ settings = { model = '...' } })
@@ -192,6 +192,9 @@ local function create_commands()
   })
   vim.api.nvim_create_user_command('SeedFix', cmds.fix, {
     desc = 'Fix the diagnostic under the cursor',
+  })
+  vim.api.nvim_create_user_command('SeedHover', cmds.hover, {
+    desc = 'Explain the symbol under the cursor (hover.mode = "explicit" asks only this way)',
   })
   vim.lsp.commands['seed.explain'] = cmds.explain_command
 end

@@ -6,7 +6,10 @@ T.run(function()
   local client = T.open('sample.py')
   local bufnr = vim.api.nvim_get_current_buf()
   local command = T.params.command
-  T.needs_command(client, ({ refactor = 'seed.refactor', fix = 'seed.fixDiagnostic', explain = 'seed.explain' })[command])
+  T.needs_command(
+    client,
+    ({ refactor = 'seed.refactor', fix = 'seed.fixDiagnostic', explain = 'seed.explain', hover = 'seed.hover' })[command]
+  )
   if command == 'refactor' then
     vim.api.nvim_win_set_cursor(0, T.params.cursor)
     vim.cmd('SeedRefactor ' .. T.params.instruction)
@@ -27,6 +30,14 @@ T.run(function()
     })
     vim.api.nvim_win_set_cursor(0, { d.range.start.line + 1, d.range.start.character })
     vim.cmd('SeedFix')
+  elseif command == 'hover' then
+    vim.api.nvim_win_set_cursor(0, T.params.cursor)
+    vim.cmd('SeedHover')
+    local shown = T.wait('the hover float', function()
+      return require('seed_lsp.commands').last_hover
+    end, 15000)
+    T.results.float_text = T.text(shown.bufnr)
+    return
   elseif command == 'explain' then
     vim.api.nvim_win_set_cursor(0, T.params.cursor)
     if T.params.range ~= nil and T.params.range ~= vim.NIL then
