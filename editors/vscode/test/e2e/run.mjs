@@ -2,7 +2,9 @@
 // with playwright-core, against the real seed-lsp server and tests/fake_endpoint.py.
 //
 // Proves: the API key set through "Seed: Set API Key" reaches the server and never settings.json
-// (nor any log, with every LSP message traced); ghost text appears and Tab accepts it; "Seed:
+// (nor any log, with every LSP message traced); ghost text appears on the explicit trigger and
+// Tab accepts it; ghost text appears by itself while typing with real key presses (automatic
+// triggers, at most 2 upstream requests for the burst) and Tab accepts it; "Seed:
 // Explain Selection" shows the rendered explanation beside the editor; "Seed: Refactor with
 // Instruction…" applies its edit; a quick fix from the lightbulb applies; the status bar shows
 // this session's tokens and USD, and its details on click.
@@ -312,6 +314,100 @@ step('ghost text appears and Tab accepts it', async (wb) => {
   );
 });
 
+/** The fake endpoint's request log so far (one JSON object per upstream request). */
+function upstreamRequests(file) {
+  if (!fs.existsSync(file)) {
+    return [];
+  }
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+}
+
+/** The LSP trace so far: the `Seed LSP` output channel's log files (trace is `verbose`). */
+function lspTrace(userData) {
+  const logs = path.join(userData, 'logs');
+  if (!fs.existsSync(logs)) {
+    return '';
+  }
+  return fs.readdirSync(logs, { recursive: true })
+    .map(String)
+    .filter((name) => /Seed LSP/.test(name))
+    .map((name) => fs.readFileSync(path.join(logs, name), 'utf8'))
+    .join('\n');
+}
+
+/** The `textDocument/inlineCompletion` requests in a trace, with their trigger kind and answer. */
+function inlineExchanges(trace) {
+  const byId = new Map();
+  const sent = /Sending request 'textDocument\/inlineCompletion - \((\d+)\)'[^\n]*\nParams: (\{[\s\S]*?\n\})/g;
+  for (const m of trace.matchAll(sent)) {
+    const params = JSON.parse(m[2]);
+    byId.set(m[1], { id: Number(m[1]), uri: params.textDocument.uri, triggerKind: params.context.triggerKind, answer: 'none' });
+  }
+  const received = /Received response 'textDocument\/inlineCompletion - \((\d+)\)' in (\d+)ms\.\nResult: (\{[\s\S]*?\n\}|null)/g;
+  for (const m of trace.matchAll(received)) {
+    const entry = byId.get(m[1]);
+    if (entry) {
+      const result = JSON.parse(m[3]);
+      entry.ms = Number(m[2]);
+      entry.answer = result?.items?.length ? result.items.map((i) => JSON.stringify(i.insertText)).join(' | ') : 'empty';
+    }
+  }
+  const cancelled = /Sending notification '\$\/cancelRequest'[^\n]*\nParams: \{\s*"id": (\d+)/g;
+  for (const m of trace.matchAll(cancelled)) {
+    const entry = byId.get(m[1]);
+    if (entry && entry.answer === 'none') {
+      entry.answer = 'cancelled';
+    }
+  }
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+const TYPED = '\nreturn'; // Enter (VS Code auto-indents), then a word: 7 key presses
+const KEY_DELAY_MS = 100; // a brisk typist, about 120 words a minute
+
+step('ghost text appears by itself while typing, and Tab accepts it', async (wb, ctx) => {
+  await wb.open('auto.py');
+  await wb.goTo(2);
+  await wb.page.keyboard.press('End');
+  await sleep(300); // the cursor move settles first: no request should come from it
+  const before = upstreamRequests(ctx.requestLog).length;
+  const chats = () => upstreamRequests(ctx.requestLog).slice(before).filter((r) => /chat\/completions/.test(r.path));
+  // Real key presses, one at a time, and no "Trigger Inline Suggestion": VS Code asks the server
+  // on its own (triggerKind Automatic) after each edit, and cancels the previous ask.
+  const typingStart = Date.now();
+  await wb.page.keyboard.type(TYPED, { delay: KEY_DELAY_MS });
+  const typed = Date.now();
+  const ghost = wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text');
+  await wb.until('automatic ghost text with "a * b"', async () => {
+    const texts = await ghost.allTextContents();
+    return texts.join('').replace(/\u00a0/g, ' ').includes('a * b');
+  }, 10_000);
+  const shown = Date.now();
+  await sleep(200); // the fake endpoint appends to its log every 50 ms
+  const whileTyping = chats().length;
+  await wb.shot('vscode-ghost-text-automatic');
+  await wb.page.keyboard.press('Tab');
+  await wb.until('the ghost text to go', async () => (await ghost.count()) === 0, 5_000);
+  await wb.save();
+  const expected = 'def seed_auto_mul(a, b):\n    """Return the product of a and b."""\n    return a * b\n';
+  await wb.until('auto.py on disk to have the typed and accepted text', () => wb.read('auto.py') === expected);
+  await sleep(700); // VS Code asks once more after the accept; the trace file is written lazily
+  const keys = [...TYPED].length;
+  const exchanges = inlineExchanges(lspTrace(ctx.userData)).filter((e) => e.uri.endsWith('/auto.py'));
+  log(`typed ${keys} keys in ${typed - typingStart} ms; ghost text ${shown - typed} ms after the last key; ` +
+    `upstream chat requests: ${whileTyping} while typing, ${chats().length} with the one after Tab; ` +
+    `${exchanges.length} inlineCompletion requests for auto.py:`);
+  for (const e of exchanges) {
+    log(`  #${e.id} triggerKind=${e.triggerKind} ${e.ms === undefined ? '' : `${e.ms} ms `}${e.answer}`);
+  }
+  if (exchanges.some((e) => e.triggerKind !== 2)) {
+    throw new Error(`an inline completion request was not automatic (triggerKind 2): ${JSON.stringify(exchanges)}`);
+  }
+  if (whileTyping < 1 || whileTyping > 2) {
+    throw new Error(`typing ${keys} keys caused ${whileTyping} upstream chat requests (want 1 or 2)`);
+  }
+});
+
 step('Seed: Explain Selection shows the explanation beside the editor', async (wb) => {
   await wb.open('explain.py');
   await wb.page.keyboard.press('Control+A');
@@ -529,7 +625,7 @@ async function main() {
     await wb.ready();
     log('workbench ready');
 
-    const ctx = { userSettings, workspaceSettings };
+    const ctx = { userSettings, workspaceSettings, userData, requestLog: path.join(ARTIFACTS, 'requests.jsonl') };
     const only = process.env.SEED_LSP_E2E_STEPS ? new RegExp(process.env.SEED_LSP_E2E_STEPS, 'i') : undefined;
     for (const { name, run } of steps.filter((s) => !only || only.test(s.name))) {
       const stepStart = Date.now();
