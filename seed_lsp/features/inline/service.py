@@ -8,6 +8,7 @@ The server hands over a snapshot of the document (text, cursor) and gets back su
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -73,6 +74,11 @@ class InlineService:
         )
         self.debounce = AdaptiveDebounce.from_options(options)
         self.flights: InflightCoordinator[InlineResult] = InflightCoordinator()
+        # After the endpoint failed (down, timing out, 5xx), automatic requests pause for a
+        # while instead of failing once per keystroke; an invoked request always tries.
+        self.pause_s = 10.0
+        self._paused_until = 0.0
+        self._clock = time.monotonic
         self._said: set[str] = set()
 
     def configure(self, options: InlineOptions) -> None:
@@ -97,6 +103,8 @@ class InlineService:
         line_prefix = text[line_start:offset]
         line_rest = text[offset:line_end].rstrip("\r")
         why = skip_reason(line_prefix, line_rest, invoked=request.invoked, options=options)
+        if why is None and not request.invoked and self._clock() < self._paused_until:
+            why = "endpoint_failing"
         if why is not None:
             return InlineOutcome((), f"skipped:{why}")
 
@@ -130,11 +138,25 @@ class InlineService:
         result = await self.flights.run(request.uri, ask, state=(before, after))
         if result is None:
             return InlineOutcome((), "superseded")
+        self._note_health(result)
         if result.completion is not None:
             self.cache.put(request.uri, before, after, result.completion)
         if not result.suggestions:
             return InlineOutcome((), f"empty:{result.reason}", result)
         return InlineOutcome(result.suggestions, "model", result)
+
+    def _note_health(self, result: InlineResult) -> None:
+        error = result.error
+        if (error is not None and error.retryable) or result.reason == "timeout":
+            if self._clock() >= self._paused_until:
+                log.warning(
+                    "inline: the endpoint is failing (%s); automatic completions pause for %.0f s",
+                    error if error is not None else "timeout",
+                    self.pause_s,
+                )
+            self._paused_until = self._clock() + self.pause_s
+        elif result.error is None:
+            self._paused_until = 0.0
 
     async def _ask(self, request: InlineRequest) -> InlineResult:
         engine = self._context()

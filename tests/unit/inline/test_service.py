@@ -1,0 +1,51 @@
+"""The inline service end to end without LSP: reuse, superseding, pausing on a failing endpoint."""
+
+from __future__ import annotations
+
+from seed_lsp.context import ContextEngine, ContextOptions
+from seed_lsp.features.inline import InlineOptions
+from seed_lsp.features.inline.service import InlineRequest, InlineService
+from seed_lsp.llm.errors import ServerError
+from tests.unit.inline.fake_backend import FakeBackend, answer
+
+URI = "file:///w/a.py"
+TEXT = "def total(items):\n    \n"
+
+
+def service(backend: FakeBackend) -> InlineService:
+    engine = ContextEngine(None, ContextOptions())
+    engine.open_document(URI, TEXT, "python")
+    return InlineService(backend, lambda: engine, InlineOptions(debounce_ms=0), lambda: "m")
+
+
+def request(invoked: bool) -> InlineRequest:
+    offset = TEXT.index("\n    \n") + 5
+    return InlineRequest(URI, "python", TEXT, offset, (1, 4), invoked)
+
+
+async def test_a_failing_endpoint_pauses_automatic_requests() -> None:
+    backend = FakeBackend().enqueue(ServerError("HTTP 502"), answer("return sum(items)"))
+    inline = service(backend)
+    first = await inline.suggest(request(invoked=False))
+    assert first.suggestions == () and first.source.startswith("empty:")
+    paused = await inline.suggest(request(invoked=False))
+    assert paused.source == "skipped:endpoint_failing"
+    assert len(backend.requests) == 1
+    # Asking on purpose always tries, and a success lifts the pause.
+    invoked = await inline.suggest(request(invoked=True))
+    assert invoked.suggestions
+    assert len(backend.requests) == 2
+    inline.cache.clear()
+    backend.enqueue(answer("return 0"))
+    again = await inline.suggest(request(invoked=False))
+    assert again.source == "model"
+
+
+async def test_a_repeated_state_is_served_from_the_cache() -> None:
+    backend = FakeBackend().enqueue(answer("return sum(items)"))
+    inline = service(backend)
+    first = await inline.suggest(request(invoked=True))
+    second = await inline.suggest(request(invoked=False))
+    assert first.source == "model" and second.source == "cache"
+    assert second.suggestions == first.suggestions
+    assert len(backend.requests) == 1
