@@ -85,6 +85,9 @@ def register(server: SeedLanguageServer) -> None:
                 ls._configured.set()
         if not ls.session.has_key:
             ls.session.report_error("startup", _no_key())
+        # What `initialize` did not need is imported now, while the user is still opening
+        # files, so the first completion does not pay for it.
+        asyncio.get_running_loop().call_later(0.3, _warm_up, ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(
@@ -135,6 +138,17 @@ def workspace_root(params: types.InitializeParams) -> Path | None:
     if params.root_path and Path(params.root_path).is_dir():
         return Path(params.root_path)
     return None
+
+
+def _warm_up(ls: SeedLanguageServer) -> None:
+    try:
+        import seed_lsp.features.actions
+        import seed_lsp.features.inline.service
+        import seed_lsp.features.requests  # noqa: F401
+
+        ls.session.context  # noqa: B018 - builds the context engine
+    except Exception:
+        log.exception("warm-up failed")
 
 
 def _no_key() -> Exception:
