@@ -70,7 +70,7 @@ def one_run() -> tuple[float, float]:
     elapsed = (time.perf_counter() - started) * 1000
     process.stdin.write(frame({"method": "initialized", "params": {}}))
     process.stdin.flush()
-    time.sleep(0.3)  # idle
+    time.sleep(1.0)  # idle, after the post-start warm-up
     rss = rss_mb(process.pid)
     process.stdin.write(frame({"id": 2, "method": "shutdown", "params": None}))
     process.stdin.write(frame({"method": "exit", "params": None}))
