@@ -1,14 +1,22 @@
 // The Seed LSP extension: starts `seed-lsp --stdio` with vscode-languageclient, keeps the API
 // key in SecretStorage and hands it to the server in its environment (`AIMLAPI_KEY`), so the key
 // never travels over JSON-RPC and never shows in an LSP trace; adds the Explain / Refactor / Fix commands and a status-bar item with
-// this session's usage. Inline completions (ghost text), code actions and hovers come from the
+// this session's usage. The server's log reaches the `Seed LSP` channel once, as
+// `window/logMessage` at its own level; its stderr (the same lines) goes to `Seed LSP (stderr)`,
+// and only when the server exits unasked does its end show in `Seed LSP`, as errors. Inline completions (ghost text), code actions and hovers come from the
 // client's built-in features; nothing here reimplements them.
 
 import * as fs from 'fs';
 import * as path from 'path';
+import * as readline from 'readline';
+import type { Readable } from 'stream';
 import * as vscode from 'vscode';
 import {
   CancellationToken,
+  CloseAction,
+  CloseHandlerResult,
+  ErrorAction,
+  ErrorHandler,
   ConfigurationParams,
   ExecuteCommandRequest,
   LanguageClient,
@@ -21,6 +29,8 @@ import {
 } from 'vscode-languageclient/node';
 
 import { ExplainPanel } from './explainPanel';
+import { hoverMarkdown, symbolTitle } from './hover';
+import { StderrTail, startFailure } from './serverStderr';
 import { ServerNotFound, serverLaunch, whichOnPath } from './serverCommand';
 import { SECTION, contributedKeys, needsRestart, serverSection } from './settings';
 import {
@@ -66,9 +76,19 @@ interface MarkupContent {
   value: string;
 }
 
+/** One server process's stderr: its last lines, and when it ended. */
+interface StderrStream {
+  tail: StderrTail;
+  closed: Promise<void>;
+}
+
 class SeedExtension {
   private client: LanguageClient | undefined;
   private readonly output: vscode.LogOutputChannel;
+  /** The server's stderr, verbatim (its lines carry their own time and level). */
+  private readonly stderrOutput: vscode.OutputChannel;
+  /** The newest server process's stderr. */
+  private stderr: StderrStream | undefined;
   private readonly item: vscode.StatusBarItem;
   private readonly panel = new ExplainPanel();
   private readonly keys: string[];
@@ -84,6 +104,7 @@ class SeedExtension {
   constructor(private readonly context: vscode.ExtensionContext) {
     this.keys = contributedKeys(context.extension.packageJSON);
     this.output = vscode.window.createOutputChannel('Seed LSP', { log: true });
+    this.stderrOutput = vscode.window.createOutputChannel('Seed LSP (stderr)');
     this.item = vscode.window.createStatusBarItem('seedLsp.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Seed LSP';
     this.item.command = 'seedLsp.showStatus';
@@ -94,11 +115,13 @@ class SeedExtension {
       vscode.commands.registerCommand(id, () => this.guard(run));
     context.subscriptions.push(
       this.output,
+      this.stderrOutput,
       this.item,
       this.panel,
       command('seedLsp.setApiKey', () => this.setApiKey()),
       command('seedLsp.clearApiKey', () => this.clearApiKey()),
       command('seedLsp.explainSelection', () => this.explainSelection()),
+      command('seedLsp.explainSymbol', () => this.explainSymbol()),
       command('seedLsp.refactorSelection', () => this.refactorSelection()),
       command('seedLsp.fixDiagnostic', () => this.fixDiagnostic()),
       command('seedLsp.showStatus', () => this.showStatus()),
@@ -146,11 +169,31 @@ class SeedExtension {
     const apiKey = await this.context.secrets.get(SECRET_KEY);
     // The key from the secret store wins over one inherited from VS Code's environment.
     const env = apiKey ? { ...process.env, AIMLAPI_KEY: apiKey } : process.env;
+    // Set once the client exists; the handlers below only run after that.
+    let client: LanguageClient | undefined;
+    let defaults: ErrorHandler | undefined;
+    let starting = true; // until our client.start() settles
+    const quiet = 'the server exited while starting';
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
       initializationOptions: this.section(),
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
+      stdioOptions: {
+        // Only used by socket and pipe transports; ours is stdio, where stdout is the protocol.
+        stdout: (input, channel) => eachLine(input, (line) => channel.info(line)),
+        stderr: (input) => this.pipeStderr(input, () => client),
+      },
+      // A server that exits while starting: start() below says why, once, with its stderr;
+      // the client's own messages ("couldn't create connection", "Pending response rejected")
+      // would only add noise. A crash later: the client's usual restarts.
+      initializationFailedHandler: () => false,
+      errorHandler: {
+        error: (error, msg, count) =>
+          starting ? { action: ErrorAction.Shutdown, message: quiet, handled: true } : defaults!.error(error, msg, count),
+        closed: (): CloseHandlerResult | Promise<CloseHandlerResult> =>
+          starting ? { action: CloseAction.DoNotRestart, message: quiet, handled: true } : defaults!.closed(),
+      },
       middleware: {
         workspace: {
           configuration: (params, token, next) => this.configuration(params, token, next),
@@ -170,13 +213,15 @@ class SeedExtension {
         },
       },
     };
-    const client = new LanguageClient(
+    client = new LanguageClient(
       'seedLsp',
       'Seed LSP',
       { command: launch.command, args: launch.args, options: { env } },
       clientOptions,
     );
+    defaults = client.createDefaultErrorHandler();
     this.client = client;
+    this.stderr = undefined;
     client.onDidChangeState((e) => {
       if (this.client !== client) {
         return;
@@ -194,15 +239,61 @@ class SeedExtension {
     this.setState('starting');
     try {
       await client.start();
+      starting = false;
     } catch (err) {
-      this.setState('error', `the server did not start: ${message(err)}`);
-      throw err;
+      await this.startFailed(err);
+      starting = false;
+      throw new Reported(message(err));
     }
     client.onNotification(USAGE, (report: unknown) => {
       this.usage = asUsageReport(report);
       this.render();
     });
     await this.refreshStatus();
+  }
+
+  /** Copies a server's stderr to `Seed LSP (stderr)`, keeping its tail for when it exits. */
+  private pipeStderr(input: Readable, owner: () => LanguageClient | undefined): void {
+    const tail = new StderrTail();
+    let ended!: () => void;
+    const stream: StderrStream = { tail, closed: new Promise<void>((resolve) => (ended = resolve)) };
+    this.stderr = stream;
+    eachLine(
+      input,
+      (line) => {
+        this.stderrOutput.appendLine(line);
+        tail.push(line);
+      },
+      () => {
+        ended();
+        // stop() forgets the client first: a server we stopped ends quietly.
+        const client = owner();
+        if (client && client === this.client && tail.lines.length > 0) {
+          this.output.error('the server exited; the end of its stderr (all of it: "Seed LSP (stderr)"):');
+          for (const line of tail.lines) {
+            this.output.error(`  ${line}`);
+          }
+        }
+      },
+    );
+  }
+
+  /** The server did not start: say why, with the end of its stderr when it wrote any. */
+  private async startFailed(err: unknown): Promise<void> {
+    const stream = this.stderr;
+    if (stream) {
+      // The process's stderr may still be draining when the connection closes.
+      await Promise.race([stream.closed, new Promise((resolve) => setTimeout(resolve, 1500))]);
+    }
+    const text = startFailure(message(err), stream?.tail.lines ?? []);
+    this.setState('error', text);
+    void vscode.window.showErrorMessage(`Seed: ${text}`, 'Show Log', 'Open Settings').then((choice) => {
+      if (choice === 'Show Log') {
+        this.output.show(true);
+      } else if (choice === 'Open Settings') {
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'seedLsp.server');
+      }
+    });
   }
 
   async stop(): Promise<void> {
@@ -318,6 +409,31 @@ class SeedExtension {
     if (result === undefined) {
       void vscode.window.showInformationMessage('Seed had nothing to say about this code.');
     }
+  }
+
+  /** Runs `seed.hover` at the cursor (the only way hovers ask the model with `hover.mode: explicit`). */
+  private async explainSymbol(): Promise<void> {
+    const { client, editor } = this.target('explain a symbol');
+    const document = editor.document;
+    const active = editor.selection.active;
+    const converter = client.code2ProtocolConverter;
+    const args = { uri: converter.asUri(document.uri), position: converter.asPosition(active) };
+    const hover = await this.progress('Seed: explaining…', (token) =>
+      this.executeOnServer(client, 'seed.hover', args, token),
+    );
+    const markdown = hoverMarkdown(hover);
+    if (!markdown) {
+      const off = vscode.workspace.getConfiguration(SECTION, document.uri).get('hover.mode') === 'off';
+      void vscode.window.showInformationMessage(
+        off
+          ? 'Seed: hover explanations are off ("seedLsp.hover.mode" is "off").'
+          : 'Seed had nothing to say about the symbol at the cursor.',
+      );
+      return;
+    }
+    const word = document.getWordRangeAtPosition(active);
+    const file = path.posix.basename(document.uri.path) || document.uri.toString();
+    await this.panel.show(symbolTitle(file, active.line, word && document.getText(word)), markdown);
   }
 
   private async refactorSelection(): Promise<void> {
@@ -488,7 +604,7 @@ class SeedExtension {
     } catch (err) {
       if (err instanceof UserError) {
         void vscode.window.showInformationMessage(err.message);
-      } else if (!isCancellation(err)) {
+      } else if (!isCancellation(err) && !(err instanceof Reported)) {
         this.output.error(message(err));
         void vscode.window.showErrorMessage(`Seed: ${message(err)}`);
       }
@@ -520,6 +636,18 @@ class SeedExtension {
 }
 
 class UserError extends Error {}
+
+/** An error already shown to the user. */
+class Reported extends Error {}
+
+/** Calls `line` for each line of a stream, then `end` once it closes. */
+function eachLine(input: Readable, line: (text: string) => void, end?: () => void): void {
+  const lines = readline.createInterface({ input, crlfDelay: Infinity, terminal: false, historySize: 0 });
+  lines.on('line', line);
+  if (end) {
+    lines.on('close', end);
+  }
+}
 
 /** "Seed: Explain file.py:3-9" from `seed.explain`'s argument `{uri, range}`. */
 function explanationTitle(args: unknown): string {

@@ -5,9 +5,12 @@
 // (nor any log, with every LSP message traced); ghost text appears on the explicit trigger and
 // Tab accepts it; ghost text appears by itself while typing with real key presses (automatic
 // triggers, at most 2 upstream requests for the burst) and Tab accepts it; "Seed:
-// Explain Selection" shows the rendered explanation beside the editor; "Seed: Refactor with
+// Explain Selection" shows the rendered explanation beside the editor; "Seed: Explain Symbol"
+// asks the model for the symbol at the cursor (hover mode `explicit`) and the hover there then
+// shows the answer from the server's cache; "Seed: Refactor with
 // Instruction…" applies its edit; a quick fix from the lightbulb applies; the status bar shows
-// this session's tokens and USD, and its details on click.
+// this session's tokens and USD, and its details on click; the server's log lines reach the
+// `Seed LSP` channel once, at their own level (its stderr goes to `Seed LSP (stderr)`).
 //
 // Exit 0 when every step passed (or failed where EXPECTED_FAILURES says it will); 1 otherwise.
 // When code-server or Chromium cannot be installed because a registry is out of reach, writes
@@ -330,7 +333,7 @@ function lspTrace(userData) {
   }
   return fs.readdirSync(logs, { recursive: true })
     .map(String)
-    .filter((name) => /Seed LSP/.test(name))
+    .filter((name) => /Seed LSP\.log$/.test(name))
     .map((name) => fs.readFileSync(path.join(logs, name), 'utf8'))
     .join('\n');
 }
@@ -432,6 +435,39 @@ step('Seed: Explain Selection shows the explanation beside the editor', async (w
   await wb.shot('explain');
 });
 
+step('Seed: Explain Symbol explains the symbol at the cursor; the hover shows it after', async (wb, ctx) => {
+  await wb.open('hover.py');
+  await wb.goTo(1, 8); // in `seed_hover_target`
+  const asked = () => upstreamRequests(ctx.requestLog).filter((r) => JSON.stringify(r.body).includes('Explain: `seed_hover_target')).length;
+  await wb.command('Seed: Explain Symbol');
+  await wb.page
+    .locator('.tabs-container .tab')
+    .filter({ hasText: 'Seed: Explain seed_hover_target (hover.py:1)' })
+    .waitFor({ timeout: 20_000 });
+  await wb.until('the rendered hover explanation in the webview', async () => {
+    for (const frame of wb.page.frames()) {
+      const body = frame.locator('body.seed-explanation');
+      if ((await body.count().catch(() => 0)) > 0) {
+        const html = await body.innerHTML();
+        if (html.includes('SEED-HOVER-OK') && /<strong>twice<\/strong>/.test(html)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }, 20_000);
+  await wb.shot('explain-symbol');
+  // hover.mode is `explicit`: an ordinary hover answers from the cache the command filled.
+  await wb.command('Show or Focus Hover');
+  const hover = wb.page.locator('.monaco-hover');
+  await wb.until('the cached explanation in the hover', async () =>
+    (await hover.allTextContents()).join(' ').includes('SEED-HOVER-OK'), 10_000);
+  await sleep(100); // the fake endpoint appends to its log every 50 ms
+  if (asked() !== 1) {
+    throw new Error(`the model was asked ${asked()} times about seed_hover_target (want 1: the command, not the hover)`);
+  }
+});
+
 step('Seed: Refactor with Instruction… applies the edit', async (wb) => {
   await wb.open('refactor.rs');
   await wb.page.keyboard.press('Control+A');
@@ -519,6 +555,42 @@ step('the status bar shows tokens and USD, and details on click', async (wb) => 
   await wb.escape();
 });
 
+step('server log lines show once in "Seed LSP", at their level; stderr in "Seed LSP (stderr)"', async (wb, ctx) => {
+  const result = await wb.until('the output channels\' log files', async () => {
+    const r = logCheck(ctx.userData);
+    return r.problems.length === 0 ? r : undefined;
+  }, 5_000).catch(() => logCheck(ctx.userData));
+  if (result.problems.length) {
+    throw new Error(result.problems.join('\n'));
+  }
+});
+
+step('a server that fails to start says why, from its stderr', async (wb, ctx) => {
+  const broken = path.join(ctx.tmp, 'broken-seed-lsp');
+  fs.writeFileSync(broken, '#!/bin/sh\necho "starting" >&2\necho "error: SEED-BROKEN-SERVER cannot start" >&2\nexit 3\n', { mode: 0o755 });
+  const settings = JSON.parse(fs.readFileSync(ctx.workspaceSettings, 'utf8'));
+  writeJson(ctx.workspaceSettings, { ...settings, 'seedLsp.server.path': broken }); // restarts the server
+  try {
+    const toasts = wb.page.locator('.notifications-toasts .notification-toast');
+    const toast = toasts.filter({ hasText: 'SEED-BROKEN-SERVER' }).first();
+    await toast.waitFor({ timeout: 15_000 });
+    const text = ((await toast.textContent()) ?? '').replace(/\s+/g, ' ');
+    if (!text.includes('Seed: the server did not start: error: SEED-BROKEN-SERVER cannot start')) {
+      throw new Error(`unexpected notification: ${text}`);
+    }
+    await wb.shot('server-start-failure');
+    await wb.until('the stderr tail in "Seed LSP" as errors', () =>
+      outputLogs(ctx.userData).some((c) => /Seed LSP\.log$/.test(c.name) && /\[error\]\s+error: SEED-BROKEN-SERVER/.test(c.text)), 5_000);
+  } finally {
+    writeJson(ctx.workspaceSettings, settings);
+  }
+  await wb.until('the server to run again', async () => {
+    const text = await wb.statusText();
+    return !/error|starting|stopped/i.test(text) && text;
+  }, 20_000);
+  await wb.command('Notifications: Clear All Notifications');
+});
+
 // -- main --------------------------------------------------------------------------------------
 
 async function main() {
@@ -553,7 +625,8 @@ async function main() {
     writeJson(workspaceSettings, {
       'seedLsp.baseUrl': fake.value,
       'seedLsp.server.pythonPath': python,
-      'seedLsp.hover.mode': 'off',
+      // Hovers ask the model only through "Seed: Explain Symbol" (seed.hover).
+      'seedLsp.hover.mode': 'explicit',
       'seedLsp.logLevel': 'debug',
       // Every LSP message goes to the log, so the leak check below covers the wire too.
       'seedLsp.trace.server': 'verbose',
@@ -625,7 +698,7 @@ async function main() {
     await wb.ready();
     log('workbench ready');
 
-    const ctx = { userSettings, workspaceSettings, userData, requestLog: path.join(ARTIFACTS, 'requests.jsonl') };
+    const ctx = { tmp, userSettings, workspaceSettings, userData, requestLog: path.join(ARTIFACTS, 'requests.jsonl') };
     const only = process.env.SEED_LSP_E2E_STEPS ? new RegExp(process.env.SEED_LSP_E2E_STEPS, 'i') : undefined;
     for (const { name, run } of steps.filter((s) => !only || only.test(s.name))) {
       const stepStart = Date.now();
@@ -686,6 +759,48 @@ async function main() {
     `${results.filter((r) => r.outcome === 'XFAIL').map((r) => r.name).join(', ') || 'no'} expected failures; ` +
     `${results.filter((r) => r.outcome === 'XPASS').map((r) => r.name).join(', ') || 'no'} unexpected passes`);
   return bad.length ? 1 : 0;
+}
+
+/**
+ * The server writes each log line to stderr and sends it as `window/logMessage`: the `Seed LSP`
+ * channel must show it once, at its own level (no stderr line copied in as `[error]`), and the
+ * stderr lines go to `Seed LSP (stderr)`.
+ */
+function logCheck(userData) {
+  const channels = outputLogs(userData);
+  const main = channels.filter((c) => /Seed LSP\.log$/.test(c.name)).map((c) => c.text).join('\n');
+  const stderr = channels.filter((c) => /Seed LSP \(stderr\)\.log$/.test(c.name)).map((c) => c.text).join('\n');
+  // A stderr line: "2026-01-01 12:00:00,123 INFO seed_lsp.x: ...".
+  const stderrLine = /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) seed_lsp/;
+  const problems = [];
+  const copied = main.split('\n').filter((line) => stderrLine.test(line));
+  if (copied.length) {
+    problems.push(`${copied.length} stderr lines in "Seed LSP", e.g. ${copied[0]}`);
+  }
+  const errors = main.split('\n').filter((line) => /\[error\]/.test(line));
+  if (errors.length) {
+    problems.push(`${errors.length} [error] lines in "Seed LSP", e.g. ${errors[0]}`);
+  }
+  const startLine = /\[info\] seed-lsp \S+: model .* position encoding/;
+  if (!main.split('\n').some((line) => startLine.test(line))) {
+    problems.push('the server\'s start-up line is not in "Seed LSP" at [info]');
+  }
+  if (!stderrLine.test(stderr)) {
+    problems.push('"Seed LSP (stderr)" has no server log line');
+  }
+  return { problems };
+}
+
+/** The output channels' log files: `{name, text}`. */
+function outputLogs(userData) {
+  const logs = path.join(userData, 'logs');
+  if (!fs.existsSync(logs)) {
+    return [];
+  }
+  return fs.readdirSync(logs, { recursive: true })
+    .map(String)
+    .filter((name) => /Seed LSP/.test(name) && name.endsWith('.log'))
+    .map((name) => ({ name, text: fs.readFileSync(path.join(logs, name), 'utf8') }));
 }
 
 /** Keeps the extension host's and the Seed output channel's logs with the artifacts. */

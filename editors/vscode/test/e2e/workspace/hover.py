@@ -1,0 +1,2 @@
+def seed_hover_target(n):
+    return n * 2
