@@ -8,7 +8,7 @@ The server hands over a snapshot of the document (text, version, language) and r
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from seed_lsp.context import ContextBundle, ContextEngine
@@ -169,11 +169,7 @@ async def hover_for(
             return None
         bundle = _gather(engine, doc, Range(position, position), "hover")
         context_block = render_snippets(bundle)
-        subject = hover_subject(
-            masked.text, bundle.path, doc.language_id, position, enclosing_scope
-        )
-        if subject is None:
-            return None
+        subject = replace(subject, path=bundle.path)  # the prompt names the workspace path
         cached = await explainer.explain(
             backend, subject, timeout=timeout_s, mode=mode, context_block=context_block
         )
