@@ -7,21 +7,16 @@ import logging
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 
 from seed_lsp.features.action_kinds import CODE_ACTION_KINDS
-from seed_lsp.llm.errors import LLMError, NoApiKey
 from seed_lsp.server.core import SeedLanguageServer, plain_json
 from seed_lsp.server.edits import (
-    RequestFailed,
-    check_unchanged,
-    edit_settings,
     lsp_range,
+    model_edit,
     open_document,
     plain_diagnostic,
     plain_range,
-    snapshot,
-    workspace_edit,
 )
 
 if TYPE_CHECKING:
@@ -69,9 +64,7 @@ def register(server: SeedLanguageServer) -> None:
 
     @server.feature(types.CODE_ACTION_RESOLVE)
     async def resolve(ls: SeedLanguageServer, action: types.CodeAction) -> types.CodeAction:
-        from seed_lsp.edits import AnswerError
         from seed_lsp.features.actions import ActionData
-        from seed_lsp.features.requests import Refused, edit_for
 
         try:
             data = ActionData.from_json(plain_json(action.data))
@@ -93,38 +86,19 @@ def register(server: SeedLanguageServer) -> None:
         await ls.ready()
         doc = open_document(ls, data.uri)
         if data.version is not None and doc.version != data.version:
-            from pygls.exceptions import JsonRpcContentModified
-
             raise JsonRpcContentModified(
                 "The document changed since this action was offered; ask for actions again."
             )
-        if not ls.session.has_key:
-            ls.session.report_error("codeAction", NoApiKey())
-            raise RequestFailed(str(NoApiKey()))
-        snap = snapshot(doc)
-        try:
-            async with ls.model_progress(f"Seed: {action.title.removeprefix('Seed: ')}"):
-                result = await edit_for(
-                    ls.session.client,
-                    ls.session.context,
-                    snap,
-                    action=data.action,
-                    range_=data.range,
-                    diagnostic=data.diagnostic,
-                    instruction=data.instruction,
-                    settings=edit_settings(ls),
-                    redact=ls.session.settings.context.redact_secrets,
-                )
-        except (Refused, AnswerError) as exc:
-            ls.show_message_to_user("warning", f"seed-lsp: {exc}")
-            raise RequestFailed(str(exc)) from None
-        except LLMError as exc:
-            ls.session.report_error("codeAction", exc)
-            raise RequestFailed(f"seed-lsp: {exc}") from None
-        doc = check_unchanged(ls, snap)
-        if not result.changed:
-            ls.show_message_to_user("info", "seed-lsp: the model suggested no change.")
-        action.edit = workspace_edit(ls, doc, result, snap.version)
+        action.edit, _ = await model_edit(
+            ls,
+            doc,
+            title=f"Seed: {action.title.removeprefix('Seed: ')}",
+            feature="codeAction",
+            action=data.action,
+            range_=data.range,
+            diagnostic=data.diagnostic,
+            instruction=data.instruction,
+        )
         return action
 
 

@@ -19,18 +19,17 @@ from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 
 from seed_lsp import paths
 from seed_lsp.features.action_kinds import ACTION_KINDS
-from seed_lsp.llm.errors import LLMError, NoApiKey
+from seed_lsp.llm.errors import LLMError
 from seed_lsp.server.core import SeedLanguageServer, SeedProtocol, plain_json
 from seed_lsp.server.edits import (
     RequestFailed,
-    check_unchanged,
     diagnostic_from_json,
-    edit_settings,
     explain_settings,
+    model_edit,
     open_document,
     plain_range,
+    require_key,
     snapshot,
-    workspace_edit,
 )
 
 if TYPE_CHECKING:
@@ -89,12 +88,6 @@ def _link(ls: SeedLanguageServer) -> None:
         ls.protocol.link_to_request(task)
 
 
-def _require_key(ls: SeedLanguageServer, feature: str) -> None:
-    if not ls.session.has_key:
-        ls.session.report_error(feature, NoApiKey())
-        raise RequestFailed(str(NoApiKey()))
-
-
 def explanation_path(uri: str, range_: types.Range, cache_dir: Path | None = None) -> Path:
     """A markdown file under the user's cache directory, named after the code it explains."""
     if cache_dir is None:
@@ -116,7 +109,7 @@ def register(server: SeedLanguageServer) -> None:
         _check_version(argument, doc.version)
         lsp_range = _lsp_range(argument.get("range"), EXPLAIN)
         question = _string(argument, "question", EXPLAIN)
-        _require_key(ls, "explain")
+        require_key(ls, "explain")
         snap = snapshot(doc)
         try:
             async with ls.model_progress("Seed: Explain") as report:
@@ -181,39 +174,22 @@ async def _edit(
     instruction: str = "",
     diagnostic: Diagnostic | None = None,
 ) -> types.WorkspaceEdit:
-    from seed_lsp.edits import AnswerError
-    from seed_lsp.features.requests import Refused, edit_for
-
     await ls.ready()
     doc = open_document(ls, argument["uri"])
     _check_version(argument, doc.version)
     lsp_range = _lsp_range(argument.get("range"), command)
-    _require_key(ls, command)
-    snap = snapshot(doc)
     title = "Seed: Fix" if action == "fix" else "Seed: Refactor"
-    try:
-        async with ls.model_progress(title):
-            result = await edit_for(
-                ls.session.client,
-                ls.session.context,
-                snap,
-                action=action,
-                range_=plain_range(doc, lsp_range, ls.session.encoding),
-                diagnostic=diagnostic,
-                instruction=instruction,
-                settings=edit_settings(ls),
-                redact=ls.session.settings.context.redact_secrets,
-            )
-    except (Refused, AnswerError) as exc:
-        ls.show_message_to_user("warning", f"seed-lsp: {exc}")
-        raise RequestFailed(str(exc)) from None
-    except LLMError as exc:
-        ls.session.report_error(command, exc)
-        raise RequestFailed(f"seed-lsp: {exc}") from None
-    doc = check_unchanged(ls, snap)
-    edit = workspace_edit(ls, doc, result, snap.version)
-    if not result.changed:
-        ls.show_message_to_user("info", "seed-lsp: the model suggested no change.")
+    edit, changed = await model_edit(
+        ls,
+        doc,
+        title=title,
+        feature=command,
+        action=action,
+        range_=plain_range(doc, lsp_range, ls.session.encoding),
+        diagnostic=diagnostic,
+        instruction=instruction,
+    )
+    if not changed:
         return edit
     if not ls.client_supports_apply_edit:
         return edit  # the client applies the returned edit itself, if it wants it

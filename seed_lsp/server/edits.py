@@ -9,12 +9,14 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcInvalidParams
 
 from seed_lsp.documents import Document, Encoding
+from seed_lsp.llm.errors import LLMError, NoApiKey
 from seed_lsp.server.convert import to_range
 from seed_lsp.server.core import SeedLanguageServer
 
 if TYPE_CHECKING:
     from seed_lsp.edits import EditResult
     from seed_lsp.edits.types import Diagnostic, Range
+    from seed_lsp.features.actions import ActionId
     from seed_lsp.features.requests import ModelSettings, Snapshot
 
 # The feature modules are imported where they are first used, not here: they are not needed
@@ -151,6 +153,56 @@ def workspace_edit(
             ]
         )
     return types.WorkspaceEdit(changes={doc.uri: edits})
+
+
+def require_key(ls: SeedLanguageServer, feature: str) -> None:
+    """No key: say so once, and fail the request without calling the endpoint."""
+    if not ls.session.has_key:
+        ls.session.report_error(feature, NoApiKey())
+        raise RequestFailed(str(NoApiKey()))
+
+
+async def model_edit(
+    ls: SeedLanguageServer,
+    doc: Document,
+    *,
+    title: str,
+    feature: str,
+    action: ActionId,
+    range_: Range,
+    diagnostic: Diagnostic | None = None,
+    instruction: str = "",
+) -> tuple[types.WorkspaceEdit, bool]:
+    """The edit for a refactor or a fix, for the version of `doc` it was asked on, and whether
+    it changes anything. Used by `codeAction/resolve` and by the commands alike."""
+    from seed_lsp.edits import AnswerError
+    from seed_lsp.features.requests import Refused, edit_for
+
+    require_key(ls, feature)
+    snap = snapshot(doc)
+    try:
+        async with ls.model_progress(title):
+            result = await edit_for(
+                ls.session.client,
+                ls.session.context,
+                snap,
+                action=action,
+                range_=range_,
+                diagnostic=diagnostic,
+                instruction=instruction,
+                settings=edit_settings(ls),
+                redact=ls.session.settings.context.redact_secrets,
+            )
+    except (Refused, AnswerError) as exc:
+        ls.show_message_to_user("warning", f"seed-lsp: {exc}")
+        raise RequestFailed(str(exc)) from None
+    except LLMError as exc:
+        ls.session.report_error(feature, exc)
+        raise RequestFailed(f"seed-lsp: {exc}") from None
+    current = check_unchanged(ls, snap)
+    if not result.changed:
+        ls.show_message_to_user("info", "seed-lsp: the model suggested no change.")
+    return workspace_edit(ls, current, result, snap.version), result.changed
 
 
 def edit_settings(ls: SeedLanguageServer) -> ModelSettings:
