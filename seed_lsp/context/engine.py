@@ -233,15 +233,6 @@ class ContextEngine:
         """Calibrated token estimate of ``text`` for the configured model."""
         return self.tokens.estimate(text, self._options.model)
 
-    def warm(self, uri: str) -> None:
-        """Build the indexes of ``uri`` now (call when idle, e.g. after didOpen)."""
-        with self._lock:
-            doc = self._docs.get(uri)
-            if doc is None or doc.excluded:
-                return
-            doc.indexed().defs(doc.language)
-            self._imports_of(doc, force=True)
-
     # ----------------------------------------------------------------------------- gather
 
     def gather(
