@@ -297,6 +297,28 @@ def _go(text: str, path: Path, root: Path | None) -> list[ResolvedImport]:
     return out
 
 
+def go_packages(text: str, path: Path, root: Path | None) -> list[tuple[str, Path]]:
+    """(alias, directory) of the workspace packages a Go file imports, and ("", its own
+    directory) for the files of its package; directories are not listed here (a package may
+    hold 20,000 files: the index lists them, bounded)."""
+    out: list[tuple[str, Path]] = [("", path.parent)]
+    module = _go_module(path, root)
+    if module is None:
+        return out
+    mod_path, mod_dir = module
+    specs: list[tuple[str, str]] = []
+    for block in _GO_IMPORT_BLOCK.finditer(text):
+        for m in _GO_PATH.finditer(block.group("body")):
+            specs.append((m.group("p"), m.group("alias") or ""))
+    for m in _GO_IMPORT_ONE.finditer(text):
+        specs.append((m.group("p"), ""))
+    for spec, alias in specs:
+        if spec == mod_path or spec.startswith(mod_path + "/"):
+            rel = spec[len(mod_path) :].lstrip("/")
+            out.append((alias or spec.rsplit("/", 1)[-1], mod_dir / rel if rel else mod_dir))
+    return out
+
+
 # ---------------------------------------------------------------------------------- Rust
 
 

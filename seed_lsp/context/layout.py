@@ -56,14 +56,48 @@ def render_snippet(snippet: Snippet, language_id: str = "") -> str:
 
 
 def render_snippets(bundle: ContextBundle) -> str:
-    """All snippets of ``bundle`` (already in stable order), or "" without any."""
+    """All snippets of ``bundle`` (already in stable order), or "" without any.
+
+    Whole definitions and similar code are one labelled block each; the signatures of one
+    file that come one after the other share a block, labelled with the file and the names."""
     if not bundle.snippets:
         return ""
     parts = ["Code from other files of the workspace:\n"]
+    group: list[Snippet] = []
+
+    def flush() -> None:
+        if group:
+            parts.append("\n")
+            parts.append(render_signatures(group, _language_of(group[0].path, bundle.language_id)))
+            group.clear()
+
     for snippet in bundle.snippets:
+        if snippet.reason.startswith(SIGNATURE):
+            if group and group[0].path != snippet.path:
+                flush()
+            group.append(snippet)
+            continue
+        flush()
         parts.append("\n")
         parts.append(render_snippet(snippet, _language_of(snippet.path, bundle.language_id)))
+    flush()
     return "".join(parts)
+
+
+SIGNATURE = "signature of "
+_LABEL_NAMES = 8
+
+
+def render_signatures(group: list[Snippet], language_id: str = "") -> str:
+    """Signatures of one file in one block: ``# path (signatures of a, b, c)``."""
+    names = [s.reason[len(SIGNATURE) :] for s in group]
+    shown = ", ".join(names[:_LABEL_NAMES]) + (", ..." if len(names) > _LABEL_NAMES else "")
+    body = "\n\n".join(s.text for s in group)
+    fence = _fence(body)
+    return (
+        f"# {group[0].path} (signatures of {shown})\n"
+        f"{fence}{fence_language(language_id)}\n{body}\n{fence}\n"
+    )
 
 
 def _language_of(path: str, default: str) -> str:

@@ -91,7 +91,19 @@ class ContextOptions:
     reserve_tokens: int = 600
     """Tokens kept free for the system prompt and instructions the features add."""
     current_file_share: float = 0.6
-    """Share of the budget the current document window may take (the rest: other files)."""
+    """Share of the budget the current document window may take in edit/explain/hover (the
+    rest: other files)."""
+    current_file_share_fim: float = 0.5
+    """Share of the FIM budget the current document window may take."""
+    context_share_fim: float = 0.45
+    """Share of the FIM budget other files' context may take (the prompt stays compact: the
+    definitions the next tokens need fit in much less than a whole budget)."""
+    whole_definitions_fim: int = 3
+    """FIM: this many of the best candidates are shown whole, the rest as signatures."""
+    whole_definitions: int = 8
+    """Edit/explain/hover: this many of the best candidates are shown whole."""
+    definition_lines_fim: int = 40
+    """FIM: a definition shown whole is cut to this many lines."""
     prefix_share: float = 0.75
     """Share of the current-document window given to the prefix (the rest: suffix)."""
     anchor_lines: int = 16
@@ -100,7 +112,7 @@ class ContextOptions:
     """Lines per sliding window in the identifier-similarity search."""
     similarity_query_lines: int = 30
     """Lines above the cursor whose identifiers form the similarity query."""
-    max_similarity_snippets: int = 4
+    max_similarity_snippets: int = 2
     """At most this many similarity snippets (they fill what definitions leave)."""
     min_similarity: float = 0.1
     """Jaccard score below which a similar window is not included."""
@@ -138,6 +150,10 @@ class ContextOptions:
     """Fixed text that replaces each secret value."""
     extra_secret_patterns: tuple[str, ...] = ()
     """User regexes whose matches are redacted too (invalid ones are ignored and logged)."""
+    ready_wait_invoked: float = 0.5
+    """Seconds a request the user asked for may wait for the index (``ContextEngine.ready``)."""
+    ready_wait: float = 0.1
+    """Seconds an automatic request may wait for the index."""
     syntax_aware: bool = True
     """Use tree-sitter grammars when installed (fallback: indentation / braces)."""
     syntax_max_lines_fim: int = 0

@@ -81,6 +81,7 @@ async def edit_for(
 ) -> EditResult:
     """Minimal edits against `doc.text` for a refactor or a fix. Raises `Refused`,
     `seed_lsp.edits.AnswerError` (no code block, cut off) and `LLMError`s."""
+    await engine.ready(doc.uri)
     bundle = _gather(engine, doc, range_, "edit")
     masked = _mask(doc.text, redact)
     try:
@@ -121,6 +122,7 @@ async def explanation_for(
     on_delta: Callable[[str], Awaitable[None] | None] | None = None,
 ) -> str:
     """Markdown explaining the selection (or the enclosing function/class)."""
+    await engine.ready(doc.uri)
     bundle = _gather(engine, doc, range_, "explain")
     masked = _mask(doc.text, redact)
     inputs = explain_inputs(masked.text, doc.language_id, range_, enclosing_scope)
@@ -167,6 +169,7 @@ async def hover_for(
     if cached is None:
         if mode != "on":
             return None
+        await engine.ready(doc.uri)
         bundle = _gather(engine, doc, Range(position, position), "hover")
         context_block = render_snippets(bundle)
         subject = replace(subject, path=bundle.path)  # the prompt names the workspace path

@@ -160,6 +160,9 @@ class InlineService:
 
     async def _ask(self, request: InlineRequest) -> InlineResult:
         engine = self._context()
+        await engine.ready(
+            request.uri, request.invoked
+        )  # the index of imported files, off the event loop
         bundle = engine.gather(
             request.uri, request.text, request.language_id, request.position, mode="fim"
         )

@@ -45,6 +45,8 @@ def _engine(ws: Path, **kw: object) -> tuple[ContextEngine, str]:
     engine = ContextEngine(ws, ContextOptions(**kw))  # type: ignore[arg-type]
     uri = (ws / "main.py").as_uri()
     engine.open_document(uri, MAIN, "python")
+    # Files on disk are indexed in the background; a request may wait for them (`ready`).
+    assert engine.wait_ready(10)
     return engine, uri
 
 
@@ -152,6 +154,7 @@ def test_excluded_and_gitignored_files_are_never_snippets(ws: Path) -> None:
     assert all(s.path != "pkg/util.py" for s in b.snippets)
     # Even when it is open in the editor.
     engine.open_document((ws / "pkg" / "util.py").as_uri(), UTIL, "python")
+    engine.wait_ready(10)
     b = engine.gather(uri, MAIN, "python", (6, 0), None, 2000, "fim")
     assert all(s.path != "pkg/util.py" for s in b.snippets)
 
@@ -162,6 +165,7 @@ def test_snippets_are_redacted(ws: Path) -> None:
         "import compute_total", "import API_KEY, compute_total"
     )
     engine.update_document(uri, text)
+    engine.wait_ready(10)
     b = engine.gather(uri, text, "python", (6, 0), None, 2000, "fim")
     rendered = render_context(b)
     assert "definition of API_KEY" in rendered

@@ -57,6 +57,7 @@ def _gather(tmp_path: Path, open_service: bool) -> set[str]:
     engine.open_document(uri, CALLER, "python")
     if open_service:
         engine.open_document((tmp_path / "svc.py").as_uri(), SERVICE, "python")
+    assert engine.wait_ready(10)
     b = engine.gather(uri, CALLER, "python", (12, 0), None, 4000, "fim")
     return {s.reason for s in b.snippets}
 

@@ -1,0 +1,307 @@
+"""Names to definitions over the workspace index: what a module exports (following
+``__init__`` re-exports, ``__all__``, ``export {a} from``, ``export *``, CommonJS), what a name
+means in a file, a module's public API, and a class's members with its bases'. In memory only:
+a summary not indexed yet makes a lookup come back empty (and schedules the summary)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from seed_lsp.context.index import Binding, WorkspaceIndex
+from seed_lsp.context.summary import Entry, Summary
+
+MAX_DEPTH = 10
+MAX_API = 1_500  # names of one module's API, at most
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A definition: its file and entry."""
+
+    path: Path
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleRef:
+    """A module (a file; a directory for a Go package) bound to a name."""
+
+    paths: tuple[Path, ...]
+    default: bool = False
+    """A JS default import: the module's ``default`` export is meant."""
+
+
+Target = Found | ModuleRef
+
+
+def _public(name: str) -> bool:
+    return bool(name) and not name.startswith("_")
+
+
+class Lookup:
+    """Lookups over one index; caches the APIs of modules per index generation."""
+
+    def __init__(self, index: WorkspaceIndex) -> None:
+        self.index = index
+        self._api: dict[Path, tuple[int, list[Found]]] = {}
+
+    def _summary(self, path: Path) -> Summary | None:
+        if path.suffix == "" and path.name:  # a Go package directory
+            return None
+        return self.index.summary(path)
+
+    def _bindings(self, path: Path) -> tuple[Binding, ...]:
+        return self.index.bindings(path) or ()
+
+    # --------------------------------------------------------------------------- names
+
+    def export(self, path: Path, name: str, depth: int = 0) -> Target | None:
+        """What ``name`` of module ``path`` is (``from path import name``)."""
+        if depth > MAX_DEPTH:
+            return None
+        if path.suffix == "":
+            return self._in_package(path, name, depth)
+        s = self._summary(path)
+        if s is None:
+            return None
+        if s.language == "python":
+            return self._export_python(path, s, name, depth)
+        return self._export_js(path, s, name, depth)
+
+    def _export_python(self, path: Path, s: Summary, name: str, depth: int) -> Target | None:
+        bindings = self._bindings(path)
+        for b in bindings:
+            if b.top and b.local == name:
+                found = self._follow(b, depth)
+                if found is not None:
+                    return found
+        e = s.get(name)
+        if e is not None:
+            return Found(path, e)
+        for b in bindings:
+            if b.top and b.name == "*":
+                for t in b.targets:
+                    found = self.export(t, name, depth + 1)
+                    if found is not None:
+                        return found
+        return None
+
+    def _export_js(self, path: Path, s: Summary, name: str, depth: int) -> Target | None:
+        e = s.get(name)
+        if e is not None and (name in s.exported or name == "default"):
+            return Found(path, e)
+        stars: list[Path] = []
+        for x in s.exports:
+            if x.name == "*":
+                stars += self.index.export_targets(path, x.spec)
+            elif x.name == name:
+                if not x.spec:
+                    return self.local(path, x.orig, depth + 1)
+                targets = self.index.export_targets(path, x.spec)
+                if not x.orig:
+                    return ModuleRef(targets) if targets else None
+                for t in targets:
+                    found = self.export(t, x.orig, depth + 1)
+                    if found is not None:
+                        return found
+        if name != "default":
+            for t in stars:
+                found = self.export(t, name, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+    def _in_package(self, directory: Path, name: str, depth: int) -> Target | None:
+        for f in self.index.dir_files(directory):
+            s = self.index.summary(f)
+            e = s.get(name) if s is not None else None
+            if e is not None:
+                return Found(f, e)
+        return None
+
+    def _follow(self, b: Binding, depth: int) -> Target | None:
+        if b.name == "":
+            return ModuleRef(b.targets)
+        if b.name == "*":
+            return None
+        for t in b.targets:
+            found = self.export(t, b.name, depth + 1)
+            if found is not None:
+                if b.name == "default" and isinstance(found, Found):
+                    return found
+                return found
+        return None
+
+    def local(self, path: Path, name: str, depth: int = 0) -> Target | None:
+        """What ``name`` means at the top level of file ``path``."""
+        if depth > MAX_DEPTH:
+            return None
+        s = self._summary(path)
+        if s is None:
+            return None
+        e = s.get(name)
+        if e is not None:
+            return Found(path, e)
+        bindings = self._bindings(path)
+        chosen = next((b for b in bindings if b.local == name and b.top), None)
+        chosen = chosen or next((b for b in bindings if b.local == name), None)
+        if chosen is not None:
+            if chosen.name == "default":
+                found = self._follow(chosen, depth)
+                return found if found is not None else ModuleRef(chosen.targets, default=True)
+            return self._follow(chosen, depth)
+        for b in bindings:
+            if b.name == "*":
+                for t in b.targets:
+                    found = self.export(t, name, depth + 1)
+                    if found is not None:
+                        return found
+        return None
+
+    def dotted(self, path: Path, expression: str) -> Target | None:
+        """``a.b.C`` as seen from file ``path``."""
+        parts = [p for p in expression.split(".") if p]
+        if not parts:
+            return None
+        target = self.local(path, parts[0])
+        for part in parts[1:]:
+            if target is None:
+                return None
+            if isinstance(target, ModuleRef):
+                target = self._first(target.paths, part)
+            else:
+                member = target.entry.member(part)
+                target = Found(target.path, member) if member is not None else None
+        return target
+
+    def _first(self, paths: tuple[Path, ...], name: str) -> Target | None:
+        for p in paths:
+            found = self.export(p, name)
+            if found is not None:
+                return found
+        return None
+
+    # ---------------------------------------------------------------------------- lists
+
+    def api(self, path: Path, depth: int = 0) -> list[Found]:
+        """The public definitions of module ``path``, in their order (``__all__`` or source)."""
+        generation = self.index.generation
+        cached = self._api.get(path)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        out = self._compute_api(path, depth, set())
+        if len(self._api) > 256:
+            self._api.clear()
+        self._api[path] = (generation, out)
+        return out
+
+    def _compute_api(self, path: Path, depth: int, seen: set[Path]) -> list[Found]:
+        if depth > MAX_DEPTH or path in seen:
+            return []
+        seen.add(path)
+        if path.suffix == "":
+            out: list[Found] = []
+            for f in self.index.dir_files(path):
+                s = self.index.summary(f)
+                if s is not None:
+                    out += [Found(f, e) for e in s.entries if e.name[:1].isupper()]
+            return out[:MAX_API]
+        s = self._summary(path)
+        if s is None:
+            return []
+        names: list[tuple[int, str]] = []
+        stars: list[Path] = []
+        if s.language == "python":
+            init = path.stem == "__init__"
+            for b in self._bindings(path):
+                if b.top and b.name == "*":
+                    stars += b.targets
+                elif b.top and init and _public(b.local):
+                    names.append((b.line, b.local))
+            names += [(e.line, e.name) for e in s.entries if _public(e.name)]
+            if s.all_names is not None:
+                names = [(i, n) for i, n in enumerate(s.all_names)]
+                stars = []
+        else:
+            names += [(e.line, e.name) for e in s.entries if e.name in s.exported]
+            for x in s.exports:
+                if x.name == "*":
+                    stars += self.index.export_targets(path, x.spec)
+                elif x.name != "default":
+                    names.append((1 << 30, x.name))
+        names.sort()
+        out = []
+        taken: set[str] = set()
+        for _, name in names:
+            if name in taken:
+                continue
+            taken.add(name)
+            found = self.export(path, name, depth)
+            if isinstance(found, Found):
+                out.append(found)
+            if len(out) >= MAX_API:
+                return out
+        for t in stars:
+            for found in self._compute_api(t, depth + 1, seen):
+                if found.entry.name not in taken and found.entry.name != "default":
+                    taken.add(found.entry.name)
+                    out.append(found)
+            if len(out) >= MAX_API:
+                break
+        return out
+
+    def module_members(self, ref: ModuleRef) -> list[Found]:
+        """What ``X.`` offers when X is bound to the module(s) of ``ref``."""
+        out: list[Found] = []
+        for p in ref.paths:
+            if ref.default:
+                d = self.export(p, "default")
+                if isinstance(d, Found) and d.entry.members:
+                    out += self.members(d)
+                    continue
+                s = self._summary(p)
+                if d is not None and not (s is not None and s.commonjs):
+                    continue
+            out += self.api(p)
+        return out
+
+    def members(
+        self, found: Found, depth: int = 0, seen: set[tuple[Path, str]] | None = None
+    ) -> list[Found]:
+        """Members of a class, namespace, enum or object, bases included (own first)."""
+        seen = seen if seen is not None else set()
+        key = (found.path, found.entry.name)
+        if depth > 5 or key in seen:
+            return []
+        seen.add(key)
+        out: list[Found] = []
+        for m in found.entry.members:
+            if m.kind == "shorthand":
+                target = self.local(found.path, m.name)
+                if isinstance(target, Found):
+                    out.append(
+                        Found(
+                            target.path,
+                            Entry(
+                                m.name,
+                                target.entry.kind,
+                                target.entry.line,
+                                target.entry.start,
+                                target.entry.end,
+                                target.entry.sig_end,
+                                target.entry.doc,
+                                target.entry.bases,
+                                target.entry.returns,
+                                target.entry.value,
+                                target.entry.members,
+                            ),
+                        )
+                    )
+                    continue
+            out.append(Found(found.path, m))
+        for base in found.entry.bases:
+            target = self.dotted(found.path, base)
+            if isinstance(target, Found):
+                out += self.members(target, depth + 1, seen)
+        return out

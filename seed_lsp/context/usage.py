@@ -1,0 +1,125 @@
+"""How the code near the cursor uses names: which, how far from the cursor, and for Python
+whether as an attribute (``x.name``), qualified (``m.name``), bare, or bound locally.
+Lines are parsed once each (cached by their text), so a keystroke re-reads only its line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from seed_lsp.context.symbols import IDENT, STOPWORDS
+
+MAX_USAGE_LINE = 2000  # characters of a line scanned for names (minified code is longer)
+_CACHE_LIMIT = 50_000
+
+_PY_ATTR = re.compile(r"(?<=\.)[ \t]*([A-Za-z_]\w*)")
+_PY_BARE = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_PY_QUALIFIED = re.compile(r"(?<![.\w])([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
+_PY_ASSIGNED = re.compile(r"^[ \t]*([A-Za-z_][\w \t,()\[\]*]*?)[ \t]*(?::[^=\n]*)?=(?!=)")
+_PY_FOR = re.compile(r"\bfor[ \t]+([\w \t,()\[\]*]+?)[ \t]+in\b")
+_PY_AS = re.compile(r"\bas[ \t]+([A-Za-z_]\w*)")
+_PY_DEF_PARAMS = re.compile(r"\bdef[ \t]+\w+[ \t]*\((.*)")
+_PY_PARAM = re.compile(r"^[ \t]*\*{0,2}([A-Za-z_]\w*)[ \t]*:[ \t]*[^\s]")
+_PY_PARAM_NAME = re.compile(r"(?:^|,)[ \t]*\*{0,2}([A-Za-z_]\w*)")
+
+LineUsage = tuple[
+    tuple[str, ...], frozenset[str], frozenset[str], frozenset[tuple[str, str]], frozenset[str]
+]
+_NO_NAMES: frozenset[str] = frozenset()
+_NO_PAIRS: frozenset[tuple[str, str]] = frozenset()
+
+
+@dataclass(slots=True)
+class Usage:
+    """How the names near the cursor are used (the sets are filled for Python only)."""
+
+    names: dict[str, int]  # name -> distance (lines) to the cursor
+    attrs: set[str] = field(default_factory=set)  # used as ``x.name``
+    bare: set[str] = field(default_factory=set)  # used not after a dot
+    qualified: set[tuple[str, str]] = field(default_factory=set)  # ``x.name`` as (x, name)
+    bound: set[str] = field(default_factory=set)  # assigned, parameters, loop/with targets
+
+
+def line_usage(text: str, python: bool) -> LineUsage:
+    """Names of one line, and for Python how it uses them: (names, attributes, bare names,
+    qualified ``x.name`` pairs, names it binds)."""
+    names = tuple(w for w in IDENT.findall(text) if len(w) > 1 and w not in STOPWORDS)
+    if not python or not names:
+        return names, _NO_NAMES, _NO_NAMES, _NO_PAIRS, _NO_NAMES
+    bound: set[str] = set()
+    m = _PY_ASSIGNED.match(text)
+    if m is not None:
+        bound.update(IDENT.findall(m.group(1)))
+    for targets in _PY_FOR.findall(text):
+        bound.update(IDENT.findall(targets))
+    bound.update(_PY_AS.findall(text))
+    m = _PY_DEF_PARAMS.search(text)
+    if m is not None:
+        bound.update(_PY_PARAM_NAME.findall(m.group(1)))
+    else:
+        m = _PY_PARAM.match(text)
+        if m is not None and m.group(1) not in STOPWORDS:
+            bound.add(m.group(1))
+    return (
+        names,
+        frozenset(_PY_ATTR.findall(text)),
+        frozenset(_PY_BARE.findall(text)),
+        frozenset(_PY_QUALIFIED.findall(text)),
+        frozenset(bound),
+    )
+
+
+class UsageScanner:
+    """``scan``: the names used around a cursor line, with a per-line parse cache."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, bool], LineUsage] = {}
+
+    def scan(
+        self,
+        lines: Sequence[str],
+        line: int,
+        python: bool,
+        start: int,
+        end: int,
+        scope: tuple[int, int] | None = None,
+        skip_line: bool = False,
+    ) -> Usage:
+        """Names in lines [start, end) (within ``scope``, the enclosing function, when given,
+        and the two lines above the cursor), with their distance to ``line``; ``skip_line``
+        leaves the cursor line out (it changes with every keystroke)."""
+        if scope is not None and scope[0] <= line < scope[1]:
+            start = max(start, min(scope[0], line - 2))
+            end = min(end, max(scope[1], line + 1))
+        usage = Usage({})
+        names = usage.names
+        cache = self._cache
+        if len(cache) > _CACHE_LIMIT:
+            cache.clear()
+        for i in range(max(0, start), min(end, len(lines))):
+            if skip_line and i == line:
+                continue
+            text = lines[i]
+            if len(text) > MAX_USAGE_LINE:
+                text = text[:MAX_USAGE_LINE]  # minified code: the start is enough
+            dist = abs(i - line)
+            key = (text, python)
+            parsed = cache.get(key)
+            if parsed is None:
+                parsed = cache[key] = line_usage(text, python)
+            for w in parsed[0]:
+                if names.get(w, 1 << 30) > dist:
+                    names[w] = dist
+            if python:
+                _, attrs, bare, qualified, bound = parsed
+                usage.attrs.update(attrs)
+                usage.bare.update(bare)
+                usage.qualified.update(qualified)
+                usage.bound.update(bound)
+        return usage
+
+
+def in_order(names: set[str], order: dict[str, int]) -> list[str]:
+    """``names`` in the order of ``order`` (a few names: cheaper than scanning ``order``)."""
+    return sorted(names, key=order.__getitem__) if len(names) > 1 else list(names)
