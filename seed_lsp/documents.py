@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import TYPE_CHECKING, Literal
 
+from seed_lsp._tuning import LARGE_DOCUMENT_CHARS
 from seed_lsp.languages import normalize
 from seed_lsp.syntax.definitions import Definition, extract_definitions
 from seed_lsp.syntax.livedefs import LiveDefinitions, compose
@@ -102,6 +103,7 @@ class Snapshot:
         "_text",
         "eols",
         "language_id",
+        "large",
         "lines",
         "revision",
         "uri",
@@ -117,6 +119,8 @@ class Snapshot:
         self.lines: tuple[str, ...] = tuple(doc._lines)
         """Line contents, without their endings (LSP's lines: one more than line breaks)."""
         self.eols: tuple[str, ...] = tuple(doc._eols)
+        self.large = doc.large
+        """Served as editors' large-file modes do: no parse, no index of it."""
         self._text: str | None = None
         self._starts: list[int] | None = None
         self._defs: dict[str, list[Definition]] | None = None
@@ -190,6 +194,8 @@ class Snapshot:
     def tree(self) -> Tree | None:
         """The tree-sitter tree of this text (the document's, reparsed incrementally, while
         current; a one-off parse for an old snapshot)."""
+        if self.large:
+            return None
         if self.current:
             return self._doc.tree()
         return parse_bytes(self.language_id, _ts_source(self.lines))
@@ -205,7 +211,10 @@ class Snapshot:
         return heuristic_scope(self.lines, self.language_id, line)
 
     def definitions(self) -> Callable[[str], list[Definition]]:
-        """Definitions by name (a lookup function), kept current per edit while current."""
+        """Definitions by name (a lookup function), kept current per edit while current;
+        none in a large document."""
+        if self.large:
+            return lambda name: []
         if self.current:
             return self._doc.definitions().get
         if self._defs is None:
@@ -244,6 +253,7 @@ class Document:
         self.closed = False
         self.opened_at = self.edited_at = time.monotonic()
         self._lines, self._eols = split_lines(text)
+        self._size = len(text)
         # Offsets of the first len(_starts) line starts (code points, and UTF-8 bytes of the
         # "\n"-ended text tree-sitter sees); an edit at line L keeps those up to L, so typing
         # on one line keeps lookups O(1) instead of a sum over every line above.
@@ -257,6 +267,10 @@ class Document:
     @property
     def line_count(self) -> int:
         return len(self._lines)
+
+    @property
+    def large(self) -> bool:
+        return self._size > LARGE_DOCUMENT_CHARS
 
     def line(self, index: int) -> str:
         return self._lines[index] if 0 <= index < len(self._lines) else ""
@@ -383,6 +397,7 @@ class Document:
 
     def _changed(self, range_: Range, old: str, new: str, lines: LineChange) -> TextChange:
         self.revision = next(_revisions)
+        self._size += len(new) - len(old)
         self.edited_at = time.monotonic()
         if self._defs is not None:
             pending = self._defs_pending
@@ -392,7 +407,7 @@ class Document:
     # -- derived state ------------------------------------------------------------------------
 
     def tree(self) -> Tree | None:
-        return self._syntax.tree(self._read)
+        return None if self.large else self._syntax.tree(self._read)
 
     def current_tree(self) -> Tree | None:
         """The tree if already parsed for the current text, without parsing."""

@@ -114,17 +114,6 @@ def join_lines(lines: list[str] | tuple[str, ...], eols: list[str] | tuple[str, 
     return "".join(line + eol for line, eol in zip(lines, eols, strict=True))
 
 
-def text_lines(text: str) -> list[str]:
-    """The contents of `text`'s lines, without LSP's empty line after a final line break
-    (what people call a file's lines: `"a\\nb\\n"` has two)."""
-    lines, _ = split_lines(text)
-    if len(lines) > 1 and lines[-1] == "":
-        lines.pop()
-    elif lines == [""]:
-        return []
-    return lines
-
-
 def normalize_newlines(text: str) -> str:
     return _EOL.sub("\n", text)
 

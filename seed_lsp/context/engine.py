@@ -164,14 +164,6 @@ class ContextEngine:
         endpoint reported ``usage.prompt_tokens``."""
         self.tokens.note_usage(self._settings.model, prompt_text, reported_prompt_tokens)
 
-    def is_excluded(self, uri: str) -> bool:
-        """Whether nothing of this document may be sent."""
-        return self._state(uri).excluded
-
-    def path_of(self, uri: str) -> str:
-        """The workspace-relative path prompts name a document by."""
-        return self._state(uri).rel
-
     def _state(self, uri: str) -> _Open:
         state = self._open.get(uri)
         if state is None:
@@ -440,6 +432,8 @@ class ContextEngine:
         window: tuple[int, int],
         scope: tuple[int, int] | None,
     ) -> list[_Candidate]:
+        if snap.large:
+            return []  # large-file mode: no index of it, no imports read from it
         python = snap.language_id == "python"
         usage = self._usage(snap.lines, line, python, scope if python else None)
         used = usage.names
@@ -582,7 +576,7 @@ class ContextEngine:
         out: list[tuple[Snapshot, _Open]] = []
         for doc in docs:
             state = self._state(doc.uri)
-            if not state.excluded:
+            if not state.excluded and not doc.large:
                 out.append((doc.snapshot(), state))
             if len(out) >= self._tuning.max_open_documents_scanned:
                 break

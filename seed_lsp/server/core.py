@@ -36,8 +36,6 @@ _MESSAGE_TYPES = {
 class _Invalid:
     """Stands for a message whose params could not be converted (already answered)."""
 
-    jsonrpc = "invalid"
-
 
 class SeedProtocol(LanguageServerProtocol):
     """pygls' protocol, plus promises of INTERFACE.md that pygls does not keep: a request whose

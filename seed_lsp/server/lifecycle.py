@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -143,11 +144,8 @@ def workspace_root(params: types.InitializeParams) -> Path | None:
 
 def _warm_up(ls: SeedLanguageServer) -> None:
     try:
-        import seed_lsp.features.actions
-        import seed_lsp.features.hover
-        import seed_lsp.features.inline.service
-        import seed_lsp.features.requests  # noqa: F401
-
+        for module in ("actions", "hover", "inline.service", "requests"):
+            importlib.import_module(f"seed_lsp.features.{module}")
         ls.session.context  # noqa: B018 - builds the context engine
     except Exception:
         log.exception("warm-up failed")

@@ -71,10 +71,6 @@ class SyntaxTree:
         self._lock = threading.Lock()
 
     @property
-    def available(self) -> bool:
-        return parser_for(self.language_id) is not None
-
-    @property
     def has_tree(self) -> bool:
         """A tree was parsed (edits must then be applied to it)."""
         return self._tree is not None

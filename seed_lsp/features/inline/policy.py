@@ -55,9 +55,9 @@ class AdaptiveDebounce:
 
     def __init__(
         self,
-        initial_ms: float = 150,
-        min_ms: float = 50,
-        max_ms: float = 600,
+        initial_ms: float,
+        min_ms: float,
+        max_ms: float,
         *,
         adaptive: bool = True,
         factor: float = 1.25,

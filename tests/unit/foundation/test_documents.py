@@ -8,7 +8,7 @@ import random
 import pytest
 
 from seed_lsp.documents import Document, DocumentStore, TextChange, units
-from seed_lsp.text import Position, Range, split_lines, text_lines
+from seed_lsp.text import Position, Range, split_lines
 
 
 def doc(text: str, language_id: str = "python") -> Document:
@@ -37,11 +37,6 @@ def test_one_line_splitting_convention(text: str, lines: list[str], eols: list[s
     assert split_lines(text) == (lines, eols)
     assert doc(text).snapshot().text == text
     assert doc(text).line_count == len(lines)
-
-
-def test_text_lines_drop_the_empty_line_after_a_final_break() -> None:
-    assert text_lines("a\nb\n") == ["a", "b"]
-    assert text_lines("") == []
 
 
 def test_utf16_positions_with_emoji() -> None:
