@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 USAGE_NOTIFICATION = "seed/usage"
 USAGE_REQUEST = "seed/usage"
 STATUS_REQUEST = "seed/status"
+USAGE_EVERY_S = 0.5
 
 _MESSAGE_TYPES = {
     "error": types.MessageType.Error,
@@ -47,8 +48,13 @@ class SeedProtocol(LanguageServerProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._linked: dict[Any, set[asyncio.Task[Any]]] = {}
+        self.raw_capabilities: dict[str, Any] = {}
+        """The client's capabilities as it sent them (`client_capabilities` holds the parts
+        structured at `initialize`)."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
+        if data.get("method") == types.INITIALIZE and isinstance(data.get("params"), dict):
+            data = _lean_initialize(self, data)
         try:
             return super().structure_message(data)
         except Exception as exc:
@@ -131,6 +137,45 @@ class SeedProtocol(LanguageServerProtocol):
         super()._handle_cancel_notification(msg_id)
 
 
+# The parts of the client's capabilities that pygls and seed-lsp read. Structuring all of a
+# real editor's capabilities (VS Code sends ~5 KB) into lsprotocol classes costs tens of
+# milliseconds of the start-up users wait for; the rest stays available, raw, in
+# `SeedProtocol.raw_capabilities`.
+_CAPABILITIES_READ: dict[str, tuple[str, ...] | None] = {
+    "general": ("positionEncodings",),
+    "window": None,
+    "notebookDocument": None,
+    "workspace": (
+        "applyEdit",
+        "configuration",
+        "didChangeConfiguration",
+        "fileOperations",
+        "workspaceEdit",
+        "workspaceFolders",
+    ),
+    "textDocument": ("synchronization", "codeAction", "inlineCompletion", "rename"),
+}
+
+
+def _lean_initialize(protocol: SeedProtocol, data: dict[str, Any]) -> dict[str, Any]:
+    params = data["params"]
+    raw = params.get("capabilities")
+    if not isinstance(raw, dict):
+        return data
+    protocol.raw_capabilities = raw
+    lean: dict[str, Any] = {}
+    for section, keys in _CAPABILITIES_READ.items():
+        value = raw.get(section)
+        if isinstance(value, dict):
+            lean[section] = value if keys is None else {k: value[k] for k in keys if k in value}
+    code_action = lean.get("textDocument", {}).get("codeAction")
+    if isinstance(code_action, dict):
+        lean["textDocument"]["codeAction"] = {
+            k: v for k, v in code_action.items() if k in ("resolveSupport", "dataSupport")
+        }
+    return {**data, "params": {**params, "capabilities": lean}}
+
+
 def plain_json(value: Any) -> Any:
     """pygls hands over JSON objects it has no type for as named tuples; make them dicts."""
     if hasattr(value, "_asdict"):
@@ -164,6 +209,7 @@ class SeedLanguageServer(LanguageServer):
         self.client_supports_document_changes = False
         self.client_supports_apply_edit = False
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._usage_pending = False
         self._configured: asyncio.Event | None = None
 
     async def ready(self, timeout: float = 2.0) -> None:
@@ -249,6 +295,18 @@ class SeedLanguageServer(LanguageServer):
             progress.tokens.pop(token, None)
 
     def _usage_changed(self, feature: str, usage: Any) -> None:
+        # Totals go out at most every USAGE_EVERY_S, with the latest figures: one write per
+        # answer would cost a stdout write on every keystroke's request.
+        if self._usage_pending:
+            return
+        self._usage_pending = True
+        try:
+            asyncio.get_running_loop().call_later(USAGE_EVERY_S, self._send_usage)
+        except RuntimeError:  # no loop (tests without a server): send now
+            self._send_usage()
+
+    def _send_usage(self) -> None:
+        self._usage_pending = False
         try:
             self.protocol.notify(USAGE_NOTIFICATION, self.session.client.ledger.snapshot())
         except Exception:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from seed_lsp.documents import Document, Encoding
 from seed_lsp.errors import SeedError
 from seed_lsp.server import convert
 from seed_lsp.server.core import SeedLanguageServer
@@ -16,6 +15,7 @@ from seed_lsp.server.requests import model_request
 from seed_lsp.text import Position, Range
 
 if TYPE_CHECKING:
+    from seed_lsp.documents import Document, Encoding
     from seed_lsp.features.inline.complete import InlineSuggestion
 
 log = logging.getLogger(__name__)
