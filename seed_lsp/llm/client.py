@@ -400,7 +400,7 @@ class ChatClient:
 
         headers = self._headers()
         try:
-            response = await self._client().post(self._url(), json=body, headers=headers)
+            response = await self._client().post(self._url(), content=_wire(body), headers=headers)
         except httpx.TimeoutException as exc:
             raise errors.Timeout(self._network_message(exc)) from None
         except httpx.HTTPError as exc:
@@ -420,7 +420,9 @@ class ChatClient:
         headers = self._headers()
         client = self._client()
         try:
-            async with client.stream("POST", self._url(), json=body, headers=headers) as response:
+            async with client.stream(
+                "POST", self._url(), content=_wire(body), headers=headers
+            ) as response:
                 if response.status_code >= 400:
                     text = (await response.aread()).decode("utf-8", "replace")
                     raise self.classify(response.status_code, text, response.headers)
@@ -502,6 +504,16 @@ class ChatClient:
         return errors.BadRequest(
             f"The endpoint refused the request (HTTP {status}): {message}", param
         )
+
+
+def _wire(body: dict[str, Any]) -> bytes:
+    """The request body as UTF-8 JSON. A lone surrogate (a broken character some editors send)
+    cannot be encoded: it becomes U+FFFD rather than failing the request."""
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
 
 
 def _loop_deadline(deadline: float) -> float:

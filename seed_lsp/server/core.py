@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import re
+import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Generator
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcParseError,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -176,6 +184,37 @@ def _lean_initialize(protocol: SeedProtocol, data: dict[str, Any]) -> dict[str, 
     return {**data, "params": {**params, "capabilities": lean}}
 
 
+class _RecordingStdin:
+    """stdin for pygls' reader, remembering the last message body read: when pygls cannot
+    decode one (not UTF-8, nested too deeply), the server still answers it."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.last = b""
+
+    def readline(self) -> bytes:
+        return self._stream.readline()
+
+    def read(self, n: int) -> bytes:
+        self.last = self._stream.read(n)
+        return self.last
+
+
+_ID = re.compile(rb'"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")')
+
+
+def _request_id(body: bytes) -> Any:
+    """The id of a message that would not decode, if one can be read from its bytes."""
+    match = _ID.search(body[:4096])
+    if match is None:
+        return None
+    raw = match.group(1)
+    try:
+        return json.loads(raw.decode("utf-8", "replace"))
+    except ValueError:
+        return None
+
+
 def plain_json(value: Any) -> Any:
     """pygls hands over JSON objects it has no type for as named tuples; make them dicts."""
     if hasattr(value, "_asdict"):
@@ -211,6 +250,32 @@ class SeedLanguageServer(LanguageServer):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._usage_pending = False
         self._configured: asyncio.Event | None = None
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        self._stdin = _RecordingStdin(stdin or sys.stdin.buffer)
+        super().start_io(self._stdin, stdout)  # type: ignore[arg-type]
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls dropped a message it could not decode: answer it with ParseError (JSON-RPC's
+        answer when the request cannot be read), to the id its bytes show if any."""
+        if isinstance(error, (UnicodeDecodeError, ValueError, RecursionError)):
+            stdin = getattr(self, "_stdin", None)
+            body = stdin.last if stdin is not None else b""
+            reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else first_line(error)
+            if isinstance(error, RecursionError):
+                reason = "nested too deeply"
+            try:
+                self.protocol._send_response(
+                    _request_id(body),
+                    error=JsonRpcParseError(
+                        f"Could not read the message: {reason}."
+                    ).to_response_error(),
+                )
+            except Exception:
+                log.debug("could not answer an unreadable message", exc_info=True)
+            log.warning("a message could not be read (%s)", reason)
+            return
+        super().report_server_error(error, source)
 
     async def ready(self, timeout: float = 2.0) -> None:
         """Wait (briefly) until the first `workspace/configuration` answer is in, so the first
