@@ -92,7 +92,7 @@ def register(server: SeedLanguageServer) -> None:
 
 
 def _range(suggestion: InlineSuggestion) -> Range:
-    return Range(Position(*suggestion.start), Position(*suggestion.end))
+    return Range(suggestion.start, suggestion.end)
 
 
 def completion_item(
@@ -109,9 +109,7 @@ def completion_item(
     new_text = word + suggestion.insert_text
     first = suggestion.insert_text.strip().splitlines()[0] if suggestion.insert_text.strip() else ""
     label = (word + first)[:60] or "seed"
-    edit_range = convert.lsp_range(
-        doc, Range(Position(line, start), Position(*suggestion.end)), encoding
-    )
+    edit_range = convert.lsp_range(doc, Range(Position(line, start), suggestion.end), encoding)
     return types.CompletionItem(
         label=label,
         kind=types.CompletionItemKind.Text,
