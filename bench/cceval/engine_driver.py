@@ -1,31 +1,42 @@
-"""The context engine in-process, through its public API (the only place the bench knows it)."""
+"""The context engine in-process on a document store, as the server drives it (the only
+place the bench knows the engine's API)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from seed_lsp.context import ContextEngine, ContextOptions
+from seed_lsp.context import ContextEngine
+from seed_lsp.documents import DocumentStore
 
 
 class EngineDriver:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.engine = ContextEngine(root, ContextOptions())
-        self.texts: dict[str, str] = {}
-        self.languages: dict[str, str] = {}
+        self.store = DocumentStore()
+        self.engine = ContextEngine(root, self.store)
 
     def uri(self, rel: str) -> str:
         return (self.root / rel).as_uri()
 
     def open(self, rel: str, text: str, language: str) -> None:
-        self.texts[rel] = text
-        self.languages[rel] = language
-        self.engine.open_document(self.uri(rel), text, language)
+        self.store.open(self.uri(rel), language, 1, text)
 
-    def insert(self, rel: str, line: int, col: int, inserted: str, new_text: str) -> None:
-        """The document after typing ``inserted`` at (line, col); ``new_text`` is the result."""
-        self.texts[rel] = new_text
-        self.engine.update_document(self.uri(rel), new_text)
+    def settle(self) -> None:
+        """Let the index catch up (what a session has done long before one types)."""
+        self.engine.wait_ready(60)
+
+    def insert(self, rel: str, line: int, col: int, inserted: str) -> None:
+        """Type ``inserted`` at (line, col): one incremental didChange."""
+        doc = self.store.get(self.uri(rel))
+        assert doc is not None
+        self.store.change(
+            doc.uri, doc.version + 1, [(((line, col), (line, col)), inserted)], "utf-16"
+        )
 
     def gather(self, rel: str, line: int, col: int) -> None:
-        self.engine.gather(self.uri(rel), self.texts[rel], self.languages[rel], (line, col))
+        snap = self.store.snapshot(self.uri(rel))
+        assert snap is not None
+        self.engine.gather(snap, (line, col), budget=6000, max_tokens=256)
+
+    def close(self) -> None:
+        self.engine.shutdown()

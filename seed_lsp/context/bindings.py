@@ -9,7 +9,7 @@ from seed_lsp.context.resolve import resolve_js, resolve_python
 from seed_lsp.context.summary import Summary
 
 _JS = frozenset({"javascript", "javascriptreact", "typescript", "typescriptreact"})
-MAX_BINDINGS = 2_000
+MAX_BINDINGS = 1_500
 
 
 def resolve_bindings(

@@ -27,7 +27,7 @@ from seed_lsp.context.infer import Cursor, Inference
 from seed_lsp.context.summary import Entry
 from seed_lsp.context.usage import Usage
 
-MAX_MEMBERS = 400  # members of one receiver considered
+MAX_MEMBERS = 300  # members of one receiver considered
 MAX_IMPORTED = 300  # imported names considered
 _SIGNATURE_DOC = 1  # lines of docstring shown after a Python signature
 

@@ -1,12 +1,14 @@
-"""The context engine: documents in, a budgeted, redacted, deterministic ``ContextBundle`` out.
+"""The context engine: a document snapshot and a cursor in, a budgeted, redacted,
+deterministic ``ContextBundle`` out.
 
 ``gather`` composes four parts: the window (``window``: the current file around the cursor),
 the candidates (``candidates``: what the cursor may use next; ``nearby``: definitions of the
 names written near it; ``similar``: similar code), the budget step (``budget``) and the
-workspace index (``index``: files on disk, imports, exports, kept by a worker thread). A
-keystroke costs the window, a scan of the lines near the cursor and lookups in memory; it never
-waits on the disk. ``ready`` lets a request wait, off the event loop, for the index to have
-what the document needs.
+workspace index (``index``: files on disk and open documents summarised with their imports and
+exports by a worker thread). Documents are read from the server's one store; nothing is
+mirrored. A keystroke costs the window, a scan of the lines near the cursor and lookups in
+memory; it never waits on the disk. ``ready`` lets a request wait, off the event loop, for the
+index to hold what its document imports.
 """
 
 from __future__ import annotations
@@ -17,122 +19,101 @@ import os
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from seed_lsp.context.bundle import ContextBundle, Snippet
-from seed_lsp.context.docs import Document, uri_to_path
-from seed_lsp.context.exclude import PathFilter
+from seed_lsp._tuning import CONTEXT, ContextTuning
+from seed_lsp.config import Settings
+from seed_lsp.context.bundle import ContextBundle, Mode, Snippet
+from seed_lsp.context.exclude import DEFAULT_EXCLUDE_GLOBS, PathFilter
 from seed_lsp.context.index import CLOSURE_LEVEL, WorkspaceIndex
-from seed_lsp.context.layout import render_context
-from seed_lsp.context.options import ContextOptions, Mode
+from seed_lsp.context.layout import render_context, render_fim_document, render_snippets
 from seed_lsp.context.redact import redact, redact_window
-from seed_lsp.context.sources import Sources
-from seed_lsp.context.syntax import (
-    LONG_LINE,
-    TreeCache,
-    enclosing_scope_in,
-    heuristic_scope,
-    normalize_language,
-)
+from seed_lsp.context.similarity import WindowIndex
+from seed_lsp.context.sources import Request, Sources, View
 from seed_lsp.context.tokens import TokenEstimator
-from seed_lsp.context.window import Sizer, fim_window, target_window
+from seed_lsp.context.window import Window, fim_window, target_window
+from seed_lsp.documents import DocumentStore, Snapshot
+from seed_lsp.paths import uri_to_path
+from seed_lsp.syntax.definitions import Definition, extract_definitions
 
 log = logging.getLogger(__name__)
 
 _DOC_OVERHEAD = 40  # raw tokens of the current file's labels and fences
 READY_LEVEL = 1  # ``ready`` waits for what the document imports (and re-exports, bases)
 
-__all__ = ["ContextEngine", "uri_to_path"]
+
+@dataclass(slots=True)
+class _Open:
+    """What the engine keeps per open document (derived from the store, by revision)."""
+
+    path: Path | None
+    rel: str
+    excluded: bool
+    revision: int = -1
+    defs: dict[str, list[Definition]] | None = None
+    windows: WindowIndex | None = None
+    fed: int = -1  # the revision the index last got
 
 
 class ContextEngine:
     """Collects context for prompts; callable without a server, safe across threads."""
 
-    def __init__(self, workspace_root: Path | None, options: ContextOptions | None = None) -> None:
+    def __init__(
+        self,
+        workspace_root: Path | None,
+        documents: DocumentStore,
+        settings: Settings | None = None,
+        tuning: ContextTuning = CONTEXT,
+    ) -> None:
         self._root = workspace_root.resolve() if workspace_root is not None else None
-        self._options = options or ContextOptions()
+        self._documents = documents
+        self._settings = settings or Settings()
+        self._tuning = tuning
         self._lock = threading.RLock()
-        self._docs: dict[str, Document] = {}
-        self._clock = 0
+        self._open: dict[str, _Open] = {}
         self._visits: deque[tuple[str, int]] = deque(maxlen=50)
-        self._trees = TreeCache()
+        self._snippets_raw: tuple[tuple[Snippet, ...], int] = ((), 0)
         self.tokens = TokenEstimator()
-        """Token estimator (shared calibration); features may use ``tokens.estimate``."""
+        """Token estimator (shared calibration)."""
         self._filter = self._make_filter()
-        self._index = WorkspaceIndex(
-            self._root,
-            self._is_excluded,
-            max_files=self._options.max_files_indexed,
-            max_file_bytes=self._options.max_file_bytes,
-        )
-        self._sources = Sources(self._index, self._root, self._options)
-
-    # ------------------------------------------------------------------ document lifecycle
+        self._index = self._make_index()
+        self._sources = self._make_sources()
+        documents.on_close(self._forget)
 
     def _make_filter(self) -> PathFilter:
-        o = self._options
-        return PathFilter(self._root, o.all_exclude_globs, o.respect_gitignore)
+        c = self._settings.context
+        return PathFilter(self._root, DEFAULT_EXCLUDE_GLOBS + tuple(c.exclude), c.respect_gitignore)
 
-    @property
-    def options(self) -> ContextOptions:
-        """The options in force."""
-        return self._options
+    def _make_index(self) -> WorkspaceIndex:
+        return WorkspaceIndex(
+            self._root,
+            self._is_excluded,
+            max_files=self._settings.context.max_files,
+            max_file_bytes=self._tuning.max_file_bytes,
+        )
 
-    def set_options(self, options: ContextOptions) -> None:
-        """Replace the options (exclusions are re-evaluated for every open document)."""
+    def _make_sources(self) -> Sources:
+        redact_secrets = self._settings.context.redact_secrets
+        return Sources(self._index, self._root, self._tuning, redact_secrets)
+
+    def configure(self, settings: Settings) -> None:
+        """New settings (exclusions are re-evaluated for every document)."""
         with self._lock:
-            self._options = options
+            self._settings = settings
             self._filter = self._make_filter()
-            for doc in self._docs.values():
-                doc.excluded = self._is_excluded(doc.path)
-            self._index.clear()
-            self._sources = Sources(self._index, self._root, options)
-            for doc in self._docs.values():
-                self._feed_index(doc)
+            self._open.clear()
+            self._index.stop()
+            self._index = self._make_index()
+            self._sources = self._make_sources()
 
-    def open_document(self, uri: str, text: str, language_id: str) -> None:
-        """A document was opened (didOpen)."""
-        path = uri_to_path(uri)
+    def _forget(self, uri: str) -> None:
         with self._lock:
-            self._clock += 1
-            doc = Document(
-                uri=uri,
-                path=path,
-                rel=self._relative(path, uri),
-                language=normalize_language(language_id),
-                text=text,
-                excluded=self._is_excluded(path),
-                touched=0,
-            )
-            self._docs[uri] = doc
-            self._feed_index(doc)
-
-    def update_document(self, uri: str, text: str) -> None:
-        """The full new text after a change; cheap (indexes are rebuilt lazily)."""
-        with self._lock:
-            doc = self._docs.get(uri)
-            if doc is None or text is doc.text or text == doc.text:
-                return
-            self._clock += 1
-            doc.text = text
-            doc.version += 1
-            doc.touched = self._clock
-            self._feed_index(doc, focused=True)
-
-    def close_document(self, uri: str) -> None:
-        """A document was closed; its indexes are dropped."""
-        with self._lock:
-            doc = self._docs.pop(uri, None)
-            self._trees.forget(uri)
+            state = self._open.pop(uri, None)
             self._sources.similar.forget()
-            if doc is not None and doc.path is not None:
-                self._index.close_open(doc.path)
-
-    def _feed_index(self, doc: Document, focused: bool = False) -> None:
-        if doc.path is not None and not doc.excluded:
-            self._index.update_open(doc.path, doc.text, doc.language, doc.version, focused)
-            if focused:
-                self._index.focus(doc.path)
+            if state is not None and state.path is not None:
+                self._index.close_open(state.path)
 
     def note_visit(self, uri: str, line: int) -> None:
         """The user looked at ``line`` of ``uri`` (cursor moved, hover, jump)."""
@@ -141,36 +122,30 @@ class ContextEngine:
                 return
             self._visits.append((uri, line))
 
-    def note_usage(self, model: str, prompt_text: str, reported_prompt_tokens: int) -> None:
-        """Calibrate: we sent ``prompt_text`` (every message's content, concatenated) to
-        ``model`` and the endpoint reported ``usage.prompt_tokens``."""
-        self.tokens.note_usage(model, prompt_text, reported_prompt_tokens)
+    def note_usage(self, prompt_text: str, reported_prompt_tokens: int) -> None:
+        """Calibrate: we sent ``prompt_text`` (every message's content, concatenated) and the
+        endpoint reported ``usage.prompt_tokens``."""
+        self.tokens.note_usage(self._settings.model, prompt_text, reported_prompt_tokens)
 
-    def estimate_tokens(self, text: str) -> int:
-        """Calibrated token estimate of ``text`` for the configured model."""
-        return self.tokens.estimate(text, self._options.model)
+    # ------------------------------------------------------------------------- the index
 
     async def ready(self, uri: str, invoked: bool = True) -> bool:
-        """Wait, without blocking the event loop, until the index holds what the open
-        documents import: at most ``ready_wait_invoked`` seconds for a request the user asked
-        for, ``ready_wait`` for an automatic one (its debounce already gave the index time).
-        True when nothing is left to index."""
-        o = self._options
-        path = uri_to_path(uri)
-        if path is not None:
-            self._index.focus(path)
-        wait = o.ready_wait_invoked if invoked else o.ready_wait
-        return await self._index.settle(READY_LEVEL, wait)
+        """Wait, without blocking the event loop, until the index holds what ``uri`` imports:
+        at most ``ready_wait_invoked`` seconds for a request the user asked for, ``ready_wait``
+        for an automatic one (its debounce already gave the index time). True when it does."""
+        self._feed(uri)
+        t = self._tuning
+        return await self._index.settle(
+            READY_LEVEL, t.ready_wait_invoked if invoked else t.ready_wait
+        )
 
     def wait_ready(self, timeout: float, uri: str | None = None) -> bool:
-        """``ready`` for synchronous callers (benches, tests): blocks this thread."""
-        path = uri_to_path(uri) if uri is not None else None
-        if path is not None:
-            self._index.focus(path)
-        # Without a document: everything every open document needs.
-        level = READY_LEVEL if path is not None else CLOSURE_LEVEL
+        """``ready`` for synchronous callers (benches, tests); blocks this thread. Without a
+        document: until everything every open document needs is indexed."""
+        self._feed(uri)
+        level = READY_LEVEL if uri is not None else CLOSURE_LEVEL
         deadline = time.monotonic() + timeout
-        while self._index.pending(level, deferred=True):
+        while self._index.pending(level, deferred=uri is None):
             if time.monotonic() >= deadline:
                 return False
             time.sleep(0.005)
@@ -180,121 +155,149 @@ class ContextEngine:
         """Stop the index's worker thread."""
         self._index.stop()
 
+    def _feed(self, focus: str | None) -> None:
+        """Hand the index the open documents that changed since it last saw them (a snapshot
+        each: their text is joined on the worker, when it summarises them)."""
+        with self._lock:
+            for doc in self._documents:
+                state = self._state(doc.uri)
+                if state.path is None or state.excluded or doc.large:
+                    continue
+                if state.fed != doc.revision:
+                    snap = doc.snapshot()
+                    state.fed = snap.revision
+                    self._index.update_open(
+                        state.path,
+                        _text_of(snap),
+                        snap.language_id,
+                        snap.revision,
+                        focused=doc.uri == focus,
+                    )
+            path = uri_to_path(focus) if focus is not None else None
+            if path is not None:
+                self._index.focus(path)
+
     # ----------------------------------------------------------------------------- gather
 
     def gather(
         self,
-        uri: str,
-        text: str,
-        language_id: str,
+        snap: Snapshot,
         cursor: tuple[int, int],
-        selection_end: tuple[int, int] | None = None,
-        budget_tokens: int | None = None,
+        *,
+        budget: int,
+        max_tokens: int,
         mode: Mode = "fim",
+        selection_end: tuple[int, int] | None = None,
     ) -> ContextBundle:
         """The context for a request at ``cursor`` (0-based line, column in code points).
 
-        ``budget_tokens`` defaults to the mode's budget and is always clamped to the model's
-        context window minus the answer's tokens. The cursor region is always present.
+        ``budget`` (prompt tokens) is clamped to the model's context window minus the
+        answer's ``max_tokens`` and a reserve. The cursor region is always present.
         """
         with self._lock:
-            return self._gather(uri, text, language_id, cursor, selection_end, budget_tokens, mode)
-
-    def _document(self, uri: str, text: str, language_id: str) -> Document:
-        doc = self._docs.get(uri)
-        if doc is not None and (doc.text is text or doc.text == text):
-            return doc
-        # Not open, or the request is for another version: index this text transiently.
-        path = uri_to_path(uri)
-        return Document(
-            uri=uri,
-            path=path,
-            rel=self._relative(path, uri),
-            language=normalize_language(language_id),
-            text=text,
-            excluded=self._is_excluded(path),
-            version=-2,
-            live=doc.live if doc is not None else None,
-        )
+            limit = self._settings.context_window - max_tokens - self._tuning.reserve_tokens
+            return self._gather(snap, cursor, selection_end, max(0, min(budget, limit)), mode)
 
     def _gather(
         self,
-        uri: str,
-        text: str,
-        language_id: str,
+        snap: Snapshot,
         cursor: tuple[int, int],
         selection_end: tuple[int, int] | None,
-        budget_tokens: int | None,
+        budget: int,
         mode: Mode,
     ) -> ContextBundle:
-        o = self._options
-        limit = o.budget(mode) if budget_tokens is None else budget_tokens
-        budget = max(0, min(limit, o.window_limit(mode)))
-        doc = self._document(uri, text, language_id)
-        if doc.excluded:
+        t = self._tuning
+        state = self._state(snap.uri)
+        self._feed(snap.uri)
+        if state.excluded:
             return ContextBundle(
-                doc.rel, language_id, mode, "", "", budget_tokens=budget, excluded=True
+                state.rel, snap.language_id, mode, "", "", budget_tokens=budget, excluded=True
             )
-        index = doc.indexed()
-        lines = index.lines
-        line = min(max(cursor[0], 0), max(len(lines) - 1, 0))
-        col = min(max(cursor[1], 0), len(lines[line]) if lines else 0)
-        scope = self._scope(doc, text, lines, line, mode)
-        sizer = Sizer(o, self.tokens, o.model)
-        doc_budget = int(
-            budget * (o.current_file_share_fim if mode == "fim" else o.current_file_share)
-        )
-        if mode == "fim":
-            window = fim_window(sizer, lines, line, col, doc_budget)
-        else:
-            window = target_window(
-                sizer, lines, line, col, selection_end, scope, mode, doc_budget, budget
-            )
-        prefix, selection, suffix, w_start, w_end, target = window
-        if o.redact_secrets:
-            place, extra = o.redaction_placeholder, o.extra_secret_patterns
-            if mode == "fim":
-                prefix, suffix = redact_window(prefix, suffix, place, extra)
-            else:
-                prefix = redact(prefix, place, extra)
-                selection = redact(selection, place, extra)
-                suffix = redact(suffix, place, extra)
-        used = self.tokens.scale(
-            self._raw(prefix) + self._raw(selection) + self._raw(suffix) + _DOC_OVERHEAD, o.model
-        )
-        # Snippets get what the window leaves (at most their share), in coarse steps: a
-        # keystroke that adds a token to the window must not push a snippet out (that would
-        # break the prompt cache).
-        quantum = max(1, budget // 8)
-        remaining = budget - min(budget, -(-used // quantum) * quantum)
-        if mode == "fim":
-            remaining = min(remaining, int(budget * o.context_share_fim))
-        scored: list[tuple[float, Snippet]] = []
-        if remaining > 0:
-            scored = self._sources.snippets(
-                doc,
-                index,
+        lines = snap.lines
+        line = min(max(cursor[0], 0), len(lines) - 1)
+        col = min(max(cursor[1], 0), len(lines[line]))
+        model = self._settings.model
+        fim = mode == "fim"
+        # Scope: tree-sitter where cheap enough (edit modes, or an already parsed tree). FIM
+        # reads it only for Python (names are read within the enclosing function): a brace
+        # language's heuristic scan (up to 4,000 lines) would cost for nothing.
+        scope = None
+        if not fim or snap.language_id == "python":
+            scope = snap.scope_at(line, parse=not fim or len(lines) <= t.syntax_max_lines_fim)
+        ratio = self.tokens.ratio(model)
+        line_raw = self.tokens.line_raw
+        doc_budget = int(budget * (t.current_file_share_fim if fim else t.current_file_share))
+        raw_doc = int(doc_budget / ratio) if ratio > 0 else doc_budget
+        window: Window
+        if fim:
+            window = fim_window(
                 lines,
                 line,
                 col,
-                (w_start, w_end),
+                raw_doc,
+                line_raw,
+                prefix_share=t.prefix_share,
+                anchor_lines=t.anchor_lines,
+            )
+        else:
+            window = target_window(
+                lines,
+                line,
+                col,
+                selection_end,
                 scope,
-                remaining,
                 mode,
-                self._others(doc),
+                raw_doc,
+                int(budget / ratio),
+                line_raw,
+                prefix_share=t.prefix_share,
+                anchor_lines=t.anchor_lines,
+            )
+        prefix, selection, suffix = window.prefix, window.selection, window.suffix
+        if self._settings.context.redact_secrets:
+            mark = t.redaction_placeholder
+            if fim:
+                prefix, suffix = redact_window(prefix, suffix, mark)
+            else:
+                prefix, selection, suffix = (redact(x, mark) for x in (prefix, selection, suffix))
+        used = self.tokens.scale(
+            self._raw(prefix) + self._raw(selection) + self._raw(suffix) + _DOC_OVERHEAD, model
+        )
+        # Snippets get what the window leaves (inline completion: at most their share), in
+        # coarse steps: a keystroke that adds a token to the window must not push a snippet
+        # out (that would break the prompt cache).
+        quantum = max(1, budget // 8)
+        remaining = budget - min(budget, -(-used // quantum) * quantum)
+        if fim:
+            remaining = min(remaining, int(budget * t.context_share_fim))
+        scored: list[tuple[float, Snippet]] = []
+        if remaining > 0 and not snap.large:
+            request = Request(
+                line,
+                col,
+                (window.start, window.end),
+                scope,
+                int(remaining / ratio) if ratio > 0 else remaining,
+                fim,
+            )
+            scored = self._sources.snippets(
+                self._view(snap, state),
+                snap.definitions(),
+                request,
+                self._others(snap.uri),
                 self._recency(),
                 self._visit_weight,
-                sizer,
+                line_raw,
             )
         bundle = ContextBundle(
-            path=doc.rel,
-            language_id=language_id,
+            path=state.rel,
+            language_id=snap.language_id,
             mode=mode,
             prefix=prefix,
             suffix=suffix,
             selection=selection,
-            target=target,
-            window=(w_start, w_end),
+            target=window.target,
+            window=(window.start, window.end),
             scope=scope,
             snippets=tuple(s for _, s in scored),
             budget_tokens=budget,
@@ -304,9 +307,10 @@ class ContextEngine:
     def _fit(
         self, bundle: ContextBundle, scored: list[tuple[float, Snippet]], budget: int
     ) -> ContextBundle:
-        model = self._options.model
-        # The estimate of exactly what layout renders (line-cached, so cheap).
-        estimated = self.tokens.scale(self._raw(render_context(bundle)), model)
+        model = self._settings.model
+        # The estimate of exactly what layout renders (line-cached, so cheap; the snippets'
+        # part is kept while they do not change).
+        estimated = self.tokens.scale(self._rendered_raw(bundle), model)
         # Safety net: drop the least relevant snippets until the rendering fits.
         while estimated > budget and scored:
             scored.remove(min(scored, key=lambda x: (x[0], x[1].path, x[1].start_line)))
@@ -327,46 +331,78 @@ class ContextEngine:
             estimated = self.tokens.scale(self._raw(render_context(bundle)), model)
         return dataclasses.replace(bundle, estimated_tokens=estimated)
 
-    def _scope(
-        self, doc: Document, text: str, lines: list[str], line: int, mode: Mode
-    ) -> tuple[int, int] | None:
-        """The enclosing function or class: tree-sitter where cheap enough (edit modes, or an
-        already parsed tree), the indentation/brace heuristic otherwise."""
-        o = self._options
-        if lines and len(lines[line]) > LONG_LINE:
-            return None  # minified code: no scope worth an O(line) scan
-        if mode == "fim":
-            parse = 0 < len(lines) <= o.syntax_max_lines_fim and o.syntax_aware
-            cached = self._trees.cached_tree(doc.uri, text) if o.syntax_aware else None
-            if parse or cached is not None:
-                return enclosing_scope_in(text, doc.language, line, self._trees, doc.uri)
-            return heuristic_scope(lines, doc.language, line)
-        if o.syntax_aware:
-            return enclosing_scope_in(text, doc.language, line, self._trees, doc.uri)
-        return heuristic_scope(lines, doc.language, line)
-
     def _raw(self, text: str) -> int:
         if not text:
             return 0
         return sum(map(self.tokens.line_raw, text.split("\n")))
 
+    def _rendered_raw(self, bundle: ContextBundle) -> int:
+        """Raw tokens of ``render_context(bundle)``: its snippets' part, then its document's."""
+        document = render_fim_document(bundle) if bundle.mode == "fim" else None
+        if document is None:
+            return self._raw(render_context(bundle))
+        if bundle.snippets != self._snippets_raw[0]:
+            self._snippets_raw = (bundle.snippets, self._raw(render_snippets(bundle)))
+        return self._snippets_raw[1] + self._raw(document)
+
     # -------------------------------------------------------------------------- helpers
 
-    def _others(self, doc: Document) -> list[Document]:
-        docs = [d for d in self._docs.values() if d.uri != doc.uri and not d.excluded]
-        docs.sort(key=lambda d: (-d.touched, d.uri))
-        return docs[: self._options.max_open_documents_scanned]
+    def _state(self, uri: str) -> _Open:
+        state = self._open.get(uri)
+        if state is None:
+            path = uri_to_path(uri)
+            state = _Open(path, self._relative(path, uri), self._is_excluded(path))
+            if self._documents.get(uri) is not None:
+                self._open[uri] = state
+        return state
+
+    def _view(self, snap: Snapshot, state: _Open) -> View:
+        """The sources' view of a snapshot; its indexes are built on first use, per revision."""
+        if state.revision != snap.revision:
+            state.revision, state.defs, state.windows = snap.revision, None, None
+        lines, language = snap.lines, snap.language_id
+
+        def defs() -> dict[str, list[Definition]]:
+            if state.defs is None:
+                found: dict[str, list[Definition]] = {}
+                for d in extract_definitions("\n".join(lines), lines, language):
+                    found.setdefault(d.name, []).append(d)
+                state.defs = found
+            return state.defs
+
+        def windows(size: int) -> WindowIndex:
+            if state.windows is None or state.windows.window != size:
+                state.windows = WindowIndex.build(lines, size)
+            return state.windows
+
+        key = f"{snap.uri}@{snap.revision}"
+        return View(snap.uri, state.path, state.rel, language, lines, key, defs, windows)
+
+    def _others(self, exclude: str) -> list[View]:
+        """Other open documents that may be sent, most recently edited first."""
+        docs = [d for d in self._documents if d.uri != exclude]
+        docs.sort(key=lambda d: (-d.edited_at, d.uri))
+        out: list[View] = []
+        for doc in docs:
+            state = self._state(doc.uri)
+            if not state.excluded and not doc.large:
+                out.append(self._view(doc.snapshot(), state))
+            if len(out) >= self._tuning.max_open_documents_scanned:
+                break
+        return out
 
     def _recency(self) -> dict[str, float]:
         """Weight per edited document: the most recently edited weighs the most."""
-        edited = sorted((d for d in self._docs.values() if d.touched), key=lambda d: -d.touched)
-        w = self._options.recent_edit_weight
+        edited = sorted(
+            (d for d in self._documents if d.edited_at > d.opened_at), key=lambda d: -d.edited_at
+        )
+        w = self._tuning.recent_edit_weight
         return {d.uri: 1.0 + (w - 1.0) / (1 + rank) for rank, d in enumerate(edited[:10])}
 
     def _visit_weight(self, uri: str, start: int, end: int) -> float:
         for v_uri, v_line in self._visits:
             if v_uri == uri and start - 5 <= v_line < end + 5:
-                return self._options.recent_visit_weight
+                return self._tuning.recent_visit_weight
         return 1.0
 
     def _is_excluded(self, path: Path | None) -> bool:
@@ -387,3 +423,10 @@ class ContextEngine:
             except ValueError:
                 pass
         return path.name
+
+
+def _text_of(snap: Snapshot) -> Callable[[], str]:
+    return lambda: snap.text
+
+
+__all__ = ["ContextEngine"]

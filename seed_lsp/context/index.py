@@ -25,6 +25,7 @@ from pathlib import Path
 
 from seed_lsp.context.resolve import resolve_js, resolve_python
 from seed_lsp.context.summary import EMPTY, Summary, summarize
+from seed_lsp.languages import for_path
 
 log = logging.getLogger(__name__)
 
@@ -34,29 +35,11 @@ CLOSURE_LEVEL = 3  # imports are followed this many levels from the focused docu
 OPEN_LEVEL = 2  # the other open documents (so their imports wait behind the focused one's)
 MAX_HOPS = 8  # re-export chains (``export * from``, ``__init__`` re-exports) are this long at most
 OPEN_MIN_INTERVAL_S = 0.25  # an edited document is re-summarised at most this often...
-OPEN_BIG_LINES = 5_000  # ...and a document over this many lines at most every second
-
-_EXT_LANG = {
-    ".py": "python",
-    ".pyi": "python",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascriptreact",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "typescriptreact",
-    ".go": "go",
-    ".rs": "rust",
-}
+OPEN_BIG_LINES = 2_500  # ...and a document over this many lines at most every second
 
 
 def language_for(path: Path) -> str:
-    name = path.name
-    if name.endswith(".d.ts"):
-        return "typescript"
-    return _EXT_LANG.get(path.suffix.lower(), "plaintext")
+    return for_path(path).id
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +75,8 @@ class WorkspaceIndex:
         self,
         root: Path | None,
         is_excluded: Callable[[Path], bool],
-        max_files: int = 2_000,
-        max_file_bytes: int = 1_000_000,
+        max_files: int,
+        max_file_bytes: int,
         max_texts: int = 300,
     ) -> None:
         self.root = root
@@ -106,7 +89,8 @@ class WorkspaceIndex:
         self._files: OrderedDict[Path, _File] = OrderedDict()
         self._texts: OrderedDict[Path, list[str]] = OrderedDict()
         self._dirs: dict[Path, tuple[Path, ...]] = {}
-        self._open: dict[Path, tuple[str, str, int, float]] = {}  # text, language, version, t
+        # open documents: (text source, language, revision, when)
+        self._open: dict[Path, tuple[Callable[[], str], str, int, float]] = {}
         self._queue: list[tuple[int, int, int, str, Path]] = []
         self._queued: dict[tuple[str, Path], int] = {}
         self._seq = 0
@@ -194,16 +178,27 @@ class WorkspaceIndex:
     # ----------------------------------------------------------------------- documents
 
     def update_open(
-        self, path: Path, text: str, language: str, version: int, focused: bool = False
+        self,
+        path: Path,
+        text: Callable[[], str],
+        language: str,
+        version: int,
+        focused: bool = False,
     ) -> None:
-        """An open document's text (its summary follows, throttled while it changes). The
-        focused one (typed in, or asked about) and what it imports come first."""
+        """An open document at ``version`` (its revision); ``text`` gives its text (called on
+        the worker: a snapshot's lines are joined there, not on the caller's thread). Its
+        summary follows, throttled while it changes. The focused one (typed in, or asked
+        about) and what it imports come first."""
         with self._lock:
             previous = self._open.get(path)
-            if previous is not None and previous[2] == version and previous[0] is text:
+            if previous is not None and previous[2] == version:
                 return
             self._open[path] = (text, language, version, time.monotonic())
-            self._push(0 if focused or path == self._focus else OPEN_LEVEL, 0, "open", path)
+            # Only a first summary is urgent: until a new one is made, the last one serves
+            # (a document's imports change rarely), and requests need not wait for it.
+            first = path not in self._files
+            urgent = first and (focused or path == self._focus)
+            self._push(0 if urgent else OPEN_LEVEL, 0, "open", path)
 
     def focus(self, path: Path) -> None:
         """``path`` is the document a request is for: its imports come first."""
@@ -307,13 +302,9 @@ class WorkspaceIndex:
     def _index_open(self, path: Path, level: int) -> None:
         with self._lock:
             found = self._open.get(path)
-        if found is None:
-            return
-        text, language, version, _ = found
-        if len(text) > self._max_bytes:
-            self._store(path, EMPTY, (-1, version), None, level, 0)  # bounded work
-            return
-        with self._lock:
+            if found is None:
+                return
+            source, language, version, _ = found
             current = self._files.get(path)
             if current is not None and current.stamp == (-1, version):
                 if level < current.level:
@@ -322,17 +313,21 @@ class WorkspaceIndex:
             # While a document changes, re-summarise it at most every OPEN_MIN_INTERVAL_S (a
             # second when it is big): its imports and classes change rarely, the tree is big.
             if current is not None:
-                interval = OPEN_MIN_INTERVAL_S if len(text) < OPEN_BIG_LINES * 40 else 1.0
+                big = current.summary is EMPTY or len(self._texts.get(path) or ()) > OPEN_BIG_LINES
+                interval = 1.0 if big else OPEN_MIN_INTERVAL_S
                 not_before = self._summarised.get(path, 0.0) + interval
                 if time.monotonic() < not_before:
                     self._deferred[path] = not_before
                     return
-        summary = summarize(text, language)
+            self._summarised[path] = time.monotonic()
+        text = source()
+        if len(text) > self._max_bytes:
+            self._store(path, EMPTY, (-1, version), None, level, 0)  # bounded work
+            return
         from seed_lsp.context.candidates import count_names
 
+        summary = summarize(text, language)
         counts = count_names(text)
-        with self._lock:
-            self._summarised[path] = time.monotonic()
         self._store(path, summary, (-1, version), text, level, 0)
         with self._lock:
             f = self._files.get(path)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from seed_lsp.context.exports import Found, Lookup, ModuleRef, Target
 
-SCAN_LINES = 400  # lines above the cursor searched for a variable's type
-CLASS_SCAN_LINES = 5_000  # lines above the cursor searched for the enclosing class
+SCAN_LINES = 300  # lines above the cursor searched for a variable's type
+CLASS_SCAN_LINES = 2_500  # lines above the cursor searched for the enclosing class
 _CLASSLIKE = frozenset({"class", "interface", "object", "namespace", "enum"})
 _NOT_TYPES = frozenset(
     {

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from seed_lsp.context.candidates import Candidate
-from seed_lsp.context.symbols import Definition
 from seed_lsp.context.usage import Usage, in_order
+from seed_lsp.syntax.definitions import Definition
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from seed_lsp.context.candidates import Candidate
-from seed_lsp.context.symbols import WindowIndex, identifiers
+from seed_lsp.context.similarity import WindowIndex
 from seed_lsp.context.usage import MAX_USAGE_LINE
+from seed_lsp.syntax.definitions import identifiers
 
 REASON = "similar code"
 

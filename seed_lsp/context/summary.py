@@ -10,13 +10,14 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from seed_lsp.context.syntax import normalize_language
+from seed_lsp.languages import language as language_of
+from seed_lsp.languages import normalize
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
 
 MAX_MEMBERS = 200  # members kept per class, namespace or object literal
-MAX_ENTRIES = 5_000  # top-level definitions kept per file
+MAX_ENTRIES = 2_500  # top-level definitions kept per file
 SIGNATURE_LINES = 4  # a signature longer than this is cut (its first lines say the most)
 
 
@@ -108,23 +109,17 @@ class Summary:
 EMPTY = Summary("plaintext")
 
 _local = threading.local()
-_GRAMMARS = {
-    "python": ("tree_sitter_python", "language"),
-    "javascript": ("tree_sitter_javascript", "language"),
-    "javascriptreact": ("tree_sitter_javascript", "language"),
-    "typescript": ("tree_sitter_typescript", "language_typescript"),
-    "typescriptreact": ("tree_sitter_typescript", "language_tsx"),
-}
 
 
 def parser_for(language: str) -> Parser | None:
-    """A tree-sitter parser of this thread for ``language`` (parsers are not thread-safe)."""
+    """A tree-sitter parser of this thread for ``language``: the index's worker parses with
+    its own (a parser is not thread-safe, and the store's documents parse on the loop)."""
     cache: dict[str, Any] = getattr(_local, "parsers", None) or {}
     _local.parsers = cache
     if language in cache:
         parser: Parser | None = cache[language]
         return parser
-    spec = _GRAMMARS.get(language)
+    spec = language_of(language).grammar
     parser = None
     if spec is not None:
         try:
@@ -167,7 +162,7 @@ def parse(parser: Parser, data: bytes) -> Node:
 
 def summarize(text: str, language_id: str) -> Summary:
     """The summary of ``text``; an unknown language or a failed parse gives the regex one."""
-    language = normalize_language(language_id)
+    language = normalize(language_id)
     if language == "python":
         from seed_lsp.context.summary_py import summarize_python
 
@@ -181,7 +176,7 @@ def summarize(text: str, language_id: str) -> Summary:
 
 def summarize_other(text: str, language: str) -> Summary:
     """Definitions by regex (Go, Rust and the rest): no imports or exports."""
-    from seed_lsp.context.symbols import extract_definitions
+    from seed_lsp.syntax.definitions import extract_definitions
 
     lines = text.split("\n")
     entries = []

@@ -1,6 +1,6 @@
-"""How the code near the cursor uses names: which, how far from the cursor, and for Python
-whether as an attribute (``x.name``), qualified (``m.name``), bare, or bound locally.
-Lines are parsed once each (cached by their text), so a keystroke re-reads only its line."""
+"""How the code near the cursor uses names: which identifiers, how far from the cursor, and
+for Python whether each is an attribute (`x.name`), qualified (`m.name`), bare, or bound
+locally, so a definition from another file is offered only where the code can mean it."""
 
 from __future__ import annotations
 
@@ -8,26 +8,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from seed_lsp.context.symbols import IDENT, STOPWORDS
+from seed_lsp.syntax.definitions import IDENT, STOPWORDS
 
-MAX_USAGE_LINE = 2000  # characters of a line scanned for names (minified code is longer)
-_CACHE_LIMIT = 50_000
-
-_PY_ATTR = re.compile(r"(?<=\.)[ \t]*([A-Za-z_]\w*)")
-_PY_BARE = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
-_PY_QUALIFIED = re.compile(r"(?<![.\w])([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
-_PY_ASSIGNED = re.compile(r"^[ \t]*([A-Za-z_][\w \t,()\[\]*]*?)[ \t]*(?::[^=\n]*)?=(?!=)")
-_PY_FOR = re.compile(r"\bfor[ \t]+([\w \t,()\[\]*]+?)[ \t]+in\b")
-_PY_AS = re.compile(r"\bas[ \t]+([A-Za-z_]\w*)")
-_PY_DEF_PARAMS = re.compile(r"\bdef[ \t]+\w+[ \t]*\((.*)")
-_PY_PARAM = re.compile(r"^[ \t]*\*{0,2}([A-Za-z_]\w*)[ \t]*:[ \t]*[^\s]")
-_PY_PARAM_NAME = re.compile(r"(?:^|,)[ \t]*\*{0,2}([A-Za-z_]\w*)")
-
-LineUsage = tuple[
-    tuple[str, ...], frozenset[str], frozenset[str], frozenset[tuple[str, str]], frozenset[str]
-]
-_NO_NAMES: frozenset[str] = frozenset()
-_NO_PAIRS: frozenset[tuple[str, str]] = frozenset()
+_CACHE_LIMIT = 50_000  # parsed lines kept (a line's parse depends on its text only)
 
 
 @dataclass(slots=True)
@@ -39,6 +22,25 @@ class Usage:
     bare: set[str] = field(default_factory=set)  # used not after a dot
     qualified: set[tuple[str, str]] = field(default_factory=set)  # ``x.name`` as (x, name)
     bound: set[str] = field(default_factory=set)  # assigned, parameters, loop/with targets
+
+
+MAX_USAGE_LINE = 2000  # characters of a line scanned for names (minified code is longer)
+_PY_ATTR = re.compile(r"(?<=\.)[ \t]*([A-Za-z_]\w*)")
+_PY_BARE = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+_PY_QUALIFIED = re.compile(r"(?<![.\w])([A-Za-z_]\w*)\.([A-Za-z_]\w*)")
+_PY_ASSIGNED = re.compile(r"^[ \t]*([A-Za-z_][\w \t,()\[\]*]*?)[ \t]*(?::[^=\n]*)?=(?!=)")
+_PY_FOR = re.compile(r"\bfor[ \t]+([\w \t,()\[\]*]+?)[ \t]+in\b")
+_PY_AS = re.compile(r"\bas[ \t]+([A-Za-z_]\w*)")
+_PY_DEF_PARAMS = re.compile(r"\bdef[ \t]+\w+[ \t]*\((.*)")
+_PY_PARAM = re.compile(r"^[ \t]*\*{0,2}([A-Za-z_]\w*)[ \t]*:[ \t]*[^\s]")
+_PY_PARAM_NAME = re.compile(r"(?:^|,)[ \t]*\*{0,2}([A-Za-z_]\w*)")
+
+
+LineUsage = tuple[
+    tuple[str, ...], frozenset[str], frozenset[str], frozenset[tuple[str, str]], frozenset[str]
+]
+_NO_NAMES: frozenset[str] = frozenset()
+_NO_PAIRS: frozenset[tuple[str, str]] = frozenset()
 
 
 def line_usage(text: str, python: bool) -> LineUsage:
@@ -71,7 +73,8 @@ def line_usage(text: str, python: bool) -> LineUsage:
 
 
 class UsageScanner:
-    """``scan``: the names used around a cursor line, with a per-line parse cache."""
+    """``scan``: the names used around a cursor line, with a per-line parse cache (a keystroke
+    re-reads only its own line)."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, bool], LineUsage] = {}
@@ -84,11 +87,11 @@ class UsageScanner:
         start: int,
         end: int,
         scope: tuple[int, int] | None = None,
-        skip_line: bool = False,
+        cursor_text: str | None = None,
     ) -> Usage:
         """Names in lines [start, end) (within ``scope``, the enclosing function, when given,
-        and the two lines above the cursor), with their distance to ``line``; ``skip_line``
-        leaves the cursor line out (it changes with every keystroke)."""
+        and the two lines above the cursor), with their distance to ``line``; ``cursor_text``
+        stands for the cursor line's text when given."""
         if scope is not None and scope[0] <= line < scope[1]:
             start = max(start, min(scope[0], line - 2))
             end = min(end, max(scope[1], line + 1))
@@ -98,11 +101,8 @@ class UsageScanner:
         if len(cache) > _CACHE_LIMIT:
             cache.clear()
         for i in range(max(0, start), min(end, len(lines))):
-            if skip_line and i == line:
-                continue
-            text = lines[i]
-            if len(text) > MAX_USAGE_LINE:
-                text = text[:MAX_USAGE_LINE]  # minified code: the start is enough
+            text = lines[i] if cursor_text is None or i != line else cursor_text
+            text = text[:MAX_USAGE_LINE]  # minified code: the start of the line is enough
             dist = abs(i - line)
             key = (text, python)
             parsed = cache.get(key)
