@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from seed_lsp.context.index import Binding
@@ -26,6 +27,40 @@ def resolve_bindings(
     return (), {}
 
 
+MAX_PACKAGE_MODULES = 500
+
+
+def package_modules(directory: Path) -> dict[str, Path]:
+    """Module name -> file of a Python package directory (``x.py``, ``x/__init__.py``)."""
+    out: dict[str, Path] = {}
+    try:
+        with os.scandir(directory) as it:
+            for e in it:
+                if len(out) >= MAX_PACKAGE_MODULES:
+                    break
+                if e.name.endswith((".py", ".pyi")) and e.name[0] != "_" and e.is_file():
+                    out.setdefault(e.name.rsplit(".", 1)[0], Path(e.path))
+                elif e.is_dir() and os.path.isfile(os.path.join(e.path, "__init__.py")):
+                    out.setdefault(e.name, Path(e.path) / "__init__.py")
+    except OSError:
+        pass
+    return out
+
+
+def conftests(path: Path, root: Path | None) -> list[Path]:
+    """The ``conftest.py`` files that give a test in ``path`` its pytest fixtures."""
+    out: list[Path] = []
+    directory = path.parent
+    for _ in range(12):
+        c = directory / "conftest.py"
+        if c != path and c.is_file():
+            out.append(c)
+        if (root is not None and directory == root) or directory.parent == directory:
+            break
+        directory = directory.parent
+    return out
+
+
 def _python(path: Path, summary: Summary, root: Path | None) -> tuple[Binding, ...]:
     out: list[Binding] = []
     modules: dict[str, Path | None] = {}
@@ -44,10 +79,12 @@ def _python(path: Path, summary: Summary, root: Path | None) -> tuple[Binding, .
                     and "." in imp.spec
                     and imp.local == imp.spec.split(".")[0]
                 ):
-                    # ``import a.b`` binds ``a``: the package, which has ``b`` as an attribute.
+                    # ``import a.b`` binds ``a`` (the package, with ``b`` as an attribute);
+                    # ``a.b`` is bound too, for receivers written ``a.b.``.
                     head = module(imp.local)
                     if head is not None:
                         out.append(Binding(imp.local, (head,), "", imp.line, imp.top))
+                    out.append(Binding(imp.spec, (target,), "", imp.line, imp.top))
                     continue
                 out.append(Binding(imp.local, (target,), "", imp.line, imp.top))
             continue

@@ -129,15 +129,27 @@ class ContextEngine:
 
     # ------------------------------------------------------------------------- the index
 
-    async def ready(self, uri: str, invoked: bool = True) -> bool:
-        """Wait, without blocking the event loop, until the index holds what ``uri`` imports:
-        at most ``ready_wait_invoked`` seconds for a request the user asked for, ``ready_wait``
-        for an automatic one (its debounce already gave the index time). True when it does."""
-        self._feed(uri)
+    async def ready(self, snap: Snapshot, cursor: tuple[int, int], invoked: bool = True) -> bool:
+        """Wait, without blocking the event loop, until the index holds what a ``gather`` at
+        ``cursor`` needs (what the document imports; what ``X.`` there reaches): at most
+        ``ready_wait_invoked`` seconds for a request the user asked for, ``ready_wait`` for an
+        automatic one (its debounce already gave the index time). True when it does."""
+        self._feed(snap.uri)
         t = self._tuning
-        return await self._index.settle(
-            READY_LEVEL, t.ready_wait_invoked if invoked else t.ready_wait
-        )
+        deadline = time.monotonic() + (t.ready_wait_invoked if invoked else t.ready_wait)
+        path = uri_to_path(snap.uri)
+        for _ in range(8):
+            left = deadline - time.monotonic()
+            if not await self._index.settle(READY_LEVEL, max(0.0, left)):
+                return False
+            if path is None or snap.large or not snap.lines:
+                return True
+            line = min(max(cursor[0], 0), len(snap.lines) - 1)
+            with self._lock:
+                self._sources.probe(path, snap.lines, line, cursor[1], snap.language_id == "python")
+            if not self._index.pending(READY_LEVEL):
+                return True
+        return not self._index.pending(READY_LEVEL)
 
     def wait_ready(self, timeout: float, uri: str | None = None) -> bool:
         """``ready`` for synchronous callers (benches, tests); blocks this thread. Without a

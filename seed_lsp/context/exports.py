@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from seed_lsp.context.index import Binding, WorkspaceIndex
+from seed_lsp.context.index import CLOSURE_LEVEL, Binding, WorkspaceIndex
 from seed_lsp.context.summary import Entry, Summary
 
 MAX_DEPTH = 10
@@ -45,11 +45,13 @@ class Lookup:
     def __init__(self, index: WorkspaceIndex) -> None:
         self.index = index
         self._api: dict[Path, tuple[int, list[Found]]] = {}
+        self.level = CLOSURE_LEVEL
+        """The index level a summary this lookup misses is scheduled at (``probe``: 1)."""
 
     def _summary(self, path: Path) -> Summary | None:
         if path.suffix == "" and path.name:  # a Go package directory
             return None
-        return self.index.summary(path)
+        return self.index.summary(path, self.level)
 
     def _bindings(self, path: Path) -> tuple[Binding, ...]:
         return self.index.bindings(path) or ()
@@ -85,7 +87,11 @@ class Lookup:
                     found = self.export(t, name, depth + 1)
                     if found is not None:
                         return found
-        return None
+        sub = self.index.submodules(path).get(name)  # ``pkg.mod`` once anything imports it
+        if sub is None:
+            return None
+        self.index.summary(sub, self.level)
+        return ModuleRef((sub,))
 
     def _export_js(self, path: Path, s: Summary, name: str, depth: int) -> Target | None:
         e = s.get(name)
@@ -114,7 +120,7 @@ class Lookup:
 
     def _in_package(self, directory: Path, name: str, depth: int) -> Target | None:
         for f in self.index.dir_files(directory):
-            s = self.index.summary(f)
+            s = self.index.summary(f, self.level)
             e = s.get(name) if s is not None else None
             if e is not None:
                 return Found(f, e)
@@ -157,6 +163,23 @@ class Lookup:
                     found = self.export(t, name, depth + 1)
                     if found is not None:
                         return found
+        return None
+
+    def fixture(self, path: Path, name: str) -> Found | None:
+        """The pytest fixture ``name`` a test in ``path`` receives: a function of that name in
+        the file itself or in a ``conftest.py`` of its directory or one above."""
+        directory = path.parent
+        for _ in range(12):
+            conftest = directory / "conftest.py"
+            s = self.index.summary(conftest, level=1) if conftest != path else None
+            e = s.get(name) if s is not None else None
+            if e is not None and e.kind == "function":
+                return Found(conftest, e)
+            if self.index.root is not None and directory == self.index.root:
+                break
+            if directory.parent == directory:
+                break
+            directory = directory.parent
         return None
 
     def dotted(self, path: Path, expression: str) -> Target | None:
@@ -203,7 +226,7 @@ class Lookup:
         if path.suffix == "":
             out: list[Found] = []
             for f in self.index.dir_files(path):
-                s = self.index.summary(f)
+                s = self.index.summary(f, self.level)
                 if s is not None:
                     out += [Found(f, e) for e in s.entries if e.name[:1].isupper()]
             return out[:MAX_API]

@@ -89,6 +89,7 @@ class WorkspaceIndex:
         self._files: OrderedDict[Path, _File] = OrderedDict()
         self._texts: OrderedDict[Path, list[str]] = OrderedDict()
         self._dirs: dict[Path, tuple[Path, ...]] = {}
+        self._packages: dict[Path, dict[str, Path]] = {}
         # open documents: (text source, language, revision, when)
         self._open: dict[Path, tuple[Callable[[], str], str, int, float]] = {}
         self._queue: list[tuple[int, int, int, str, Path]] = []
@@ -140,6 +141,14 @@ class WorkspaceIndex:
         with self._lock:
             f = self._files.get(path)
             return f.counts if f is not None else None
+
+    def submodules(self, init: Path) -> dict[str, Path]:
+        """The modules of the Python package whose ``__init__.py`` is ``init`` (listed on the
+        worker when the package is indexed, bounded)."""
+        if init.stem != "__init__":
+            return {}
+        with self._lock:
+            return self._packages.get(init.parent, {})
 
     def dir_files(self, path: Path) -> tuple[Path, ...]:
         """The files of a package directory (Go), once listed (bounded)."""
@@ -405,9 +414,19 @@ class WorkspaceIndex:
         level: int,
         hops: int,
     ) -> None:
-        from seed_lsp.context.bindings import resolve_bindings
+        from seed_lsp.context.bindings import conftests, package_modules, resolve_bindings
 
         bindings, exports = resolve_bindings(path, summary, self.root, text or "")
+        if path.name == "__init__.py":
+            modules = package_modules(path.parent)
+            with self._lock:
+                self._packages[path.parent] = modules
+                while len(self._packages) > 512:
+                    self._packages.pop(next(iter(self._packages)))
+        if stamp[0] == -1 and summary.language == "python" and level <= OPEN_LEVEL:
+            with self._lock:
+                for c in conftests(path, self.root):
+                    self._push(level, 1, "file", c)  # part of the document: same level
         lines = text.split("\n") if text is not None else None
         with self._lock:
             previous = self._files.get(path)

@@ -93,8 +93,17 @@ class Inference:
         self, path: Path, lines: Sequence[str], line: int, receiver: str, python: bool
     ) -> Target | None:
         parts = receiver.split(".")
-        target = self._head(path, lines, line, parts[0], python, 0)
-        for part in parts[1:]:
+        target: Target | None = None
+        start = 1
+        # ``import a.b`` binds ``a.b`` too: the longest dotted prefix the file binds wins.
+        for k in range(len(parts), 1, -1):
+            bound = self.lookup.local(path, ".".join(parts[:k]))
+            if isinstance(bound, ModuleRef):
+                target, start = bound, k
+                break
+        if target is None:
+            target = self._head(path, lines, line, parts[0], python, 0)
+        for part in parts[start:]:
             if target is None:
                 return None
             target = self.member(target, part, 0)
@@ -116,12 +125,17 @@ class Inference:
         local = local_type(lines, line, head, python)
         if local is not None:
             kind, text = local
-            if kind == "type":
-                return self.resolve_type(path, text)
-            callee = self._callee(path, lines, line, text, python, depth)
-            if callee is not None:
-                return callee
+            typed = (
+                self.resolve_type(path, text)
+                if kind == "type"
+                else self._callee(path, lines, line, text, python, depth)
+            )
+            if typed is not None:
+                return typed
         found = self.lookup.local(path, head)
+        if found is None and python:
+            fixture = self.lookup.fixture(path, head)  # a pytest fixture parameter
+            return self.returned(fixture, depth) if fixture is not None else None
         if isinstance(found, Found) and found.entry.kind not in _CLASSLIKE:
             return self.type_of(found, depth) or found
         return found
@@ -138,10 +152,22 @@ class Inference:
             target = self.member(target, part, depth + 1)
         if not isinstance(target, Found):
             return None
-        if target.entry.kind in _CLASSLIKE:
-            return target
-        if target.entry.returns:
-            return self.resolve_type(target.path, target.entry.returns)
+        return self.returned(target, depth + 1)
+
+    def returned(self, found: Found, depth: int) -> Found | None:
+        """The class of what calling ``found`` gives: itself for a class, else its return
+        annotation, or the callee its body returns (unannotated functions, fixtures)."""
+        entry = found.entry
+        if entry.kind in _CLASSLIKE:
+            return found
+        if depth > 5:
+            return None
+        if entry.returns:
+            return self.resolve_type(found.path, entry.returns)
+        if entry.value and not entry.value.startswith("@"):
+            target = self.lookup.dotted(found.path, entry.value)
+            if isinstance(target, Found):
+                return self.returned(target, depth + 1)
         return None
 
     def member(self, target: Target, name: str, depth: int) -> Target | None:
@@ -160,7 +186,8 @@ class Inference:
         return None
 
     def type_of(self, found: Found, depth: int) -> Found | None:
-        """The class of the value ``found`` defines (itself for a class)."""
+        """The class of the value ``found`` defines (itself for a class; for a function
+        replaced by its decorator, what the decorator returns)."""
         entry = found.entry
         if entry.kind in _CLASSLIKE:
             return found
@@ -170,15 +197,15 @@ class Inference:
             typed = self.resolve_type(found.path, entry.returns)
             if typed is not None:
                 return typed
-        if entry.value:
+        if entry.value.startswith("@"):
+            decorator = self.lookup.dotted(found.path, entry.value[1:])
+            if isinstance(decorator, Found) and decorator.entry.returns:
+                return self.resolve_type(decorator.path, decorator.entry.returns)
+            return None
+        if entry.value and entry.kind not in ("function", "method"):
             target = self.lookup.dotted(found.path, entry.value)
             if isinstance(target, Found):
-                if target.entry.kind in _CLASSLIKE:
-                    return target
-                if target.entry.returns:
-                    return self.resolve_type(target.path, target.entry.returns)
-        if entry.kind in ("function", "method") and entry.returns and depth == 0:
-            return None  # a function itself is not an object with members worth listing
+                return self.returned(target, depth + 1)
         return None
 
     def resolve_type(self, path: Path, annotation: str) -> Found | None:
@@ -226,13 +253,16 @@ def local_type(lines: Sequence[str], line: int, name: str, python: bool) -> tupl
     n = re.escape(name)
     if python:
         patterns = [
+            ("type", re.compile(rf"\bisinstance\([ \t]*{n}[ \t]*,[ \t]*([\w.]+)[ \t]*\)")),
             ("type", re.compile(rf"^[ \t]*{n}[ \t]*:[ \t]*([^=\n]+?)[ \t]*(?:=|$)")),
             ("call", re.compile(rf"^[ \t]*{n}[ \t]*=[ \t]*(?:await[ \t]+)?([\w.]+)[ \t]*\(")),
             ("call", re.compile(rf"\bwith\b.*?([\w.]+)\(.*\bas[ \t]+{n}\b")),
             ("type", re.compile(rf"[(,][ \t]*\*{{0,2}}{n}[ \t]*:[ \t]*([\w.\[\]\"' |]+)")),
+            ("def", re.compile(rf"^[ \t]*(?:async[ \t]+)?def[ \t]+{n}\b")),
         ]
     else:
         patterns = [
+            ("type", re.compile(rf"\b{n}[ \t]+instanceof[ \t]+([\w.$]+)")),
             ("type", re.compile(rf"\b(?:const|let|var)[ \t]+{n}[ \t]*:[ \t]*([\w.$<>]+)")),
             (
                 "call",
@@ -249,12 +279,21 @@ def local_type(lines: Sequence[str], line: int, name: str, python: bool) -> tupl
                 ),
             ),
         ]
-    for i in range(min(line, len(lines) - 1), max(-1, line - SCAN_LINES), -1):
+    # From the line above the cursor's: the cursor's own line is being typed.
+    for i in range(min(line, len(lines)) - 1, max(-1, line - SCAN_LINES), -1):
         text = lines[i]
         if name not in text:
             continue
         for kind, pattern in patterns:
             m = pattern.search(text[:2000])
-            if m is not None:
-                return kind, m.group(1).strip()
+            if m is None:
+                continue
+            if kind == "def":
+                # A function defined here, decorated: it is what its decorator returns.
+                decorator = _DECORATOR.match(lines[i - 1]) if i > 0 else None
+                return ("call", decorator.group(1)) if decorator is not None else None
+            return kind, m.group(1).strip()
     return None
+
+
+_DECORATOR = re.compile(r"^[ \t]*@([\w.]+)")

@@ -12,8 +12,8 @@ from seed_lsp._tuning import ContextTuning
 from seed_lsp.context import budget as budget_step
 from seed_lsp.context.bundle import Snippet
 from seed_lsp.context.candidates import Anticipation, Candidate
-from seed_lsp.context.exports import Lookup
-from seed_lsp.context.index import WorkspaceIndex
+from seed_lsp.context.exports import Lookup, ModuleRef
+from seed_lsp.context.index import CLOSURE_LEVEL, WorkspaceIndex
 from seed_lsp.context.infer import Cursor, cursor_at
 from seed_lsp.context.nearby import Imported, Source, nearby
 from seed_lsp.context.redact import redact
@@ -173,6 +173,25 @@ class Sources:
         result = budget_step.snippets(chosen, self._text)
         self._chosen = (chosen_key, result)
         return result
+
+    def probe(self, path: Path, lines: Sequence[str], line: int, col: int, python: bool) -> None:
+        """Look up what the cursor reaches for (``X.``'s members), so that whatever of it is not
+        indexed yet is scheduled now, with the document's own imports."""
+        if not lines:
+            return
+        cursor = cursor_at(lines[line], col)
+        if not (cursor.after_dot and cursor.receiver):
+            return
+        lookup = self.lookup
+        lookup.level = 1
+        try:
+            target = self.anticipation.infer.receiver(path, lines, line, cursor.receiver, python)
+            if isinstance(target, ModuleRef):
+                lookup.module_members(target)
+            elif target is not None:
+                lookup.members(target)
+        finally:
+            lookup.level = CLOSURE_LEVEL
 
     def _gather(
         self,

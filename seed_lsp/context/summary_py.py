@@ -169,6 +169,19 @@ def _definition(node: Node, container: str = "") -> Entry | None:
         entry = _definition(inner, container)
         if entry is None:
             return None
+        value = entry.value
+        if entry.kind == "function" and not container:
+            # ``@click.group()`` makes the name what the decorator returns; ``@pytest.fixture``
+            # and ``@functools.wraps``-style decorators keep the function's own value.
+            for d in node.named_children:
+                if d.type != "decorator" or not d.named_children:
+                    continue
+                expr = d.named_children[0]
+                fn = expr.child_by_field_name("function") if expr.type == "call" else expr
+                callee = node_text(fn) if fn is not None else ""
+                if callee and callee.split(".")[-1] not in _TRANSPARENT_DECORATORS:
+                    value = "@" + callee
+                    break
         return Entry(
             entry.name,
             entry.kind,
@@ -179,7 +192,7 @@ def _definition(node: Node, container: str = "") -> Entry | None:
             entry.doc,
             entry.bases,
             entry.returns,
-            entry.value,
+            value,
             entry.members,
         )
     if node.type not in ("function_definition", "class_definition"):
@@ -212,7 +225,64 @@ def _definition(node: Node, container: str = "") -> Entry | None:
         )
     returns = node_text(node.child_by_field_name("return_type"))
     kind = "method" if container else "function"
-    return Entry(node_text(name), kind, line, start, end, sig_end, doc, returns=returns)
+    value = "" if returns else _returned_callee(body)
+    return Entry(
+        node_text(name), kind, line, start, end, sig_end, doc, returns=returns, value=value
+    )
+
+
+_TRANSPARENT_DECORATORS = frozenset(
+    {
+        "fixture",
+        "wraps",
+        "cache",
+        "lru_cache",
+        "cached_property",
+        "property",
+        "staticmethod",
+        "classmethod",
+        "contextmanager",
+        "asynccontextmanager",
+        "overload",
+        "abstractmethod",
+        "override",
+        "setupmethod",
+        "dataclass",
+        "total_ordering",
+        "final",
+    }
+)
+
+
+def _returned_callee(body: Node | None) -> str:
+    """What a function without a return annotation returns, when it shows: the callee of
+    ``return C(...)`` / ``yield C(...)``, or of ``x = C(...)`` for a returned ``x`` (pytest
+    fixtures are written so)."""
+    if body is None:
+        return ""
+    assigned: dict[str, str] = {}
+    for stmt in body.named_children[:200]:
+        expr = stmt.named_children[0] if stmt.named_children else None
+        if stmt.type == "expression_statement" and expr is not None:
+            if expr.type == "assignment":
+                left = node_text(expr.child_by_field_name("left"))
+                callee = _callee(expr)
+                if callee:
+                    assigned[left] = callee
+                continue
+            if expr.type == "yield" and expr.named_children:
+                expr = expr.named_children[0]
+            else:
+                continue
+        elif stmt.type != "return_statement" or expr is None:
+            continue
+        if expr.type == "call":
+            fn = expr.child_by_field_name("function")
+            if fn is not None and fn.type in ("identifier", "attribute"):
+                return node_text(fn)
+        if expr.type == "identifier":
+            return assigned.get(node_text(expr), "")
+    return ""
 
 
 def _members(body: Node | None, cls: str) -> tuple[Entry, ...]:
@@ -237,7 +307,8 @@ def _members(body: Node | None, cls: str) -> tuple[Entry, ...]:
             out.append(entry)
         if entry.kind == "method":
             inner = node.child_by_field_name("definition") or node
-            for attr in _self_attributes(inner.child_by_field_name("body")):
+            params = _annotated_parameters(inner.child_by_field_name("parameters"))
+            for attr in _self_attributes(inner.child_by_field_name("body"), params):
                 if attr.name not in seen:
                     seen.add(attr.name)
                     out.append(attr)
@@ -246,8 +317,23 @@ def _members(body: Node | None, cls: str) -> tuple[Entry, ...]:
     return tuple(out)
 
 
-def _self_attributes(body: Node | None) -> list[Entry]:
-    """``self.x = ...`` statements directly in a method body (and its if/with/try blocks)."""
+def _annotated_parameters(params: Node | None) -> dict[str, str]:
+    """Parameter name -> annotation, for the parameters that have one."""
+    out: dict[str, str] = {}
+    for p in params.named_children if params is not None else []:
+        if p.type in ("typed_parameter", "typed_default_parameter"):
+            name = p.child_by_field_name("name") or (
+                p.named_children[0] if p.named_children else None
+            )
+            annotation = p.child_by_field_name("type")
+            if name is not None and annotation is not None:
+                out[node_text(name)] = node_text(annotation)
+    return out
+
+
+def _self_attributes(body: Node | None, params: dict[str, str]) -> list[Entry]:
+    """``self.x = ...`` statements directly in a method body (and its if/with/try blocks);
+    ``self.x = x`` of an annotated parameter takes the parameter's annotation."""
     out: list[Entry] = []
     if body is None:
         return out
@@ -269,6 +355,9 @@ def _self_attributes(body: Node | None) -> list[Entry]:
         if node_text(obj) == "self" and attr is not None:
             line = node_line(node)
             annotation = node_text(assign.child_by_field_name("type"))
+            right = assign.child_by_field_name("right")
+            if not annotation and right is not None and right.type == "identifier":
+                annotation = params.get(node_text(right), "")
             out.append(
                 Entry(
                     node_text(attr),

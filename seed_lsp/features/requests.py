@@ -62,7 +62,7 @@ async def edit_for(
 ) -> EditResult:
     """Minimal edits against `snap.text` for a refactor or a fix. Raises `Refused`,
     `seed_lsp.edits.AnswerError` (no code block, cut off) and `LLMError`s."""
-    await engine.ready(snap.uri)  # what the document imports, indexed off the event loop
+    await engine.ready(snap, range_.start)  # what it needs, indexed off the event loop
     bundle = gather(engine, snap, range_, "edit", settings.context_tokens, settings.max_tokens)
     secret = masked(snap.text, redact)
     plan = plan_edit(
@@ -105,7 +105,7 @@ async def explanation_for(
     on_delta: Callable[[str], Awaitable[None] | None] | None = None,
 ) -> str:
     """Markdown explaining the selection (or the enclosing function/class)."""
-    await engine.ready(snap.uri)  # what the document imports, indexed off the event loop
+    await engine.ready(snap, range_.start)  # what it needs, indexed off the event loop
     bundle = gather(engine, snap, range_, "explain", settings.context_tokens, settings.max_tokens)
     secret = masked(snap.text, redact)
     room = max(0, bundle.budget_tokens - bundle.estimated_tokens) + len(bundle.selection) // 4

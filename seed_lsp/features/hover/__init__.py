@@ -64,7 +64,7 @@ async def hover_for(
     if answer is None:
         if mode != "on":
             return None
-        await engine.ready(snap.uri)
+        await engine.ready(snap, position)
         bundle = gather(
             engine,
             snap,

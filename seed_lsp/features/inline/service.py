@@ -166,7 +166,7 @@ class InlineService:
         engine = self._context()
         settings = self.settings
         # What the document imports, indexed off the event loop (bounded wait).
-        await engine.ready(snap.uri, invoked)
+        await engine.ready(snap, position, invoked)
         bundle = engine.gather(
             snap, position, budget=settings.context_tokens, max_tokens=settings.max_tokens
         )
