@@ -33,9 +33,15 @@ def _cases(repo: Repo, root: Path, chosen: list[Site], keep_suffix: bool) -> lis
             texts[s.def_file] = (
                 (root / s.def_file).read_text(encoding="utf-8", errors="replace").split("\n")
             )
-        def_text = texts[s.def_file][s.def_line - 1].strip()
+        def_lines = texts[s.def_file]
+        def_text = def_lines[s.def_line - 1].strip()
+        alt_lines: tuple[int, ...] = ()
+        if s.def_file.endswith(".py"):
+            found = pytruth.same_scope_definitions("\n".join(def_lines), s.def_line, s.name)
+            alt_lines = tuple(n for n in found if n != s.def_line)
+        alt = tuple(def_lines[n - 1].strip() for n in alt_lines)
         doc = cut(text, s.line, s.col, keep_suffix)
-        out.append(Case(repo.slug, language_id(s.file), s, doc, def_text))
+        out.append(Case(repo.slug, language_id(s.file), s, doc, def_text, alt, alt_lines))
     return out
 
 

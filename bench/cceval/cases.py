@@ -32,6 +32,11 @@ class Case:
     site: Site
     text: str  # the document as opened: the file cut at the identifier
     def_text: str  # the definition line, stripped
+    alt_texts: tuple[str, ...] = ()
+    """Other lines that define the same name in the same scope (Python: the class-level
+    annotation and the ``self.x =`` of an attribute, ``@overload`` stubs): any counts."""
+    alt_lines: tuple[int, ...] = ()
+    """Their 1-based line numbers (for the baseline's windows)."""
 
     @property
     def shape(self) -> str:

@@ -269,3 +269,43 @@ def verify(oracle: Oracle, candidates: list[Site], stats: CrossCheck) -> list[Si
         else:
             stats.differ += 1
     return out
+
+
+def same_scope_definitions(text: str, line: int, name: str) -> list[int]:
+    """Lines (1-based) that define ``name`` in the scope of the definition at ``line``: the
+    class around it (methods, class-level assignments, ``self.name =`` in its methods) or the
+    module (top-level definitions, overloads included)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    scope: ast.Module | ast.ClassDef = tree
+    for node in ast.walk(tree):
+        inside = isinstance(node, ast.ClassDef) and node.lineno <= line <= (node.end_lineno or 0)
+        if inside and (scope is tree or node.lineno > getattr(scope, "lineno", 0)):
+            scope = node  # type: ignore[assignment]
+    out: list[int] = []
+    for stmt in _top_statements(scope.body):
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if stmt.name == name:
+                out.append(stmt.lineno)
+            if isinstance(scope, ast.ClassDef) and not isinstance(stmt, ast.ClassDef):
+                for n in ast.walk(stmt):
+                    targets = (
+                        n.targets
+                        if isinstance(n, ast.Assign)
+                        else ([n.target] if isinstance(n, ast.AnnAssign) else [])
+                    )
+                    for t in targets:
+                        if (
+                            isinstance(t, ast.Attribute)
+                            and t.attr == name
+                            and isinstance(t.value, ast.Name)
+                            and t.value.id == "self"
+                        ):
+                            out.append(n.lineno)
+        elif isinstance(stmt, ast.Assign | ast.AnnAssign):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                out.append(stmt.lineno)
+    return sorted(set(out))

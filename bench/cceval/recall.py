@@ -73,12 +73,18 @@ async def run_repo(
                 results.append(Result(case, setting, False, False, 0, 0, seconds, False))
                 continue
             context = prompt.context
-            seed_hit = baseline.hit(context, case.site.def_file, case.def_text)
+            seed_hit = any(
+                baseline.hit(context, case.site.def_file, t)
+                for t in (case.def_text, *case.alt_texts)
+            )
             visible = {rel: text_of(rel) for rel in opened}
             before = _before_cursor(case)
             q = baseline.query(before)
             windows, _ = baseline.jaccard_windows(visible, q, baseline.budget(prompt, before))
-            base_hit = baseline.baseline_hit(windows, case.site.def_file, case.site.def_line)
+            base_hit = any(
+                baseline.baseline_hit(windows, case.site.def_file, n)
+                for n in (case.site.def_line, *case.alt_lines)
+            )
             results.append(
                 Result(
                     case, setting, seed_hit, base_hit, len(prompt.text), len(context), seconds, True

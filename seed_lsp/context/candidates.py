@@ -132,13 +132,18 @@ class Anticipation:
         if cursor.after_dot and cursor.receiver:
             target = self.infer.receiver(path, lines, line, cursor.receiver, python)
             if target is not None:
-                found = self._members(target, cursor.receiver, usage, counts)
+                found = self._members(target, cursor.receiver, usage, counts, python)
                 if found:
                     return found
         return self._expression_start(path, usage, counts)
 
     def _members(
-        self, target: Found | ModuleRef, receiver: str, usage: Usage, counts: Counts
+        self,
+        target: Found | ModuleRef,
+        receiver: str,
+        usage: Usage,
+        counts: Counts,
+        python: bool,
     ) -> list[Candidate]:
         if isinstance(target, ModuleRef):
             members = self.lookup.module_members(target)
@@ -159,8 +164,8 @@ class Anticipation:
             dist = usage.names.get(m.entry.name)
             if dist is not None:
                 score += 3.0 / (1.0 + dist / 8.0)
-            if m.entry.name.startswith("_") and head not in ("self", "this", "cls"):
-                score -= 2.0
+            if python and m.entry.name.startswith("_") and head not in ("self", "cls"):
+                score -= 2.0  # Python's private by convention (JS exports ``_x`` on purpose)
             c = self.candidate(m, score, f"{receiver}.{m.entry.name}")
             if c is not None:
                 out.append(c)

@@ -97,14 +97,25 @@ def resolve_python(spec: str, importer: Path, root: Path | None) -> Path | None:
 # ------------------------------------------------------------------------------- JS / TS
 
 
+_SOURCES = (".ts", ".tsx", ".mts", ".cts")
+
+
 def js_file(base: Path) -> Path | None:
+    """The file a specifier names: TypeScript sources first (``./x.js`` in a TS project is
+    ``./x.ts``), then the file itself, then added extensions and ``index.*``; a declaration
+    file (``.d.ts``) only when there is nothing else (it has types, not definitions)."""
     stem = str(base)
-    candidates = [base]
-    for ext in _JS_SWAP:  # TypeScript sources import ``./x.js`` for ``./x.ts``
+    candidates: list[Path] = []
+    for ext in _JS_SWAP:
         if stem.endswith(ext):
-            candidates = [Path(stem[: -len(ext)] + real) for real in JS_EXTS] + candidates
-    candidates += [Path(stem + ext) for ext in JS_EXTS]
-    candidates += [base / f"index{ext}" for ext in JS_EXTS]
+            candidates += [Path(stem[: -len(ext)] + real) for real in _SOURCES]
+    candidates.append(base)
+    candidates += [Path(stem + ext) for ext in JS_EXTS if ext != ".d.ts"]
+    candidates += [base / f"index{ext}" for ext in JS_EXTS if ext != ".d.ts"]
+    for ext in _JS_SWAP:
+        if stem.endswith(ext):
+            candidates.append(Path(stem[: -len(ext)] + ".d.ts"))
+    candidates += [Path(stem + ".d.ts"), base / "index.d.ts"]
     for c in candidates:
         if _is_file(c):
             return c

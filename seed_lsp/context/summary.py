@@ -99,12 +99,21 @@ class Summary:
     by_name: dict[str, Entry] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        # One entry per name: the last (Python rebinds: after ``@overload`` stubs comes the
+        # implementation; TypeScript overloads end with it too), a value over a type of the
+        # same name (``interface X`` and ``const X``: code calls the value).
+        by_name = self.by_name
         for e in self.entries:
-            self.by_name.setdefault(e.name, e)
+            old = by_name.get(e.name)
+            if old is None or not (old.kind in _VALUES and e.kind in _TYPES):
+                by_name[e.name] = e
 
     def get(self, name: str) -> Entry | None:
         return self.by_name.get(name)
 
+
+_TYPES = frozenset({"interface", "type"})
+_VALUES = frozenset({"function", "class", "variable", "enum", "namespace", "object"})
 
 EMPTY = Summary("plaintext")
 
