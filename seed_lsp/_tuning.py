@@ -68,6 +68,9 @@ class ContextTuning:
     signatures (and first doc line)."""
     whole_definitions: int = 8
     """Edit/explain/hover: this many of the best candidates are shown whole."""
+    expression_candidates: int = 12
+    """At the start of an expression, the best this many of the file's imported names (and the
+    module members it uses) are offered; after ``X.``, X's members as many as fit."""
     definition_lines_fim: int = 40
     """Inline completion: a definition shown whole is cut to this many lines."""
     ready_wait_invoked: float = 0.5
@@ -82,7 +85,12 @@ class ContextTuning:
     similarity_window_lines: int = 20
     similarity_query_lines: int = 30
     max_similarity_snippets: int = 2
+    max_similarity_snippets_fim: int = 1
+    """Inline completion: similar code is a fallback (its lines are rarely what the next
+    tokens use; definitions are)."""
     min_similarity: float = 0.1
+    min_similarity_fim: float = 0.3
+    """Inline completion: only windows this similar are worth their lines."""
     usage_lines_above: int = 40
     usage_lines_below: int = 10
     max_definition_lines: int = 80

@@ -43,8 +43,9 @@ def select(
     max_similar: int = 2,
     max_signatures: int = 200,
 ) -> list[Chosen]:
-    """The candidates that fit ``raw_budget`` raw tokens: the first ``whole`` of them that
-    allow it whole (at most ``max_lines`` lines), the others as signatures."""
+    """The candidates that fit ``raw_budget`` raw tokens: the names written near the cursor
+    whole; of the anticipated ones, the first ``whole`` that allow it whole (at most
+    ``max_lines`` lines) and the others as signatures."""
     ordered = sorted(candidates, key=lambda c: (-c.score, c.rel, c.start))
     chosen: list[Chosen] = []
     spans: dict[str, list[tuple[int, int]]] = {}
@@ -60,8 +61,11 @@ def select(
             if similar >= max_similar:
                 continue
             forms.append((c.start, min(c.end, c.start + max_lines * 2), True))
-        elif c.whole_ok and wholes < whole:
-            forms.append((c.start, min(c.end, c.start + max_lines), True))
+        elif c.whole_ok and (wholes < whole or not c.anticipated):
+            # A name written near the cursor keeps its (already bounded) extent; an
+            # anticipated one is cut to ``max_lines``.
+            end = min(c.end, c.start + max_lines) if c.anticipated else c.end
+            forms.append((c.start, end, True))
         if signatures < max_signatures and not c.similar:
             forms.append((c.sig[0], c.sig[1], False))
         for start, end, is_whole in forms:
@@ -79,7 +83,7 @@ def select(
             chosen.append(Chosen(c.score, c, start, end, is_whole))
             if c.similar:
                 similar += 1
-            elif is_whole:
+            elif is_whole and c.anticipated:
                 wholes += 1
             else:
                 signatures += 1

@@ -50,6 +50,9 @@ class Candidate:
     whole_ok: bool = True
     similar: bool = False
     """Similar code (not a definition): shown whole, never counted as one of the best."""
+    anticipated: bool = True
+    """A name the cursor may use next (the few best are whole, the rest signatures); False
+    for a name already written near the cursor (whole whenever it fits, as it is used)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,10 @@ def signature_span(entry: Entry, lines: Sequence[str], python: bool) -> tuple[in
 class Anticipation:
     """Builds the ranked candidates for one cursor."""
 
-    def __init__(self, index: WorkspaceIndex, lookup: Lookup, root: Path | None) -> None:
+    def __init__(
+        self, index: WorkspaceIndex, lookup: Lookup, root: Path | None, expression_candidates: int
+    ) -> None:
+        self.expression_candidates = expression_candidates
         self.index = index
         self.lookup = lookup
         self.infer = Inference(lookup)
@@ -99,7 +105,9 @@ class Anticipation:
                 pass
         return path.name
 
-    def candidate(self, found: Found, score: float, label: str) -> Candidate | None:
+    def candidate(
+        self, found: Found, score: float, label: str, whole: bool = True
+    ) -> Candidate | None:
         lines = self.index.lines(found.path)
         e = found.entry
         if lines is None or e.line >= len(lines) or e.name not in lines[e.line]:
@@ -115,7 +123,7 @@ class Anticipation:
             signature_span(e, lines, python),
             label,
             f"{found.path}@{self.index.stamp(found.path)}",
-            whole_ok=e.kind != "shorthand",
+            whole_ok=whole and e.kind != "shorthand",
         )
 
     def gather(
@@ -135,6 +143,10 @@ class Anticipation:
                 found = self._members(target, cursor.receiver, usage, counts, python)
                 if found:
                     return found
+        if not cursor.line_ends:
+            # Code follows the cursor on its line: the user is inside existing code, whose
+            # names ``nearby`` covers; anticipating the file's other names would be noise.
+            return []
         return self._expression_start(path, usage, counts)
 
     def _members(
@@ -197,7 +209,9 @@ class Anticipation:
             dist = usage.names.get(b.local)
             if dist is not None:
                 score += 3.0 / (1.0 + dist / 8.0)
-            c = self.candidate(target, score, b.local)
+            # A signature: the definitions of names used near the cursor come whole through
+            # ``nearby``, which knows how Python code can mean them.
+            c = self.candidate(target, score, b.local, whole=False)
             if c is not None:
                 out.append(c)
         # Members of the file's modules that it already uses (``m.name`` elsewhere in it).
@@ -215,7 +229,10 @@ class Anticipation:
                 dist = usage.names.get(m.entry.name)
                 if dist is not None:
                     score += 3.0 / (1.0 + dist / 8.0)
-                c = self.candidate(m, score, f"{local}.{m.entry.name}")
+                c = self.candidate(m, score, f"{local}.{m.entry.name}", whole=False)
                 if c is not None:
                     out.append(c)
-        return out
+        # At an expression's start anything the file knows could come next: only the best few
+        # are worth their lines (the names used near the cursor come whole through ``nearby``).
+        out.sort(key=lambda c: (-c.score, c.rel, c.start))
+        return out[: self.expression_candidates]

@@ -59,6 +59,12 @@ class Cursor:
     """The identifier characters typed right before the cursor ("" at its start)."""
     after_dot: bool
     """The cursor follows a ``.`` (also when what precedes it is not a plain chain)."""
+    line_ends: bool = True
+    """Nothing but closing brackets, quotes and separators follows the cursor on its line (the
+    user writes new code here, rather than inserting into a line that goes on)."""
+
+
+_CLOSERS = " \t)]}>'\"`,;:"
 
 
 def cursor_at(line_text: str, col: int) -> Cursor:
@@ -76,7 +82,8 @@ def cursor_at(line_text: str, col: int) -> Cursor:
             start = r.start(1)
             if start == 0 or not (before[start - 1].isalnum() or before[start - 1] in "_$)]'\""):
                 receiver = re.sub(r"[ \t]|\?", "", r.group(1))
-    return Cursor(receiver, partial, after_dot)
+    line_ends = not line_text[col : col + 200].strip(_CLOSERS)
+    return Cursor(receiver, partial, after_dot, line_ends)
 
 
 def _indent(text: str) -> int:
@@ -193,7 +200,7 @@ class Inference:
             return found
         if depth > 4:
             return None
-        if entry.kind in ("variable", "attribute", "property") and entry.returns:
+        if entry.kind in ("variable", "attribute", "property", "field") and entry.returns:
             typed = self.resolve_type(found.path, entry.returns)
             if typed is not None:
                 return typed

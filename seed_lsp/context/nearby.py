@@ -68,7 +68,15 @@ def _candidate(
     label = f"{d.container}.{name}" if d.container else name
     head = min(end, d.start + 1)
     return Candidate(
-        score, source.rel, source.lines, d.start, end, (d.start, head), label, source.key
+        score,
+        source.rel,
+        source.lines,
+        d.start,
+        end,
+        (d.start, head),
+        label,
+        source.key,
+        anticipated=False,  # written near the cursor: whole whenever it fits
     )
 
 

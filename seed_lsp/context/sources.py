@@ -65,6 +65,8 @@ def summary_definitions(summary: Summary) -> dict[str, list[Definition]]:
             Definition(e.name, kinds.get(e.kind, e.kind), e.line, max(e.end, e.line + 1))
         )
         for m in e.members:
+            if m.kind == "field":
+                continue  # ``self.x = ...`` lines: matching them by name is mostly noise
             kind = "method" if m.kind in ("method", "function") else m.kind
             out.setdefault(m.name, []).append(
                 Definition(m.name, kind, m.line, max(m.end, m.line + 1), e.name)
@@ -82,7 +84,7 @@ class Sources:
     ) -> None:
         self.index = index
         self.lookup = Lookup(index)
-        self.anticipation = Anticipation(index, self.lookup, root)
+        self.anticipation = Anticipation(index, self.lookup, root, tuning.expression_candidates)
         self.usage = UsageScanner()
         self.similar = Similar()
         self.tuning = tuning
@@ -147,7 +149,7 @@ class Sources:
             recency,
             t.anchor_lines,
             t.similarity_query_lines,
-            t.min_similarity,
+            t.min_similarity_fim if r.fim else t.min_similarity,
         )
         whole = t.whole_definitions_fim if r.fim else t.whole_definitions
         max_lines = t.definition_lines_fim if r.fim else t.max_definition_lines
@@ -168,7 +170,7 @@ class Sources:
             line_raw,
             whole,
             max_lines,
-            t.max_similarity_snippets,
+            t.max_similarity_snippets_fim if r.fim else t.max_similarity_snippets,
         )
         result = budget_step.snippets(chosen, self._text)
         self._chosen = (chosen_key, result)

@@ -247,7 +247,7 @@ def _this_attributes(body: Node | None) -> list[Entry]:
             obj, prop = left.child_by_field_name("object"), left.child_by_field_name("property")
             if obj is not None and obj.type == "this" and prop is not None:
                 line = node_line(stmt)
-                out.append(Entry(node_text(prop), "property", line, line, line + 1, line + 1))
+                out.append(Entry(node_text(prop), "field", line, line, line + 1, line + 1))
     return out
 
 

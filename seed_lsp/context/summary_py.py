@@ -361,7 +361,7 @@ def _self_attributes(body: Node | None, params: dict[str, str]) -> list[Entry]:
             out.append(
                 Entry(
                     node_text(attr),
-                    "attribute",
+                    "field",  # an instance attribute, set in a method
                     line,
                     line,
                     int(node.end_point[0]) + 1,

@@ -43,9 +43,23 @@ _NO_NAMES: frozenset[str] = frozenset()
 _NO_PAIRS: frozenset[tuple[str, str]] = frozenset()
 
 
+_STRING = re.compile(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'")
+_PY_COMMENT = re.compile(r"#.*$")
+_JS_COMMENT = re.compile(r"//.*$")
+
+
+def code_of(text: str, python: bool) -> str:
+    """The line without its string literals and comment: a name in prose or in a message
+    is not a use of it."""
+    if '"' in text or "'" in text:
+        text = _STRING.sub('""', text)
+    return (_PY_COMMENT if python else _JS_COMMENT).sub("", text)
+
+
 def line_usage(text: str, python: bool) -> LineUsage:
-    """Names of one line, and for Python how it uses them: (names, attributes, bare names,
-    qualified ``x.name`` pairs, names it binds)."""
+    """Names of one line (its code: not strings, not comments), and for Python how it uses
+    them: (names, attributes, bare names, qualified ``x.name`` pairs, names it binds)."""
+    text = code_of(text, python)
     names = tuple(w for w in IDENT.findall(text) if len(w) > 1 and w not in STOPWORDS)
     if not python or not names:
         return names, _NO_NAMES, _NO_NAMES, _NO_PAIRS, _NO_NAMES
@@ -100,9 +114,19 @@ class UsageScanner:
         cache = self._cache
         if len(cache) > _CACHE_LIMIT:
             cache.clear()
+        # From the header of the enclosing function, docstrings can be told from code (a
+        # scan that starts anywhere else could start inside one): their lines are prose.
+        docs = python and scope is not None and start == scope[0]
+        in_doc = False
         for i in range(max(0, start), min(end, len(lines))):
             text = lines[i] if cursor_text is None or i != line else cursor_text
             text = text[:MAX_USAGE_LINE]  # minified code: the start of the line is enough
+            if docs and ('"""' in text or "'''" in text):
+                quotes = text.count('"""') + text.count("'''")
+                in_doc = in_doc != (quotes % 2 == 1)  # an odd count opens or closes one
+                continue
+            if in_doc:
+                continue
             dist = abs(i - line)
             key = (text, python)
             parsed = cache.get(key)
