@@ -117,7 +117,7 @@ def _js(
         if found is not None:
             out.append(Binding(imp.local, (found,), imp.name, imp.line, imp.top))
     exports: dict[str, tuple[Path, ...]] = {}
-    for e in summary.exports:
+    for e in summary.exports[:MAX_BINDINGS]:
         if e.spec and e.spec not in exports:
             found = target(e.spec)
             if found is not None:

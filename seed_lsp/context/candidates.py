@@ -65,7 +65,7 @@ class Counts:
 
 _NAME = re.compile(r"[A-Za-z_$][\w$]*")
 _PAIR = re.compile(r"([A-Za-z_$][\w$]*)[ \t]*\??\.[ \t]*([A-Za-z_$][\w$]*)")
-MAX_COUNTED_CHARS = 4_000_000
+MAX_COUNTED_CHARS = 500_000  # a regex over more would hold the GIL for long
 
 
 def count_names(text: str) -> Counts:

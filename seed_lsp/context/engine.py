@@ -138,7 +138,7 @@ class ContextEngine:
         t = self._tuning
         deadline = time.monotonic() + (t.ready_wait_invoked if invoked else t.ready_wait)
         path = uri_to_path(snap.uri)
-        for _ in range(8):
+        for _ in range(3):  # imports, then what X. reaches, then what that reaches
             left = deadline - time.monotonic()
             if not await self._index.settle(READY_LEVEL, max(0.0, left)):
                 return False

@@ -5,6 +5,7 @@ a summary not indexed yet makes a lookup come back empty (and schedules the summ
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from seed_lsp.context.summary import Entry, Summary
 
 MAX_DEPTH = 10
 MAX_API = 1_500  # names of one module's API, at most
+MAX_STARS = 256  # ``export *`` / ``from m import *`` of one file followed, at most
+API_REFRESH_S = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +47,7 @@ class Lookup:
 
     def __init__(self, index: WorkspaceIndex) -> None:
         self.index = index
-        self._api: dict[Path, tuple[int, list[Found]]] = {}
+        self._api: dict[Path, tuple[int, list[Found], float]] = {}
         self.level = CLOSURE_LEVEL
         """The index level a summary this lookup misses is scheduled at (``probe``: 1)."""
 
@@ -72,21 +75,18 @@ class Lookup:
         return self._export_js(path, s, name, depth)
 
     def _export_python(self, path: Path, s: Summary, name: str, depth: int) -> Target | None:
-        bindings = self._bindings(path)
-        for b in bindings:
-            if b.top and b.local == name:
+        for b in self.index.bound(path, name):
+            if b.top:
                 found = self._follow(b, depth)
                 if found is not None:
                     return found
         e = s.get(name)
         if e is not None:
             return Found(path, e)
-        for b in bindings:
-            if b.top and b.name == "*":
-                for t in b.targets:
-                    found = self.export(t, name, depth + 1)
-                    if found is not None:
-                        return found
+        for t in self.index.stars(path)[:MAX_STARS]:
+            found = self.export(t, name, depth + 1)
+            if found is not None:
+                return found
         sub = self.index.submodules(path).get(name)  # ``pkg.mod`` once anything imports it
         if sub is None:
             return None
@@ -112,7 +112,7 @@ class Lookup:
                     if found is not None:
                         return found
         if name != "default":
-            for t in stars:
+            for t in stars[:MAX_STARS]:
                 found = self.export(t, name, depth + 1)
                 if found is not None:
                     return found
@@ -149,20 +149,17 @@ class Lookup:
         e = s.get(name)
         if e is not None:
             return Found(path, e)
-        bindings = self._bindings(path)
-        chosen = next((b for b in bindings if b.local == name and b.top), None)
-        chosen = chosen or next((b for b in bindings if b.local == name), None)
-        if chosen is not None:
+        bound = self.index.bound(path, name)
+        if bound:
+            chosen = bound[0]
             if chosen.name == "default":
                 found = self._follow(chosen, depth)
                 return found if found is not None else ModuleRef(chosen.targets, default=True)
             return self._follow(chosen, depth)
-        for b in bindings:
-            if b.name == "*":
-                for t in b.targets:
-                    found = self.export(t, name, depth + 1)
-                    if found is not None:
-                        return found
+        for t in self.index.stars(path)[:MAX_STARS]:
+            found = self.export(t, name, depth + 1)
+            if found is not None:
+                return found
         return None
 
     def fixture(self, path: Path, name: str) -> Found | None:
@@ -211,12 +208,15 @@ class Lookup:
         """The public definitions of module ``path``, in their order (``__all__`` or source)."""
         generation = self.index.generation
         cached = self._api.get(path)
-        if cached is not None and cached[0] == generation:
+        now = time.monotonic()
+        # While the index works the generation moves with every file it stores: an API is
+        # recomputed (up to ``MAX_API`` lookups) at most every ``API_REFRESH_S`` then.
+        if cached is not None and (cached[0] == generation or now - cached[2] < API_REFRESH_S):
             return cached[1]
         out = self._compute_api(path, depth, set())
         if len(self._api) > 256:
             self._api.clear()
-        self._api[path] = (generation, out)
+        self._api[path] = (generation, out, now)
         return out
 
     def _compute_api(self, path: Path, depth: int, seen: set[Path]) -> list[Found]:
@@ -265,7 +265,7 @@ class Lookup:
                 out.append(found)
             if len(out) >= MAX_API:
                 return out
-        for t in stars:
+        for t in stars[:MAX_STARS]:
             for found in self._compute_api(t, depth + 1, seen):
                 if found.entry.name not in taken and found.entry.name != "default":
                     taken.add(found.entry.name)

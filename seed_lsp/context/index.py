@@ -30,6 +30,9 @@ from seed_lsp.languages import for_path
 log = logging.getLogger(__name__)
 
 MAX_PACKAGE_FILES = 200
+MAX_FOLLOWED = 256  # imports of one file followed (an ``__init__`` of 20,000 re-exports...)
+_BACKGROUND_PAUSE_S = 0.001
+_LEVELS = 8
 RECHECK_S = 2.0  # a file on disk is stat'ed again at most this often
 CLOSURE_LEVEL = 3  # imports are followed this many levels from the focused document
 OPEN_LEVEL = 2  # the other open documents (so their imports wait behind the focused one's)
@@ -66,6 +69,19 @@ class _File:
     exports: dict[str, tuple[Path, ...]] | None = None  # JS ``export ... from "spec"`` targets
     level: int = 99  # the best closure level this file was wanted at
     counts: object = None  # open documents: ``candidates.Counts`` of its names
+    by_local: dict[str, list[Binding]] | None = None  # bindings by the name they bind
+    stars: tuple[Path, ...] = ()  # modules it star-imports at the top level
+
+    def index_bindings(self) -> None:
+        by_local: dict[str, list[Binding]] = {}
+        stars: list[Path] = []
+        for b in self.bindings or ():
+            if b.name == "*":
+                if b.top:
+                    stars += b.targets
+            else:
+                by_local.setdefault(b.local, []).append(b)
+        self.by_local, self.stars = by_local, tuple(stars)
 
 
 class WorkspaceIndex:
@@ -94,6 +110,7 @@ class WorkspaceIndex:
         self._open: dict[Path, tuple[Callable[[], str], str, int, float]] = {}
         self._queue: list[tuple[int, int, int, str, Path]] = []
         self._queued: dict[tuple[str, Path], int] = {}
+        self._waiting = [0] * _LEVELS  # live (not superseded) queued tasks per level
         self._seq = 0
         self._deferred: dict[Path, float] = {}  # open documents re-summarised not before
         self._summarised: dict[Path, float] = {}  # when each open document was last summarised
@@ -124,6 +141,21 @@ class WorkspaceIndex:
         with self._lock:
             f = self._files.get(path)
             return f.bindings if f is not None else None
+
+    def bound(self, path: Path, local: str) -> list[Binding]:
+        """The bindings of ``local`` in ``path`` (top-level ones first)."""
+        with self._lock:
+            f = self._files.get(path)
+            found = (f.by_local or {}).get(local) if f is not None else None
+        if not found:
+            return []
+        return sorted(found, key=lambda b: not b.top)
+
+    def stars(self, path: Path) -> tuple[Path, ...]:
+        """The modules ``path`` star-imports (``from m import *``; a Go package's own files)."""
+        with self._lock:
+            f = self._files.get(path)
+            return f.stars if f is not None else ()
 
     def export_targets(self, path: Path, spec: str) -> tuple[Path, ...]:
         with self._lock:
@@ -172,7 +204,7 @@ class WorkspaceIndex:
         with self._lock:
             if deferred and self._deferred:
                 return True
-            return self._busy <= level or any(t[2] <= level for t in self._queue)
+            return self._busy <= level or any(self._waiting[: level + 1])
 
     async def settle(self, level: int, timeout: float) -> bool:
         """Wait (without blocking the event loop) until no work at ``level`` is left, at most
@@ -230,6 +262,7 @@ class WorkspaceIndex:
             self._open.clear()
             self._queue.clear()
             self._queued.clear()
+            self._waiting = [0] * _LEVELS
             self.generation += 1
 
     def close_open(self, path: Path) -> None:
@@ -256,9 +289,13 @@ class WorkspaceIndex:
     def _push(self, level: int, hops: int, kind: str, path: Path) -> None:
         key = (kind, path)
         priority = level * 16 + min(hops, 15)
-        if self._queued.get(key, 1 << 30) <= priority:
-            return
+        old = self._queued.get(key)
+        if old is not None:
+            if old <= priority:
+                return
+            self._waiting[min(old // 16, _LEVELS - 1)] -= 1  # its copy in the heap is stale
         self._queued[key] = priority
+        self._waiting[min(level, _LEVELS - 1)] += 1
         self._seq += 1
         heapq.heappush(self._queue, (priority, self._seq, level, kind, path))
         self._wake.notify()
@@ -294,11 +331,15 @@ class WorkspaceIndex:
                 if self._queued.get((kind, path)) != priority:
                     continue  # superseded by a more urgent copy
                 del self._queued[(kind, path)]
+                self._waiting[min(level, _LEVELS - 1)] -= 1
                 self._busy = level
             try:
                 self._task(kind, path, level, priority % 16)
             except Exception:  # one bad file never stops the index
                 log.exception("indexing %s failed", path)
+            # Hand the GIL over between tasks (the event loop's thread may be waiting for it);
+            # background work (other documents' closures) a little longer.
+            time.sleep(0 if level <= 1 else _BACKGROUND_PAUSE_S)
 
     def _task(self, kind: str, path: Path, level: int, hops: int) -> None:
         if kind == "open":
@@ -433,6 +474,7 @@ class WorkspaceIndex:
             if previous is not None:
                 level = min(level, previous.level)
             f = _File(summary, stamp, time.monotonic(), bindings, exports, level)
+            f.index_bindings()
             self._files[path] = f
             self._files.move_to_end(path)
             while len(self._files) > self._max_files:
@@ -456,7 +498,7 @@ class WorkspaceIndex:
         reexports = path.name in ("__init__.py", "__init__.pyi") or bool(f.summary.exports)
         # What the file's classes derive from is part of their members: same level.
         bases = {b.split(".")[0] for e in f.summary.entries for b in e.bases}
-        for b in f.bindings:
+        for b in f.bindings[:MAX_FOLLOWED]:
             same = reexports and b.top and (f.summary.language != "python" or b.name != "")
             same = same or b.local in bases
             next_level, next_hops = (level, hops + 1) if same else (level + 1, 0)
@@ -464,8 +506,8 @@ class WorkspaceIndex:
                 continue
             for t in b.targets:
                 self._push(next_level, next_hops, "dir" if t.suffix == "" else "file", t)
-        for targets in (f.exports or {}).values():
-            if hops + 1 <= MAX_HOPS:
+        if hops + 1 <= MAX_HOPS:
+            for targets in list((f.exports or {}).values())[:MAX_FOLLOWED]:
                 for t in targets:
                     self._push(level, hops + 1, "file", t)
 

@@ -144,7 +144,7 @@ def parser_for(language: str) -> Parser | None:
     return parser
 
 
-_COOPERATIVE_BYTES = 64_000  # parses of more than this yield the GIL as they go
+_COOPERATIVE_BYTES = 32_000  # parses of more than this yield the GIL as they go
 _YIELD_EVERY = 20  # progress callbacks between two yields (~1 ms of parsing)
 
 
