@@ -14,7 +14,7 @@ from seed_lsp.context.summary import Entry, Summary
 
 MAX_DEPTH = 10
 MAX_API = 1_500  # names of one module's API, at most
-MAX_STARS = 256  # ``export *`` / ``from m import *`` of one file followed, at most
+MAX_STARS = 200  # ``export *`` / ``from m import *`` of one file followed, at most
 API_REFRESH_S = 0.5
 
 

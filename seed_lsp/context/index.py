@@ -30,7 +30,7 @@ from seed_lsp.languages import for_path
 log = logging.getLogger(__name__)
 
 MAX_PACKAGE_FILES = 200
-MAX_FOLLOWED = 256  # imports of one file followed (an ``__init__`` of 20,000 re-exports...)
+MAX_FOLLOWED = 200  # imports of one file followed (an ``__init__`` of 20,000 re-exports...)
 _BACKGROUND_PAUSE_S = 0.001
 _LEVELS = 8
 RECHECK_S = 2.0  # a file on disk is stat'ed again at most this often
