@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from seed_lsp.context.index import Binding
@@ -28,6 +29,11 @@ def resolve_bindings(
 
 
 MAX_PACKAGE_MODULES = 500
+
+
+def _minute() -> float:
+    """Workspace packages and tsconfig paths are re-read at most once a minute."""
+    return time.monotonic() // 60
 
 
 def package_modules(directory: Path) -> dict[str, Path]:
@@ -108,7 +114,7 @@ def _js(
 
     def target(spec: str) -> Path | None:
         if spec not in files:
-            files[spec] = resolve_js(spec, path, root)
+            files[spec] = resolve_js(spec, path, root, _minute)
         return files[spec]
 
     out: list[Binding] = []

@@ -64,7 +64,9 @@ class Counts:
 
 
 _NAME = re.compile(r"[A-Za-z_$][\w$]*")
-_PAIR = re.compile(r"([A-Za-z_$][\w$]*)[ \t]*\??\.[ \t]*([A-Za-z_$][\w$]*)")
+# ``x.name`` followed by something on its line: a member being typed at a line's end (the
+# cursor's) is not a use yet, so typing it does not reorder the candidates.
+_PAIR = re.compile(r"([A-Za-z_$][\w$]*)[ \t]*\??\.[ \t]*([A-Za-z_$][\w$]*)(?=[^\w$\n])")
 MAX_COUNTED_CHARS = 500_000  # a regex over more would hold the GIL for long
 
 

@@ -15,12 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
 import threading
 import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from seed_lsp._tuning import CONTEXT, ContextTuning
@@ -29,32 +25,18 @@ from seed_lsp.context.bundle import ContextBundle, Mode, Snippet
 from seed_lsp.context.exclude import DEFAULT_EXCLUDE_GLOBS, PathFilter
 from seed_lsp.context.index import CLOSURE_LEVEL, WorkspaceIndex
 from seed_lsp.context.layout import render_context, render_fim_document, render_snippets
+from seed_lsp.context.open_docs import OpenDocuments
 from seed_lsp.context.redact import redact, redact_window
-from seed_lsp.context.similarity import WindowIndex
-from seed_lsp.context.sources import Request, Sources, View
+from seed_lsp.context.sources import Request, Sources
 from seed_lsp.context.tokens import TokenEstimator
 from seed_lsp.context.window import Window, fim_window, target_window
 from seed_lsp.documents import DocumentStore, Snapshot
 from seed_lsp.paths import uri_to_path
-from seed_lsp.syntax.definitions import Definition, extract_definitions
 
 log = logging.getLogger(__name__)
 
 _DOC_OVERHEAD = 40  # raw tokens of the current file's labels and fences
 READY_LEVEL = 1  # ``ready`` waits for what the document imports (and re-exports, bases)
-
-
-@dataclass(slots=True)
-class _Open:
-    """What the engine keeps per open document (derived from the store, by revision)."""
-
-    path: Path | None
-    rel: str
-    excluded: bool
-    revision: int = -1
-    defs: dict[str, list[Definition]] | None = None
-    windows: WindowIndex | None = None
-    fed: int = -1  # the revision the index last got
 
 
 class ContextEngine:
@@ -72,12 +54,11 @@ class ContextEngine:
         self._settings = settings or Settings()
         self._tuning = tuning
         self._lock = threading.RLock()
-        self._open: dict[str, _Open] = {}
-        self._visits: deque[tuple[str, int]] = deque(maxlen=50)
         self._snippets_raw: tuple[tuple[Snippet, ...], int] = ((), 0)
         self.tokens = TokenEstimator()
         """Token estimator (shared calibration)."""
         self._filter = self._make_filter()
+        self._docs = OpenDocuments(documents, self._root, tuning, self._is_excluded)
         self._index = self._make_index()
         self._sources = self._make_sources()
         documents.on_close(self._forget)
@@ -103,24 +84,22 @@ class ContextEngine:
         with self._lock:
             self._settings = settings
             self._filter = self._make_filter()
-            self._open.clear()
+            self._docs.clear()
             self._index.stop()
             self._index = self._make_index()
             self._sources = self._make_sources()
 
     def _forget(self, uri: str) -> None:
         with self._lock:
-            state = self._open.pop(uri, None)
+            path = self._docs.forget(uri)
             self._sources.similar.forget()
-            if state is not None and state.path is not None:
-                self._index.close_open(state.path)
+            if path is not None:
+                self._index.close_open(path)
 
     def note_visit(self, uri: str, line: int) -> None:
         """The user looked at ``line`` of ``uri`` (cursor moved, hover, jump)."""
         with self._lock:
-            if self._visits and self._visits[-1] == (uri, line):
-                return
-            self._visits.append((uri, line))
+            self._docs.note_visit(uri, line)
 
     def note_usage(self, prompt_text: str, reported_prompt_tokens: int) -> None:
         """Calibrate: we sent ``prompt_text`` (every message's content, concatenated) and the
@@ -168,26 +147,8 @@ class ContextEngine:
         self._index.stop()
 
     def _feed(self, focus: str | None) -> None:
-        """Hand the index the open documents that changed since it last saw them (a snapshot
-        each: their text is joined on the worker, when it summarises them)."""
         with self._lock:
-            for doc in self._documents:
-                state = self._state(doc.uri)
-                if state.path is None or state.excluded or doc.large:
-                    continue
-                if state.fed != doc.revision:
-                    snap = doc.snapshot()
-                    state.fed = snap.revision
-                    self._index.update_open(
-                        state.path,
-                        _text_of(snap),
-                        snap.language_id,
-                        snap.revision,
-                        focused=doc.uri == focus,
-                    )
-            path = uri_to_path(focus) if focus is not None else None
-            if path is not None:
-                self._index.focus(path)
+            self._docs.feed(self._index, focus)
 
     # ----------------------------------------------------------------------------- gather
 
@@ -219,7 +180,7 @@ class ContextEngine:
         mode: Mode,
     ) -> ContextBundle:
         t = self._tuning
-        state = self._state(snap.uri)
+        state = self._docs.state(snap.uri)
         self._feed(snap.uri)
         if state.excluded:
             return ContextBundle(
@@ -293,12 +254,12 @@ class ContextEngine:
                 fim,
             )
             scored = self._sources.snippets(
-                self._view(snap, state),
+                self._docs.view(snap),
                 snap.definitions(),
                 request,
-                self._others(snap.uri),
-                self._recency(),
-                self._visit_weight,
+                self._docs.others(snap.uri),
+                self._docs.recency(),
+                self._docs.visit_weight,
                 line_raw,
             )
         bundle = ContextBundle(
@@ -359,64 +320,6 @@ class ContextEngine:
 
     # -------------------------------------------------------------------------- helpers
 
-    def _state(self, uri: str) -> _Open:
-        state = self._open.get(uri)
-        if state is None:
-            path = uri_to_path(uri)
-            state = _Open(path, self._relative(path, uri), self._is_excluded(path))
-            if self._documents.get(uri) is not None:
-                self._open[uri] = state
-        return state
-
-    def _view(self, snap: Snapshot, state: _Open) -> View:
-        """The sources' view of a snapshot; its indexes are built on first use, per revision."""
-        if state.revision != snap.revision:
-            state.revision, state.defs, state.windows = snap.revision, None, None
-        lines, language = snap.lines, snap.language_id
-
-        def defs() -> dict[str, list[Definition]]:
-            if state.defs is None:
-                found: dict[str, list[Definition]] = {}
-                for d in extract_definitions("\n".join(lines), lines, language):
-                    found.setdefault(d.name, []).append(d)
-                state.defs = found
-            return state.defs
-
-        def windows(size: int) -> WindowIndex:
-            if state.windows is None or state.windows.window != size:
-                state.windows = WindowIndex.build(lines, size)
-            return state.windows
-
-        key = f"{snap.uri}@{snap.revision}"
-        return View(snap.uri, state.path, state.rel, language, lines, key, defs, windows)
-
-    def _others(self, exclude: str) -> list[View]:
-        """Other open documents that may be sent, most recently edited first."""
-        docs = [d for d in self._documents if d.uri != exclude]
-        docs.sort(key=lambda d: (-d.edited_at, d.uri))
-        out: list[View] = []
-        for doc in docs:
-            state = self._state(doc.uri)
-            if not state.excluded and not doc.large:
-                out.append(self._view(doc.snapshot(), state))
-            if len(out) >= self._tuning.max_open_documents_scanned:
-                break
-        return out
-
-    def _recency(self) -> dict[str, float]:
-        """Weight per edited document: the most recently edited weighs the most."""
-        edited = sorted(
-            (d for d in self._documents if d.edited_at > d.opened_at), key=lambda d: -d.edited_at
-        )
-        w = self._tuning.recent_edit_weight
-        return {d.uri: 1.0 + (w - 1.0) / (1 + rank) for rank, d in enumerate(edited[:10])}
-
-    def _visit_weight(self, uri: str, start: int, end: int) -> float:
-        for v_uri, v_line in self._visits:
-            if v_uri == uri and start - 5 <= v_line < end + 5:
-                return self._tuning.recent_visit_weight
-        return 1.0
-
     def _is_excluded(self, path: Path | None) -> bool:
         if path is None:
             return False
@@ -425,20 +328,6 @@ class ContextEngine:
         except Exception as exc:  # a broken .gitignore must not break requests
             log.warning("exclusion check failed for %s: %s", path, exc)
             return True
-
-    def _relative(self, path: Path | None, uri: str) -> str:
-        if path is None:
-            return uri.rsplit("/", 1)[-1] or uri
-        if self._root is not None:
-            try:
-                return Path(os.path.abspath(path)).relative_to(self._root).as_posix()
-            except ValueError:
-                pass
-        return path.name
-
-
-def _text_of(snap: Snapshot) -> Callable[[], str]:
-    return lambda: snap.text
 
 
 __all__ = ["ContextEngine"]

@@ -12,18 +12,15 @@ directory (Go) contributes at most ``MAX_PACKAGE_FILES`` files.
 
 from __future__ import annotations
 
-import asyncio
-import heapq
 import logging
 import os
-import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from seed_lsp.context.resolve import resolve_js, resolve_python
+from seed_lsp.context.index_queue import TaskQueue
 from seed_lsp.context.summary import EMPTY, Summary, summarize
 from seed_lsp.languages import for_path
 
@@ -31,8 +28,6 @@ log = logging.getLogger(__name__)
 
 MAX_PACKAGE_FILES = 200
 MAX_FOLLOWED = 200  # imports of one file followed (an ``__init__`` of 20,000 re-exports...)
-_BACKGROUND_PAUSE_S = 0.001
-_LEVELS = 8
 RECHECK_S = 2.0  # a file on disk is stat'ed again at most this often
 CLOSURE_LEVEL = 3  # imports are followed this many levels from the focused document
 OPEN_LEVEL = 2  # the other open documents (so their imports wait behind the focused one's)
@@ -84,7 +79,7 @@ class _File:
         self.by_local, self.stars = by_local, tuple(stars)
 
 
-class WorkspaceIndex:
+class WorkspaceIndex(TaskQueue):
     """Summaries and resolved imports, maintained off the caller's thread."""
 
     def __init__(
@@ -94,32 +89,25 @@ class WorkspaceIndex:
         max_files: int,
         max_file_bytes: int,
         max_texts: int = 300,
+        recheck_s: float = RECHECK_S,
     ) -> None:
         self.root = root
         self._excluded = is_excluded
         self._max_files = max_files
         self._max_bytes = max_file_bytes
         self._max_texts = max_texts
-        self._lock = threading.Lock()
-        self._wake = threading.Condition(self._lock)
+        self._recheck_s = recheck_s
+        super().__init__()
         self._files: OrderedDict[Path, _File] = OrderedDict()
         self._texts: OrderedDict[Path, list[str]] = OrderedDict()
         self._dirs: dict[Path, tuple[Path, ...]] = {}
         self._packages: dict[Path, dict[str, Path]] = {}
         # open documents: (text source, language, revision, when)
         self._open: dict[Path, tuple[Callable[[], str], str, int, float]] = {}
-        self._queue: list[tuple[int, int, int, str, Path]] = []
-        self._queued: dict[tuple[str, Path], int] = {}
-        self._waiting = [0] * _LEVELS  # live (not superseded) queued tasks per level
-        self._seq = 0
-        self._deferred: dict[Path, float] = {}  # open documents re-summarised not before
         self._summarised: dict[Path, float] = {}  # when each open document was last summarised
-        self._busy = 99  # level of the task being run (99: idle)
         self._focus: Path | None = None
         self.generation = 0
         """Bumped whenever a summary or binding changes (caches of lookups key on it)."""
-        self._stopped = False
-        self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------------------- reading
 
@@ -129,7 +117,7 @@ class WorkspaceIndex:
             f = self._files.get(path)
             if f is not None:
                 self._files.move_to_end(path)
-                if path not in self._open and time.monotonic() - f.checked > RECHECK_S:
+                if path not in self._open and time.monotonic() - f.checked > self._recheck_s:
                     self._push(CLOSURE_LEVEL + 2, 0, "file", path)
                 if level < f.level:
                     self._reschedule_closure(path, f, level)
@@ -198,24 +186,6 @@ class WorkspaceIndex:
                 self._texts.move_to_end(path)
             return found
 
-    def pending(self, level: int, deferred: bool = False) -> bool:
-        """Whether work at ``level`` or more urgent is queued or running (``deferred``: also
-        an edited document's summary put off while it changes)."""
-        with self._lock:
-            if deferred and self._deferred:
-                return True
-            return self._busy <= level or any(self._waiting[: level + 1])
-
-    async def settle(self, level: int, timeout: float) -> bool:
-        """Wait (without blocking the event loop) until no work at ``level`` is left, at most
-        ``timeout`` seconds; True when settled."""
-        deadline = time.monotonic() + timeout
-        while self.pending(level):
-            if time.monotonic() >= deadline:
-                return False
-            await asyncio.sleep(0.005)
-        return True
-
     # ----------------------------------------------------------------------- documents
 
     def update_open(
@@ -260,9 +230,7 @@ class WorkspaceIndex:
             self._texts.clear()
             self._dirs.clear()
             self._open.clear()
-            self._queue.clear()
-            self._queued.clear()
-            self._waiting = [0] * _LEVELS
+            self._clear_queue()
             self.generation += 1
 
     def close_open(self, path: Path) -> None:
@@ -276,70 +244,10 @@ class WorkspaceIndex:
 
     # ------------------------------------------------------------------------- worker
 
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="seed-index", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        with self._lock:
-            self._stopped = True
-            self._wake.notify_all()
-
-    def _push(self, level: int, hops: int, kind: str, path: Path) -> None:
-        key = (kind, path)
-        priority = level * 16 + min(hops, 15)
-        old = self._queued.get(key)
-        if old is not None:
-            if old <= priority:
-                return
-            self._waiting[min(old // 16, _LEVELS - 1)] -= 1  # its copy in the heap is stale
-        self._queued[key] = priority
-        self._waiting[min(level, _LEVELS - 1)] += 1
-        self._seq += 1
-        heapq.heappush(self._queue, (priority, self._seq, level, kind, path))
-        self._wake.notify()
-        if self._thread is None:
-            self.start_locked()
-
-    def start_locked(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="seed-index", daemon=True)
-        self._thread.start()
-
     def _reschedule_closure(self, path: Path, f: _File, level: int) -> None:
         f.level = level
         if f.bindings is not None:
             self._follow(path, f, level, 0)
-
-    def _run(self) -> None:
-        while True:
-            with self._lock:
-                while not self._queue and not self._stopped:
-                    self._busy = 99
-                    now = time.monotonic()
-                    due = [p for p, t in self._deferred.items() if t <= now]
-                    for p in due:
-                        del self._deferred[p]
-                        self._push(0, 0, "open", p)
-                    if self._queue:
-                        break
-                    wait = min(self._deferred.values(), default=now + 60) - now
-                    self._wake.wait(max(0.01, wait))
-                if self._stopped:
-                    return
-                priority, _, level, kind, path = heapq.heappop(self._queue)
-                if self._queued.get((kind, path)) != priority:
-                    continue  # superseded by a more urgent copy
-                del self._queued[(kind, path)]
-                self._waiting[min(level, _LEVELS - 1)] -= 1
-                self._busy = level
-            try:
-                self._task(kind, path, level, priority % 16)
-            except Exception:  # one bad file never stops the index
-                log.exception("indexing %s failed", path)
-            # Hand the GIL over between tasks (the event loop's thread may be waiting for it);
-            # background work (other documents' closures) a little longer.
-            time.sleep(0 if level <= 1 else _BACKGROUND_PAUSE_S)
 
     def _task(self, kind: str, path: Path, level: int, hops: int) -> None:
         if kind == "open":
@@ -512,4 +420,4 @@ class WorkspaceIndex:
                     self._push(level, hops + 1, "file", t)
 
 
-__all__ = ["Binding", "WorkspaceIndex", "language_for", "resolve_js", "resolve_python"]
+__all__ = ["Binding", "WorkspaceIndex", "language_for"]

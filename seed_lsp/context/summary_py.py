@@ -100,7 +100,8 @@ _STATEMENT_CONTAINERS = frozenset(
 def _nested_imports(root: Node) -> list[Import]:
     """Imports inside functions and classes: statements only, never into expressions."""
     out: list[Import] = []
-    stack = [c for c in root.named_children if c.type in _STATEMENT_CONTAINERS]
+    definitions = ("function_definition", "class_definition", "decorated_definition")
+    stack = [c for c in _top_level(root) if c.type in definitions]
     seen = 0
     while stack and seen < 50_000:
         node = stack.pop()
