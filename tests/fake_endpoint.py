@@ -4,8 +4,11 @@ It speaks the wire format of the AI/ML API page (../shared/seed/): JSON answers 
 and `meta.usage`, and server-sent events with `reasoning_content` deltas before `content`, a
 usage chunk (empty `choices`) when `stream_options.include_usage` is set, then `[DONE]`.
 Each test scripts it: answers (text, reasoning, latency, chunk delay), HTTP errors with
-`Retry-After`, malformed JSON, a stream cut mid-way, a hang. It records every request (body,
-headers without the key) and whether the client went away before the answer was complete.
+`Retry-After`, malformed JSON, a stream cut mid-way, a hang. Hostile modes: an endless stream
+or JSON body, a huge answer made as it is sent, gzip bodies and gzip bombs (also on an error
+status), a stream that stalls after some deltas, a response trickled one byte at a time. It
+records every request (body, headers without the key) and whether the client went away before
+the answer was complete.
 
 Run standalone (for editor tests and benchmarks):
     python tests/fake_endpoint.py --port 0 --rules rules.json
@@ -18,12 +21,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import sys
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 TEST_KEY = "sk-test-0123456789abcdef-SECRET"
@@ -49,7 +54,7 @@ class Reply:
     cut_after: int | None = None
     """Close the connection after this many content deltas (no usage, no [DONE])."""
     hang: bool = False
-    """Never answer (until the client disconnects)."""
+    """Silent after accept: read the request, never answer (until the client disconnects)."""
     malformed: bool = False
     """Send a body (or an event) that is not JSON."""
     ignore_stream: bool = False
@@ -57,6 +62,22 @@ class Reply:
     prompt_tokens: int | None = None
     cached_tokens: int = 0
     reasoning_tokens: int | None = None
+    usage: dict[str, Any] | None = None
+    """Replaces the reported `usage` object (e.g. absurd numbers); `meta` likewise."""
+    meta: dict[str, Any] | None = None
+    endless: bool = False
+    """Never finish: `content` is sent again and again, as stream deltas or inside a JSON body
+    that never closes (until the client disconnects)."""
+    repeat: int = 1
+    """Send `content` this many times over: a large answer, made as it is sent."""
+    gzip: bool = False
+    """Compress the body (`Content-Encoding: gzip`), error bodies included."""
+    bomb: int = 0
+    """A gzip bomb: a body that inflates to this many bytes (a JSON answer, error or event)."""
+    stall_after: int | None = None
+    """Send this many content deltas, then nothing more with the connection left open."""
+    trickle: float = 0.0
+    """Seconds between bytes of the response (headers too): never silent for long, never done."""
 
 
 @dataclass
@@ -194,8 +215,8 @@ class FakeEndpoint:
         try:
             while await self._handle_one(reader, writer):
                 pass
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass  # the client went away, or the endpoint is stopping
         finally:
             with contextlib.suppress(Exception):
                 writer.close()
@@ -265,22 +286,31 @@ class FakeEndpoint:
                 if gone.done():
                     request.disconnected_early = True
                     raise ConnectionResetError
+            body = _Body(writer, reply, gone)
             if reply.status >= 400:
                 error = (
                     reply.error if reply.error is not None else {"message": f"HTTP {reply.status}"}
                 )
                 payload = error if isinstance(error, str) else {"error": error}
-                await self._send_json(writer, reply.status, payload, reply.headers)
+                if reply.bomb:
+                    await body.bomb(reply.status, "application/json", *_BOMB_ERROR)
+                else:
+                    await body.send(reply.status, "application/json", _encode(payload))
                 request.completed = True
                 return
             stream = isinstance(request.body, dict) and request.body.get("stream") is True
             if stream and not reply.ignore_stream:
-                await self._stream(writer, request, reply, gone)
+                await self._stream(body, request, reply)
             elif reply.malformed:
-                await self._send_raw(writer, 200, b"{not json", "application/json")
+                await body.send(200, "application/json", b"{not json")
                 request.completed = True
+            elif reply.bomb:
+                await body.bomb(200, "application/json", *_BOMB_JSON)
+                request.completed = True
+            elif reply.endless or reply.repeat > 1:
+                await self._long_json(body, request, reply)
             else:
-                await self._send_json(writer, 200, completion(request, reply), reply.headers)
+                await body.send(200, "application/json", _encode(completion(request, reply)))
                 request.completed = True
         finally:
             gone.cancel()
@@ -288,31 +318,36 @@ class FakeEndpoint:
             with contextlib.suppress(asyncio.CancelledError, ConnectionError):
                 await gone
 
-    async def _stream(
-        self,
-        writer: asyncio.StreamWriter,
-        request: RecordedRequest,
-        reply: Reply,
-        gone: asyncio.Future[Any],
-    ) -> None:
-        head = (
-            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-            "Transfer-Encoding: chunked\r\n"
-        )
-        for name, value in reply.headers.items():
-            head += f"{name}: {value}\r\n"
-        writer.write((head + "\r\n").encode())
+    async def _send_json(self, writer: asyncio.StreamWriter, status: int, payload: Any) -> None:
+        body = _encode(payload)
+        head = f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
+        head += f"Content-Length: {len(body)}\r\n\r\n"
+        writer.write(head.encode() + body)
         await writer.drain()
+
+    async def _long_json(self, body: _Body, request: RecordedRequest, reply: Reply) -> None:
+        """A JSON answer whose content is `reply.content` repeated (forever when endless)."""
+        await body.start(200, "application/json")
+        head = json.dumps(completion(request, replace(reply, content="")))
+        before, _, after = head.partition('"content": ""')
+        await body.write((before + '"content": "').encode())
+        piece = json.dumps(reply.content)[1:-1].encode()
+        sent = 0
+        while reply.endless or sent < reply.repeat:
+            await body.write(piece)
+            sent += 1
+        await body.write(('"' + after).encode())
+        await body.end()
+        request.completed = True
+
+    async def _stream(self, body: _Body, request: RecordedRequest, reply: Reply) -> None:
+        await body.start(200, "text/event-stream", {"Cache-Control": "no-cache"})
         ident = f"chatcmpl-fake{len(self.requests)}"
 
         async def event(data: str) -> None:
-            payload = f"data: {data}\n\n".encode()
-            writer.write(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
-            await writer.drain()
+            await body.write(f"data: {data}\n\n".encode())
             if reply.chunk_delay:
-                await asyncio.wait({gone}, timeout=reply.chunk_delay)
-            if gone.done():
-                raise ConnectionResetError
+                await body.pause(reply.chunk_delay)
 
         def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
             return json.dumps(
@@ -325,18 +360,24 @@ class FakeEndpoint:
                 }
             )
 
+        if reply.bomb:
+            await body.write_bomb(*_BOMB_EVENT)
+            await body.end()
+            request.completed = True
+            return
         await event(chunk({"role": "assistant", "content": ""}))
         for piece in _pieces(reply.reasoning, 16):
             await event(chunk({"reasoning_content": piece}))
         if reply.malformed:
             await event("{this is not json")
-        for sent, piece in enumerate(_pieces(reply.content, reply.chunk_size)):
+        for sent, piece in enumerate(_content_pieces(reply)):
             if reply.cut_after is not None and sent >= reply.cut_after:
-                writer.write(b"0\r\n\r\n")
-                await writer.drain()
-                writer.close()
+                await body.end()
+                body.writer.close()
                 request.completed = False
                 return
+            if reply.stall_after is not None and sent >= reply.stall_after:
+                await body.pause(None)
             await event(chunk({"content": piece}))
         await event(chunk({}, reply.finish_reason))
         options = request.body.get("stream_options") if isinstance(request.body, dict) else None
@@ -354,34 +395,120 @@ class FakeEndpoint:
                 )
             )
         await event("[DONE]")
-        writer.write(b"0\r\n\r\n")
-        await writer.drain()
+        await body.end()
         request.completed = True
 
-    async def _send_json(
-        self,
-        writer: asyncio.StreamWriter,
-        status: int,
-        payload: Any,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        body = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
-        await self._send_raw(writer, status, body, "application/json", headers)
 
-    async def _send_raw(
-        self,
-        writer: asyncio.StreamWriter,
-        status: int,
-        body: bytes,
-        content_type: str,
-        headers: dict[str, str] | None = None,
-    ) -> None:
+class _Body:
+    """Writes one HTTP response: status line, headers, then a fixed or chunked body, optionally
+    gzip-compressed or trickled one byte at a time. Raises ConnectionResetError once the client
+    has gone."""
+
+    def __init__(self, writer: asyncio.StreamWriter, reply: Reply, gone: asyncio.Future[Any]):
+        self.writer = writer
+        self.reply = reply
+        self.gone = gone
+        self.gzip = reply.gzip or bool(reply.bomb)
+        self._compress = zlib.compressobj(wbits=31) if self.gzip else None
+
+    async def _raw(self, data: bytes) -> None:
+        if self.gone.done():
+            raise ConnectionResetError
+        if not self.reply.trickle:
+            self.writer.write(data)
+            await self.writer.drain()
+            return
+        for i in range(len(data)):
+            self.writer.write(data[i : i + 1])
+            await self.writer.drain()
+            await self.pause(self.reply.trickle)
+
+    async def pause(self, seconds: float | None) -> None:
+        """Wait (forever with None) unless the client goes away first."""
+        await asyncio.wait({self.gone}, timeout=seconds)
+        if self.gone.done():
+            raise ConnectionResetError
+
+    def _head(self, status: int, content_type: str, extra: dict[str, str]) -> bytes:
         head = f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n"
-        head += f"Content-Length: {len(body)}\r\n"
-        for name, value in (headers or {}).items():
+        if self.gzip:
+            head += "Content-Encoding: gzip\r\n"
+        for name, value in {**extra, **self.reply.headers}.items():
             head += f"{name}: {value}\r\n"
-        writer.write(head.encode() + b"\r\n" + body)
-        await writer.drain()
+        return head.encode()
+
+    async def send(self, status: int, content_type: str, data: bytes) -> None:
+        """A whole body with a Content-Length."""
+        if self._compress is not None:
+            data = self._compress.compress(data) + self._compress.flush()
+        head = self._head(status, content_type, {"Content-Length": str(len(data))})
+        await self._raw(head + b"\r\n" + data)
+
+    async def start(
+        self, status: int, content_type: str, extra: dict[str, str] | None = None
+    ) -> None:
+        """Headers of a chunked body; `write` the pieces, then `end`."""
+        head = self._head(status, content_type, {"Transfer-Encoding": "chunked", **(extra or {})})
+        await self._raw(head + b"\r\n")
+
+    async def write(self, data: bytes) -> None:
+        if self._compress is not None:
+            data = self._compress.compress(data) + self._compress.flush(zlib.Z_SYNC_FLUSH)
+        if data:
+            await self._raw(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+
+    async def end(self) -> None:
+        tail = self._compress.flush() if self._compress is not None else b""
+        if tail:
+            await self._raw(f"{len(tail):x}\r\n".encode() + tail + b"\r\n")
+        await self._raw(b"0\r\n\r\n")
+
+    async def bomb(self, status: int, content_type: str, before: bytes, after: bytes) -> None:
+        await self.start(status, content_type)
+        await self.write_bomb(before, after)
+        await self.end()
+
+    async def write_bomb(self, before: bytes, after: bytes) -> None:
+        """`before`, `bomb` spaces, `after`, compressed (the compressor is then finished)."""
+        assert self._compress is not None
+        data = _gzip_bomb(before, self.reply.bomb, after)
+        self._compress = None  # the bomb is a complete gzip member of its own
+        for i in range(0, len(data), 65536):
+            piece = data[i : i + 65536]
+            await self._raw(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+
+
+_BOMB_JSON = (b'{"choices": [{"index": 0, "message": {"role": "assistant", "content": "', b'"}}]}')
+_BOMB_ERROR = (b'{"error": {"message": "', b'"}}')
+_BOMB_EVENT = (b'data: {"choices": [{"index": 0, "delta": {"content": "', b'"}}]}\n\n')
+
+
+@functools.lru_cache(maxsize=4)
+def _gzip_bomb(before: bytes, size: int, after: bytes) -> bytes:
+    compress = zlib.compressobj(9, wbits=31)
+    out = [compress.compress(before)]
+    block = b" " * (1 << 20)
+    left = size
+    while left > 0:
+        out.append(compress.compress(block[: min(left, len(block))]))
+        left -= len(block)
+    out.append(compress.compress(after))
+    out.append(compress.flush())
+    return b"".join(out)
+
+
+def _encode(payload: Any) -> bytes:
+    return payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
+
+
+def _content_pieces(reply: Reply) -> Iterator[str]:
+    pieces = _pieces(reply.content, reply.chunk_size)
+    if not pieces:
+        return
+    sent = 0
+    while reply.endless or sent < reply.repeat:
+        yield from pieces
+        sent += 1
 
 
 def _pieces(text: str, size: int) -> list[str]:
@@ -405,10 +532,12 @@ def completion(request: RecordedRequest, reply: Reply) -> dict[str, Any]:
     )
     completion_tokens = estimate_tokens(reply.content) + reasoning
     usd = round((prompt * 0.2 + completion_tokens * 1.6) / 1_000_000, 8)
+    if reply.repeat > 1:
+        completion_tokens *= reply.repeat
     message: dict[str, Any] = {"role": "assistant", "content": reply.content}
     if reply.reasoning:
         message["reasoning_content"] = reply.reasoning
-    return {
+    data: dict[str, Any] = {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "created": int(time.time()),
@@ -425,6 +554,11 @@ def completion(request: RecordedRequest, reply: Reply) -> dict[str, Any]:
         },
         "meta": {"usage": {"credits_used": int(usd * 2_000_000), "usd_spent": usd}},
     }
+    if reply.usage is not None:
+        data["usage"] = reply.usage
+    if reply.meta is not None:
+        data["meta"] = reply.meta
+    return data
 
 
 def rules_responder(rules: list[Rule], fallback: str = "") -> Responder:
