@@ -4,6 +4,11 @@ One `httpx.AsyncClient` (one connection pool) per `ChatClient`, and one `ChatCli
 Retries are bounded; errors are classified into `seed_lsp.llm.errors`; the API key never appears
 in a message. Cancelling the task that awaits `complete()` or iterates `stream()` closes the
 HTTP response at once, so the endpoint stops generating (and billing).
+
+Nothing the endpoint sends is trusted: bodies are read within limits derived from `max_tokens`
+(`seed_lsp.llm.bounded`), answers are streamed so that a silent endpoint is noticed within
+`first_byte_timeout` while one that keeps sending may take longer, and the text is cleaned of
+control sequences and stray `<think>` blocks (`seed_lsp.llm.sanitize`) before anyone sees it.
 """
 
 from __future__ import annotations
@@ -14,13 +19,35 @@ import logging
 import random
 import re
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from contextlib import aclosing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from seed_lsp.llm import errors
-from seed_lsp.llm.types import ChatRequest, ChatResponse, StreamDelta, ToolCall, Usage
+from seed_lsp.llm.bounded import (
+    ACCEPT_ENCODING,
+    ERROR_BODY_LIMIT,
+    Limits,
+    limits_for,
+    read_body,
+    read_lines,
+)
+from seed_lsp.llm.sanitize import TextFilter, split_think, strip_controls
+from seed_lsp.llm.types import ChatRequest, ChatResponse, StreamDelta, Usage
+from seed_lsp.llm.usage import UsageLedger
+from seed_lsp.llm.wire import (
+    EventParser,
+    deltas_from_json_text,
+    loads,
+    parse_chunk,
+    parse_completion,
+    parse_usage,
+)
+from seed_lsp.llm.wire import error_message as _error_message
+from seed_lsp.llm.wire import looks_like_bad_model as _looks_like_bad_model
+from seed_lsp.llm.wire import looks_like_context_overflow as _looks_like_context_overflow
+from seed_lsp.llm.wire import retry_after as _retry_after
 
 if TYPE_CHECKING:
     import httpx
@@ -45,79 +72,15 @@ class ClientOptions:
     model: str
     api_key: str | None
     connect_timeout: float = 5.0
-    first_byte_timeout: float = 60.0
+    first_byte_timeout: float = 12.0
+    """Seconds of silence (no line of the answer) before giving up: the server's setting
+    `firstByteTimeoutMs` passes its own default here."""
     total_timeout: float = 120.0
     max_retries: int = 2
     extra_body: Mapping[str, Any] = field(default_factory=dict)
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
     retry_after_cap: float = 30.0
-
-
-class UsageLedger:
-    """Running totals of tokens and USD per feature, for this process."""
-
-    def __init__(self) -> None:
-        self.by_feature: dict[str, Usage] = {}
-        self.requests: dict[str, int] = {}
-        self.estimated_requests = 0
-        self._reported = Usage()
-
-    def add(self, feature: str, usage: Usage | None) -> None:
-        self.requests[feature] = self.requests.get(feature, 0) + 1
-        if usage is not None:
-            self.by_feature[feature] = self.by_feature.get(feature, Usage()) + usage
-            if usage.estimated:
-                self.estimated_requests += 1
-            else:
-                self._reported = self._reported + usage
-
-    def estimate(self, prompt_chars: int, completion_chars: int) -> Usage:
-        """Usage of a stream closed before the endpoint reported it: tokens from the text
-        (about 4 characters a token), USD at the rate seen so far in reported answers."""
-        prompt = max(1, prompt_chars // 4)
-        completion = completion_chars // 4
-        reported = self._reported
-        rate = reported.usd_spent / reported.total_tokens if reported.total_tokens else 0.0
-        return Usage(
-            prompt_tokens=prompt,
-            completion_tokens=completion,
-            total_tokens=prompt + completion,
-            usd_spent=(prompt + completion) * rate,
-            estimated=True,
-        )
-
-    @property
-    def total(self) -> Usage:
-        total = Usage()
-        for usage in self.by_feature.values():
-            total = total + usage
-        return total
-
-    def snapshot(self) -> dict[str, Any]:
-        """JSON-able totals, as sent to editors."""
-
-        def as_dict(u: Usage, requests: int) -> dict[str, Any]:
-            return {
-                "requests": requests,
-                "promptTokens": u.prompt_tokens,
-                "completionTokens": u.completion_tokens,
-                "cachedTokens": u.cached_tokens,
-                "reasoningTokens": u.reasoning_tokens,
-                "totalTokens": u.total_tokens,
-                "usdSpent": round(u.usd_spent, 6),
-                "estimated": u.estimated,
-            }
-
-        features = {
-            name: as_dict(self.by_feature.get(name, Usage()), count)
-            for name, count in sorted(self.requests.items())
-        }
-        return {
-            "total": as_dict(self.total, sum(self.requests.values())),
-            "features": features,
-            "estimatedRequests": self.estimated_requests,
-        }
 
 
 class ChatClient:
@@ -165,26 +128,67 @@ class ChatClient:
     # -- public API -------------------------------------------------------------------------
 
     async def complete(self, request: ChatRequest) -> ChatResponse:
-        """One whole answer (non-streaming)."""
+        """One whole answer. It is streamed and gathered (tool calls aside), so that a silent
+        endpoint fails within `first_byte_timeout` while a long answer that keeps coming
+        (reasoning, then content) is not cut by it."""
+        if not request.tools:
+            return await self.collect(request)
         started = time.perf_counter()
-        data = await self._with_retries(request, stream=False, run=self._post_json)
+        limits = limits_for(request.max_tokens)
+
+        async def run(body: dict[str, Any]) -> Any:
+            return await self._post_json(body, limits)
+
+        data = await self._with_retries(request, stream=False, run=run)
         response = parse_completion(data)
+        content, reasoning = split_think(strip_controls(response.content))
+        response = replace(
+            response,
+            content=content,
+            reasoning_content=strip_controls(reasoning + response.reasoning_content),
+        )
         response = _replace_timing(response, None, (time.perf_counter() - started) * 1000)
         self._account(request.feature, response.usage)
         return response
 
     async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamDelta, None]:
         """Server-sent deltas. Iterate inside `contextlib.aclosing` so stopping early closes
-        the connection at once; the last delta carries `usage` when the endpoint sent it."""
+        the connection at once; the last delta carries `usage` when the endpoint sent it.
+
+        Content and reasoning come cleaned (`TextFilter`). Past the characters an answer of
+        `max_tokens` can hold, the stream is closed and a last delta says `length`.
+        """
         usage: Usage | None = None
         streamed = 0
+        room = limits_for(request.max_tokens).text_chars
+        clean = TextFilter()
         try:
             async with aclosing(self._stream_with_retries(request)) as deltas:
                 async for delta in deltas:
                     if delta.usage is not None:
                         usage = delta.usage
-                    streamed += len(delta.content) + len(delta.reasoning_content)
-                    yield delta
+                    content, reasoning = clean.feed(delta.content, delta.reasoning_content)
+                    size = len(content) + len(reasoning)
+                    if streamed + size > room:
+                        left = room - streamed
+                        reasoning = reasoning[:left]
+                        content = content[: max(0, left - len(reasoning))]
+                        streamed = room
+                        log.warning(
+                            "the endpoint sent more than %d characters for one answer "
+                            "(max_tokens %s); stopped reading it",
+                            room,
+                            request.max_tokens,
+                        )
+                        yield StreamDelta(content, reasoning, "length", delta.usage)
+                        return
+                    streamed += size
+                    if content or reasoning or delta.finish_reason or delta.usage:
+                        yield replace(delta, content=content, reasoning_content=reasoning)
+                content, reasoning = clean.finish()
+                if content or reasoning:
+                    streamed += len(content) + len(reasoning)
+                    yield StreamDelta(content, reasoning)
         finally:
             if usage is None and streamed:
                 # Closed early (by us, on purpose, or by a cut): the endpoint still billed it.
@@ -208,9 +212,12 @@ class ChatClient:
                 reasoning.append(delta.reasoning_content)
                 finish = delta.finish_reason or finish
                 usage = delta.usage or usage
+        # A lone `</think>`: the chat template opened the block in the prompt.
+        text, thought = split_think("".join(content))
+        content.clear()
         return ChatResponse(
-            content="".join(content),
-            reasoning_content="".join(reasoning),
+            content=text,
+            reasoning_content="".join(reasoning) + thought,
             finish_reason=finish,
             usage=usage,
             model=self.options.model,
@@ -253,6 +260,7 @@ class ChatClient:
         return {
             "Authorization": f"Bearer {self.options.api_key}",
             "Content-Type": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
         }
 
     def _client(self) -> httpx.AsyncClient:
@@ -299,7 +307,7 @@ class ChatClient:
                     continue
                 raise
             except errors.LLMError as exc:
-                delay = self._retry_delay(exc, attempt, deadline)
+                delay = self._retry_delay(exc, attempt, deadline, request)
                 if delay is None:
                     raise
                 attempt += 1
@@ -307,24 +315,42 @@ class ChatClient:
                 await asyncio.sleep(delay)
 
     async def _stream_with_retries(self, request: ChatRequest) -> AsyncGenerator[StreamDelta, None]:
-        """Retries happen only before the first delta: a stream cut mid-way is an error."""
+        """Retries happen only before the first delta: a stream cut mid-way is an error.
+
+        Two clocks: the whole answer must end within `total_timeout`, and the endpoint may not
+        go `first_byte_timeout` without sending a line (an event, or a comment some servers
+        send while they wait for the model), so silence is noticed early while a long answer
+        that keeps coming is not cut.
+        """
         attempt = 0
         deadline = time.monotonic() + self.options.total_timeout
+        idle = self.options.first_byte_timeout
+        limits = limits_for(request.max_tokens)
         while True:
             body = self.build_body(request, stream=True)
             started = False
+            silent = False
             try:
                 # The deadline wraps each read, never a `yield`: a timeout scope must not span
                 # the consumer's own code.
-                async with aclosing(self._post_stream(body)) as deltas:
+                async with aclosing(self._post_stream(body, limits)) as deltas:
                     while True:
-                        async with asyncio.timeout_at(_loop_deadline(deadline)):
-                            delta = await anext(deltas, None)
-                        if delta is None:
+                        now = time.monotonic()
+                        silent = now + idle < deadline
+                        async with asyncio.timeout_at(_loop_deadline(min(deadline, now + idle))):
+                            delta = await anext(deltas, _END)
+                        if delta is _END:
                             return
+                        if delta is None:
+                            continue  # a line that carried no delta: the endpoint is alive
+                        assert isinstance(delta, StreamDelta)
                         started = True
                         yield delta
             except TimeoutError as exc:
+                if silent:
+                    raise errors.Timeout(
+                        f"{self.options.base_url} sent nothing for {idle:g} s."
+                    ) from exc
                 raise errors.Timeout(
                     f"The endpoint did not finish within {self.options.total_timeout:g} s."
                 ) from exc
@@ -333,15 +359,21 @@ class ChatClient:
                     continue
                 raise
             except errors.LLMError as exc:
-                delay = None if started else self._retry_delay(exc, attempt, deadline)
+                delay = None if started else self._retry_delay(exc, attempt, deadline, request)
                 if delay is None:
                     raise
                 attempt += 1
                 log.info("retrying in %.1f s after: %s", delay, exc)
                 await asyncio.sleep(delay)
 
-    def _retry_delay(self, exc: errors.LLMError, attempt: int, deadline: float) -> float | None:
-        if not exc.retryable or attempt >= self.options.max_retries:
+    def _retry_delay(
+        self, exc: errors.LLMError, attempt: int, deadline: float, request: ChatRequest
+    ) -> float | None:
+        most = self.options.max_retries if request.max_retries is None else request.max_retries
+        if not exc.retryable or attempt >= most:
+            return None
+        if isinstance(exc, errors.Timeout):
+            # A silent endpoint: asking again would double the wait the user already had.
             return None
         backoff = min(self.options.backoff_cap, self.options.backoff_base * (2.0**attempt))
         delay = backoff * (0.75 + random.random() / 2)
@@ -389,56 +421,87 @@ class ChatClient:
 
     # -- HTTP -------------------------------------------------------------------------------
 
-    async def _post_json(self, body: dict[str, Any]) -> Any:
+    def _send(self, body: dict[str, Any]) -> Any:
+        """The POST as an unread response (a context manager): bodies are read by us."""
+        return self._client().stream(
+            "POST", self._url(), content=encode_body(body), headers=self._headers()
+        )
+
+    async def _post_json(self, body: dict[str, Any], limits: Limits) -> Any:
         import httpx
 
-        headers = self._headers()
         try:
-            response = await self._client().post(self._url(), json=body, headers=headers)
+            async with self._send(body) as response:
+                if response.status_code >= 400:
+                    raise await self._error_from(response)
+                encoding = response.headers.get("content-encoding", "")
+                data = await read_body(response.aiter_raw(), encoding, limits.body_bytes)
         except httpx.TimeoutException as exc:
             raise errors.Timeout(self._network_message(exc)) from None
         except httpx.HTTPError as exc:
             raise errors.NetworkError(self._network_message(exc)) from None
-        if response.status_code >= 400:
-            raise self.classify(response.status_code, response.text, response.headers)
         try:
-            return response.json()
+            return loads(data)
         except ValueError:
+            text = data[:120].decode("utf-8", "replace")
             raise errors.MalformedResponse(
-                "The endpoint's answer was not JSON: " + self._redact(response.text[:120])
+                "The endpoint's answer was not JSON: " + self._redact(text)
             ) from None
 
-    async def _post_stream(self, body: dict[str, Any]) -> AsyncGenerator[StreamDelta, None]:
+    async def _post_stream(
+        self, body: dict[str, Any], limits: Limits
+    ) -> AsyncGenerator[StreamDelta | None, None]:
+        """Deltas of one streamed answer, and `None` for each line that carried none (so the
+        caller can tell a quiet endpoint from a silent one)."""
         import httpx
 
-        headers = self._headers()
-        client = self._client()
         try:
-            async with client.stream("POST", self._url(), json=body, headers=headers) as response:
+            async with self._send(body) as response:
                 if response.status_code >= 400:
-                    text = (await response.aread()).decode("utf-8", "replace")
-                    raise self.classify(response.status_code, text, response.headers)
-                content_type = response.headers.get("content-type", "")
-                if "text/event-stream" not in content_type:
+                    raise await self._error_from(response)
+                encoding = response.headers.get("content-encoding", "")
+                if "text/event-stream" not in response.headers.get("content-type", ""):
                     # Some servers ignore `stream` and answer one JSON object.
-                    text = (await response.aread()).decode("utf-8", "replace")
-                    for delta in _deltas_from_json_text(text, self._redact):
+                    data = await read_body(response.aiter_raw(), encoding, limits.body_bytes)
+                    for delta in deltas_from_json_text(
+                        data.decode("utf-8", "replace"), self._redact
+                    ):
                         yield delta
                     return
-                done = False
-                async for data in _sse_data(response.aiter_lines()):
-                    if data == "[DONE]":
-                        done = True
-                        break
-                    yield parse_chunk(data, self._redact)
-                if not done:
-                    raise errors.NetworkError(
-                        "The endpoint closed the stream before it finished (no [DONE])."
-                    )
+                events = EventParser()
+                async for line in read_lines(response.aiter_raw(), encoding, limits.stream_bytes):
+                    found = events.line(line)
+                    if not found:
+                        yield None
+                    for event in found:
+                        if event == "[DONE]":
+                            return
+                        yield parse_chunk(event, self._redact)
+                tail = events.finish()
+                if tail is not None:
+                    yield parse_chunk(tail, self._redact)
+                raise errors.NetworkError(
+                    "The endpoint closed the stream before it finished (no [DONE])."
+                )
         except httpx.TimeoutException as exc:
             raise errors.Timeout(self._network_message(exc)) from None
         except httpx.HTTPError as exc:
             raise errors.NetworkError(self._network_message(exc)) from None
+
+    async def _error_from(self, response: httpx.Response) -> errors.LLMError:
+        """The typed error for an HTTP error answer, from the first few kB of its body."""
+        try:
+            data = await read_body(
+                response.aiter_raw(),
+                response.headers.get("content-encoding", ""),
+                ERROR_BODY_LIMIT,
+                truncate=True,
+            )
+        except errors.MalformedResponse:
+            data = b""  # a corrupt or unknown encoding: the status still says enough
+        return self.classify(
+            response.status_code, data.decode("utf-8", "replace"), response.headers
+        )
 
     def _network_message(self, exc: Exception) -> str:
         import httpx
@@ -504,228 +567,26 @@ def _replace_timing(response: ChatResponse, first: float | None, total: float) -
     return replace(response, first_token_ms=first, total_ms=total)
 
 
-def _error_message(text: str) -> tuple[str, str | None]:
+_END = object()
+
+
+def encode_body(body: Mapping[str, Any]) -> bytes:
+    """The request body as UTF-8 JSON. A lone surrogate (from a document with broken text)
+    cannot be encoded and becomes U+FFFD instead of failing the request."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     try:
-        data = json.loads(text)
-    except ValueError:
-        return " ".join(text.split())[:300], None
-    if isinstance(data, dict):
-        err = data.get("error", data)
-        if isinstance(err, dict):
-            message = err.get("message") or err.get("detail") or err.get("msg") or ""
-            param = err.get("param")
-            if isinstance(message, list):
-                message = "; ".join(str(m) for m in message)
-            return str(message), str(param) if param else None
-        if isinstance(err, str):
-            return err, None
-        if "message" in data:
-            return str(data["message"]), None
-    return " ".join(text.split())[:300], None
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return re.sub("[\ud800-\udfff]", "\ufffd", text).encode("utf-8")
 
 
-def _retry_after(headers: Mapping[str, str] | None) -> float | None:
-    if not headers:
-        return None
-    value = headers.get("retry-after") or headers.get("Retry-After")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        return max(0.0, when.timestamp() - time.time())
-
-
-def _looks_like_context_overflow(lower: str) -> bool:
-    return any(
-        phrase in lower
-        for phrase in (
-            "context length",
-            "context_length",
-            "maximum context",
-            "too many tokens",
-            "prompt is too long",
-            "input is too long",
-            "context window",
-            "reduce the length",
-        )
-    )
-
-
-def _looks_like_bad_model(lower: str, model: str) -> bool:
-    if "no available channel" in lower or "model_not_found" in lower:
-        return True
-    if any(word in lower for word in ("parameter", "argument", "unsupported value")):
-        return False  # a parameter this model refuses, not the model itself
-    if "model" in lower and any(
-        phrase in lower
-        for phrase in (
-            "not found",
-            "does not exist",
-            "not exist",
-            "unknown",
-            "invalid model",
-            "not supported",
-            "unavailable",
-            "no such",
-        )
-    ):
-        return True
-    return model.lower() in lower and "not" in lower
-
-
-async def _sse_data(lines: AsyncIterator[str]) -> AsyncGenerator[str, None]:
-    """The `data` payloads of a server-sent event stream (multi-line data joined by newlines)."""
-    buffer: list[str] = []
-    async for line in lines:
-        if line == "":
-            if buffer:
-                yield "\n".join(buffer)
-                buffer = []
-            continue
-        if line.startswith(":"):
-            continue
-        name, _, value = line.partition(":")
-        if value.startswith(" "):
-            value = value[1:]
-        if name == "data":
-            if value.strip() == "[DONE]":
-                if buffer:
-                    yield "\n".join(buffer)
-                    buffer = []
-                yield "[DONE]"
-                continue
-            buffer.append(value)
-    if buffer:
-        yield "\n".join(buffer)
-
-
-def parse_usage(data: Any) -> Usage | None:
-    """`usage` (with token details) plus the AI/ML API's `meta.usage` (credits, USD)."""
-    if not isinstance(data, dict):
-        return None
-    raw = data.get("usage")
-    meta = data.get("meta")
-    meta_usage = meta.get("usage") if isinstance(meta, dict) else None
-    if not isinstance(raw, dict) and not isinstance(meta_usage, dict):
-        return None
-    raw = raw if isinstance(raw, dict) else {}
-    prompt_details = raw.get("prompt_tokens_details") or {}
-    completion_details = raw.get("completion_tokens_details") or {}
-    meta_usage = meta_usage if isinstance(meta_usage, dict) else {}
-    return Usage(
-        prompt_tokens=_int(raw.get("prompt_tokens")),
-        completion_tokens=_int(raw.get("completion_tokens")),
-        total_tokens=_int(raw.get("total_tokens")),
-        cached_tokens=_int(
-            prompt_details.get("cached_tokens") if isinstance(prompt_details, dict) else 0
-        ),
-        reasoning_tokens=_int(
-            completion_details.get("reasoning_tokens")
-            if isinstance(completion_details, dict)
-            else 0
-        ),
-        credits_used=_float(meta_usage.get("credits_used")),
-        usd_spent=_float(meta_usage.get("usd_spent")),
-    )
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def _float(value: Any) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
-
-
-def parse_completion(data: Any) -> ChatResponse:
-    """A non-streaming chat.completion object."""
-    if not isinstance(data, dict):
-        raise errors.MalformedResponse("The endpoint's answer was not a JSON object.")
-    if "error" in data and not data.get("choices"):
-        error_text, _ = _error_message(json.dumps(data))
-        raise errors.MalformedResponse(f"The endpoint answered with an error: {error_text[:200]}")
-    choices = data.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        raise errors.MalformedResponse("The endpoint's answer had no choices.")
-    choice = choices[0]
-    message = choice.get("message")
-    if not isinstance(message, dict):
-        raise errors.MalformedResponse("The endpoint's answer had no message.")
-    calls = []
-    for call in message.get("tool_calls") or []:
-        if isinstance(call, dict) and isinstance(call.get("function"), dict):
-            fn = call["function"]
-            calls.append(
-                ToolCall(
-                    str(call.get("id", "")), str(fn.get("name", "")), str(fn.get("arguments", ""))
-                )
-            )
-    return ChatResponse(
-        content=_text(message.get("content")),
-        reasoning_content=_text(message.get("reasoning_content")),
-        tool_calls=tuple(calls),
-        finish_reason=choice.get("finish_reason"),
-        usage=parse_usage(data),
-        model=str(data.get("model", "")),
-    )
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):  # content parts
-        return "".join(str(part.get("text", "")) for part in value if isinstance(part, dict))
-    return ""
-
-
-def parse_chunk(data: str, redact: Callable[[str], str] = lambda s: s) -> StreamDelta:
-    """One `chat.completion.chunk` (a server-sent event's data)."""
-    try:
-        chunk = json.loads(data)
-    except ValueError:
-        raise errors.MalformedResponse(
-            "The endpoint sent a stream event that is not JSON: " + redact(data[:80])
-        ) from None
-    if not isinstance(chunk, dict):
-        raise errors.MalformedResponse("The endpoint sent a stream event that is not an object.")
-    if "error" in chunk and not chunk.get("choices"):
-        message, _ = _error_message(data)
-        raise errors.ServerError("The endpoint failed mid-answer: " + redact(message)[:200])
-    content = reasoning = ""
-    finish = None
-    choices = chunk.get("choices") or []
-    if isinstance(choices, list) and choices and isinstance(choices[0], dict):
-        choice = choices[0]
-        delta = choice.get("delta") or choice.get("message") or {}
-        if isinstance(delta, dict):
-            content = _text(delta.get("content"))
-            reasoning = _text(delta.get("reasoning_content") or delta.get("reasoning"))
-        finish = choice.get("finish_reason")
-    return StreamDelta(
-        content=content, reasoning_content=reasoning, finish_reason=finish, usage=parse_usage(chunk)
-    )
-
-
-def _deltas_from_json_text(text: str, redact: Callable[[str], str]) -> list[StreamDelta]:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        raise errors.MalformedResponse(
-            "The endpoint's answer was neither an event stream nor JSON: " + redact(text[:80])
-        ) from None
-    response = parse_completion(data)
-    return [
-        StreamDelta(
-            content=response.content,
-            reasoning_content=response.reasoning_content,
-            finish_reason=response.finish_reason,
-            usage=response.usage,
-        )
-    ]
+__all__ = [
+    "OPTIONAL_KEYS",
+    "ChatClient",
+    "ClientOptions",
+    "UsageLedger",
+    "encode_body",
+    "parse_chunk",
+    "parse_completion",
+    "parse_usage",
+]

@@ -39,6 +39,9 @@ class ChatRequest:
     tool_choice: Any = None
     extra_body: dict[str, Any] = field(default_factory=dict)
     """Merged into the body last (e.g. `{"thinking": {"type": "disabled"}}`)."""
+    max_retries: int | None = None
+    """Retries of this call on errors worth retrying; `None`: the client's setting. Requests
+    made at a keystroke use 0: the next pause in typing is their retry."""
 
 
 @dataclass(frozen=True)
