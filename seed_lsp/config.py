@@ -185,7 +185,9 @@ class Settings:
     )
     connect_timeout_ms: int = setting(5000, "Give up connecting to the endpoint after this long.")
     first_byte_timeout_ms: int = setting(
-        60000, "Give up when the endpoint sends nothing for this long."
+        12000,
+        "Give up when the endpoint sends nothing for this long (no line of the answer); an "
+        "answer that keeps coming may take up to `requestTimeoutMs`.",
     )
     max_retries: int = setting(
         2, "Retries on rate limiting (429, honouring Retry-After), 5xx and network errors."
