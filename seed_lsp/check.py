@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,18 @@ def load_settings(settings_file: str | None) -> tuple[config.Settings, list[conf
     return config.resolve(*layers)
 
 
+CHECK_SECONDS = 15.0
+"""`check` gives up after this long whatever the settings say, so it ends within 20 s."""
+
+
 async def probe(settings: config.Settings) -> tuple[float, Any]:
-    client = ChatClient(client_options(settings))
+    options = client_options(settings)
+    options = replace(
+        options,
+        total_timeout=min(options.total_timeout, CHECK_SECONDS),
+        first_byte_timeout=min(options.first_byte_timeout, CHECK_SECONDS),
+    )
+    client = ChatClient(options)
     request = ChatRequest(
         messages=(Message("user", "Reply with the single word OK."),),
         feature="check",

@@ -26,6 +26,7 @@ from seed_lsp.features.inline.complete import (
 from seed_lsp.features.inline.options import InlineOptions
 from seed_lsp.features.inline.policy import AdaptiveDebounce, InflightCoordinator, skip_reason
 from seed_lsp.features.inline.prompt import build_inline_request
+from seed_lsp.llm.health import EndpointHealth
 from seed_lsp.llm.types import ChatBackend
 from seed_lsp.postprocess import detect_indent_style
 
@@ -74,10 +75,9 @@ class InlineService:
         )
         self.debounce = AdaptiveDebounce.from_options(options)
         self.flights: InflightCoordinator[InlineResult] = InflightCoordinator()
-        # After the endpoint failed (down, timing out, 5xx), automatic requests pause for a
-        # while instead of failing once per keystroke; an invoked request always tries.
-        self.pause_s = 10.0
-        self._paused_until = 0.0
+        # Consecutive failures pause automatic requests (seed_lsp.llm.health has the policy);
+        # an invoked request always tries.
+        self.health = EndpointHealth()
         self._clock = time.monotonic
         self._said: set[str] = set()
 
@@ -103,7 +103,7 @@ class InlineService:
         line_prefix = text[line_start:offset]
         line_rest = text[offset:line_end].rstrip("\r")
         why = skip_reason(line_prefix, line_rest, invoked=request.invoked, options=options)
-        if why is None and not request.invoked and self._clock() < self._paused_until:
+        if why is None and not request.invoked and not self.health.allows(self._clock()):
             why = "endpoint_failing"
         if why is not None:
             return InlineOutcome((), f"skipped:{why}")
@@ -146,17 +146,9 @@ class InlineService:
         return InlineOutcome(result.suggestions, "model", result)
 
     def _note_health(self, result: InlineResult) -> None:
-        error = result.error
-        if (error is not None and error.retryable) or result.reason == "timeout":
-            if self._clock() >= self._paused_until:
-                log.warning(
-                    "inline: the endpoint is failing (%s); automatic completions pause for %.0f s",
-                    error if error is not None else "timeout",
-                    self.pause_s,
-                )
-            self._paused_until = self._clock() + self.pause_s
-        elif result.error is None:
-            self._paused_until = 0.0
+        line = self.health.note(result.error, self._clock(), timed_out=result.reason == "timeout")
+        if line is not None:
+            log.warning("inline: %s", line)
 
     async def _ask(self, request: InlineRequest) -> InlineResult:
         engine = self._context()

@@ -24,21 +24,33 @@ def request(invoked: bool) -> InlineRequest:
 
 
 async def test_a_failing_endpoint_pauses_automatic_requests() -> None:
-    backend = FakeBackend().enqueue(ServerError("HTTP 502"), answer("return sum(items)"))
+    backend = FakeBackend().enqueue(
+        ServerError("HTTP 502"), ServerError("HTTP 502"), answer("return sum(items)")
+    )
     inline = service(backend)
+    # The first failure costs nothing extra: the next pause in typing tries again.
     first = await inline.suggest(request(invoked=False))
     assert first.suggestions == () and first.source.startswith("empty:")
+    second = await inline.suggest(request(invoked=False))
+    assert second.source.startswith("empty:")
+    # Two in a row: automatic requests wait.
     paused = await inline.suggest(request(invoked=False))
     assert paused.source == "skipped:endpoint_failing"
-    assert len(backend.requests) == 1
+    assert len(backend.requests) == 2
     # Asking on purpose always tries, and a success lifts the pause.
     invoked = await inline.suggest(request(invoked=True))
     assert invoked.suggestions
-    assert len(backend.requests) == 2
+    assert len(backend.requests) == 3
     inline.cache.clear()
     backend.enqueue(answer("return 0"))
     again = await inline.suggest(request(invoked=False))
     assert again.source == "model"
+
+
+async def test_inline_requests_ask_the_client_for_no_retries() -> None:
+    backend = FakeBackend().enqueue(answer("return sum(items)"))
+    await service(backend).suggest(request(invoked=False))
+    assert backend.requests[0].max_retries == 0
 
 
 async def test_a_repeated_state_is_served_from_the_cache() -> None:
