@@ -25,11 +25,18 @@ from seed_lsp.postprocess.base import (
     make_indent,
     opens_block,
 )
-from seed_lsp.postprocess.extract import extract_answer
+from seed_lsp.postprocess.extract import (
+    extract,
+    extract_answer,
+    is_chatter,
+    looks_like_prose,
+    strip_inline_code,
+)
 from seed_lsp.postprocess.indent import (
     block_level,
     cut_at_block_end,
     detect_indent_style,
+    indent_fenced_block,
     normalize_indentation,
     reindent,
 )
@@ -83,22 +90,34 @@ def _line_unfinished(cur: str) -> bool:
 # --- pipeline ----------------------------------------------------------------------------------
 
 
-def _prepare(content: str, prefix: str, suffix: str, truncated: bool = False) -> str:
-    """Extraction, prefix echo and a leading line break that is only layout."""
+def _prepare(content: str, prefix: str, suffix: str, truncated: bool = False) -> tuple[str, bool]:
+    """Extraction, prefix echo, a leading line break or blank that is only layout; and whether
+    the answer was a fenced block."""
     cur = current_line_prefix(prefix)
     mid_line = bool(current_line_rest(suffix).strip())
-    text = extract_answer(content)
+    text, fenced = extract(content)
+    if not fenced:
+        text = strip_inline_code(text, prefix)
     if truncated and "\n" in text.strip("\n"):
         text = text.rsplit("\n", 1)[0]
     text = drop_prefix_echo(text, prefix)
     if not cur.strip() or mid_line or _line_unfinished(cur):
         # A line break right after the tag is layout there, not a new line of the answer.
         text = text.lstrip("\n")
-    return text
+    if cur.strip() and cur.endswith((" ", "\t")) and text.startswith((" ", "\t")):
+        # `return |` + ` a + b`: the blank is already there.
+        text = text.lstrip(" \t")
+    return text, fenced
 
 
 def _finish(
-    text: str, prefix: str, suffix: str, multiline: bool, max_lines: int, style: IndentStyle
+    text: str,
+    prefix: str,
+    suffix: str,
+    multiline: bool,
+    max_lines: int,
+    style: IndentStyle,
+    fenced: bool = False,
 ) -> str:
     """Shape, indentation, overlap with the suffix, block end, trailing blanks."""
     cursor_line_blank = not current_line_prefix(prefix).strip()
@@ -106,6 +125,8 @@ def _finish(
     if not multiline or mid_line:
         text = first_line(text, allow_next_line=not mid_line)
     text = normalize_indentation(text, style)
+    if fenced:
+        text = indent_fenced_block(text, prefix, style)
     text = reindent(text, prefix, style)
     if "\n" in text:
         text = drop_suffix_echo(text, suffix, cursor_line_blank)
@@ -114,6 +135,18 @@ def _finish(
     elif not mid_line and cursor_line_blank and text.strip():
         text = drop_suffix_echo(text, suffix, cursor_line_blank=True)
     return strip_trailing_whitespace(text, keep_last=mid_line)
+
+
+def _only_chatter(text: str, content: str, fenced: bool, finished: bool) -> bool:
+    """The answer so far is a chat model's preamble, not code: a finished answer that is one
+    line of it, or a partial one whose lines all look like it (a fence may follow)."""
+    if fenced or OPEN_TAG in content:
+        return False
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if finished:
+        return len(lines) == 1 and is_chatter(lines[0])
+    done = [line.strip() for line in text.split("\n")[:-1] if line.strip()]
+    return bool(done) and len(done) <= 3 and all(looks_like_prose(line) for line in done)
 
 
 def postprocess_completion(
@@ -133,9 +166,10 @@ def postprocess_completion(
     """
     style = style or detect_indent_style(prefix, 4)
     rest = current_line_rest(suffix)
-    text = _finish(
-        _prepare(content, prefix, suffix, truncated), prefix, suffix, multiline, max_lines, style
-    )
+    text, fenced = _prepare(content, prefix, suffix, truncated)
+    if _only_chatter(text, content, fenced, finished=True):
+        return None
+    text = _finish(text, prefix, suffix, multiline, max_lines, style, fenced)
     if not text.strip():
         return None
     if rest.strip():
@@ -167,7 +201,9 @@ def is_complete(
     passed `max_lines` or left the cursor's block (or started repeating the suffix)."""
     if CLOSE_TAG in content:
         return True
-    text = _prepare(content, prefix, suffix)
+    text, fenced = _prepare(content, prefix, suffix)
+    if _only_chatter(text, content, fenced, finished=False):
+        return False
     mid_line = bool(current_line_rest(suffix).strip())
     if not multiline or mid_line:
         body = text if mid_line else text.lstrip("\n")
@@ -179,7 +215,7 @@ def is_complete(
     if len(done) > max_lines:
         return True
     style = style or detect_indent_style(prefix, 4)
-    kept = _finish("\n".join(done), prefix, suffix, True, max_lines, style)
+    kept = _finish("\n".join(done), prefix, suffix, True, max_lines, style, fenced)
     nonblank = sum(1 for line in done if line.strip())
     return sum(1 for line in kept.split("\n") if line.strip()) < nonblank
 

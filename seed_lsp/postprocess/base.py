@@ -20,7 +20,6 @@ QUOTES = ('"', "'", "`")
 BLOCK_OPENER_RE = re.compile(r"(?:[{(\[:]|=>|->|\bdo|\bthen|\bbegin|\bstruct|\belse)\s*$")
 # A line made only of closing tokens: `}`, `});`, `]`, `end`, `fi`, `esac`, `)`.
 CLOSER_LINE_RE = re.compile(r"^(?:[}\])]+[;,)]*|end|fi|esac|done|endif|endfunction)$")
-FENCE_RE = re.compile(r"^[ \t]*(```|~~~)")
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,15 @@ from seed_lsp.postprocess.overlap import next_lines
 
 
 def detect_indent_style(text: str, tab_size: int = 4) -> IndentStyle:
-    """Tabs or spaces, and the space unit, from the indented lines of `text` (the prefix)."""
+    """Tabs or spaces, and the space unit, from the indented lines of `text` (the prefix, whose
+    last line is the cursor's)."""
     tabs = spaces = 0
     widths: list[int] = []
-    for line in text.rsplit("\n", 400)[-400:]:
+    lines = text.rsplit("\n", 400)[-400:]
+    for i, line in enumerate(lines):
         ws = leading_ws(line)
-        if not ws or not line.strip():
+        # The cursor's line counts even when it is only indentation: the editor put it there.
+        if not ws or (not line.strip() and i < len(lines) - 1):
             continue
         if ws.startswith("\t"):
             tabs += 1
@@ -112,6 +115,30 @@ def reindent(text: str, prefix: str, style: IndentStyle) -> str:
                     for line in lines[1:]
                 ]
     return "\n".join(lines)
+
+
+def indent_fenced_block(text: str, prefix: str, style: IndentStyle) -> str:
+    """A fenced block is a snippet written from column 0. On a blank indented line, its first
+    line goes at the cursor, so its later lines go under the cursor's indentation too; they
+    would otherwise read as leaving the block, and be cut after the first line."""
+    cur = current_line_prefix(prefix)
+    lines = text.split("\n")
+    if cur.strip() or not cur or len(lines) < 2 or not lines[0].strip() or leading_ws(lines[0]):
+        return text
+    tab = style.tab_size
+    shift = indent_width(cur, tab)
+    later = [line for line in lines[1:] if line.strip()]
+    if not later or all(indent_width(leading_ws(line), tab) >= shift for line in later):
+        return text  # already written at the cursor's column
+    return "\n".join(
+        [lines[0]]
+        + [
+            make_indent(indent_width(leading_ws(line), tab) + shift, style) + line.lstrip(" \t")
+            if line.strip()
+            else line
+            for line in lines[1:]
+        ]
+    )
 
 
 def block_level(prefix: str, text: str, tab_size: int = 4) -> tuple[int, bool]:
