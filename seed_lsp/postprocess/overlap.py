@@ -10,7 +10,9 @@ from seed_lsp.postprocess.base import (
     QUOTES,
     Completion,
     current_line_prefix,
+    indent_width,
     is_ident,
+    leading_ws,
 )
 
 
@@ -141,12 +143,18 @@ def drop_suffix_echo(text: str, suffix: str, cursor_line_blank: bool, lookahead:
     nexts = next_lines(suffix, lookahead)
     if not nexts:
         return text
+    next_width = indent_width(
+        leading_ws(next((x for x in suffix.split("\n", 200)[1:] if x.strip()), ""))
+    )
     lines = text.split("\n")
     first = 0 if cursor_line_blank else 1
     for i in range(first, len(lines)):
         remaining = [line.strip() for line in lines[i:] if line.strip()]
         if not remaining or not lines[i].strip():
             continue
+        closer = i > 0 and CLOSER_LINE_RE.match(lines[i].strip()) is not None
+        if closer and indent_width(leading_ws(lines[i])) != next_width:
+            continue  # a `}` at another column closes a block of the answer, not the document's
         if _matches_document(remaining, nexts) or (
             lines[i].strip() == nexts[0] and len(nexts[0]) >= 6
         ):

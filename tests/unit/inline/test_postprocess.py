@@ -174,6 +174,12 @@ def test_fit_line_rest(answer: str, rest: str, expected: Completion) -> None:
             "y = 2\n    z = 3",
             id="no-repeat",
         ),
+        pytest.param(
+            "func f() {\n\t█\n}",
+            "if x {\n\t\ty()\n\t}",
+            "if x {\n\t\ty()\n\t}",
+            id="a-deeper-brace-closes-the-answers-block",
+        ),
     ],
 )
 def test_drop_suffix_echo(doc: str, answer: str, expected: str) -> None:
@@ -738,13 +744,19 @@ def test_messy_answers(doc: str, raw: str, multiline: bool, text: str | None) ->
         pytest.param("def f():\n    █", "Sure! Here is the code:\n", False, id="chatter-waits"),
         pytest.param("x = █", "<think>hmm\n", False, id="thinking-waits"),
         pytest.param("x = █", "Here it is:\n```py\nfoo()\n", True, id="fenced-line-done"),
+        pytest.param(
+            "func f(x int) int {\n\t█\n}",
+            "```\nif x > 0 {\n    return x\n}\n",
+            False,
+            id="the-ifs-brace-is-not-the-functions",
+        ),
     ],
 )
 def test_messy_partial_answers_are_not_complete_too_early(
     doc: str, partial: str, expected: bool
 ) -> None:
     prefix, suffix = split(doc)
-    multiline = doc.endswith("    █")
+    multiline = doc.split("█")[0].endswith(("    ", "\t"))
     assert is_complete(partial, prefix, suffix, multiline=multiline) is expected
 
 
