@@ -12,6 +12,10 @@ down nor stay away long once it is back. So:
   setting just fixed, starts working without a restart;
 - a success resets everything. Errors about one request (a refused parameter, a prompt too
   long) say nothing about the endpoint and change nothing.
+
+A request that arrives during a short pause is held until the pause ends (a newer keystroke
+still supersedes it) rather than skipped: skipped, the last keystroke before the user stops
+typing would never be asked again, and the pause in typing would bring no suggestion.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ class BackoffPolicy:
     config_cap_s: float = 10.0
     retry_after_cap_s: float = 300.0
     """Longest `Retry-After` honoured."""
+    hold_s: float = 3.0
+    """Longest wait for a pause to end; a request that would wait longer is skipped."""
 
 
 def pause_after(
@@ -75,6 +81,14 @@ class EndpointHealth:
     def allows(self, now: float) -> bool:
         """Whether an automatic request may go out now."""
         return now >= self.paused_until
+
+    def hold_s(self, now: float) -> float | None:
+        """How long an automatic request arriving now should wait before it goes out: 0 when
+        allowed, the rest of a short pause, or None (skip it) when the pause is long."""
+        left = self.paused_until - now
+        if left <= 0:
+            return 0.0
+        return left if left <= self.policy.hold_s else None
 
     def note(
         self, error: errors.LLMError | None, now: float, *, timed_out: bool = False

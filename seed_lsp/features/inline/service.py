@@ -103,9 +103,10 @@ class InlineService:
         line_prefix = text[line_start:offset]
         line_rest = text[offset:line_end].rstrip("\r")
         why = skip_reason(line_prefix, line_rest, invoked=request.invoked, options=options)
-        if why is None and not request.invoked and not self.health.allows(self._clock()):
+        hold = 0.0 if request.invoked else self.health.hold_s(self._clock())
+        if why is None and hold is None:
             why = "endpoint_failing"
-        if why is not None:
+        if why is not None or hold is None:
             return InlineOutcome((), f"skipped:{why}")
 
         before, after = text[:offset], text[offset:]
@@ -129,8 +130,10 @@ class InlineService:
                 return InlineOutcome(suggestions_for(served, request.position), "joined", joined)
         self.flights.cancel(request.uri)
 
-        if not request.invoked and not await self.debounce.wait(request.uri):
+        if not request.invoked and not await self.debounce.wait(request.uri, hold):
             return InlineOutcome((), "superseded")
+        if not request.invoked and not self.health.allows(self._clock()):
+            return InlineOutcome((), "skipped:endpoint_failing")
 
         async def ask() -> InlineResult:
             return await self._ask(request)

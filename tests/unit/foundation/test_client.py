@@ -490,7 +490,7 @@ async def test_a_silent_endpoint_fails_within_the_idle_timeout_and_is_not_retrie
     fake.default = Reply(hang=True)
     client = make_client(fake, first_byte_timeout=0.5, max_retries=2)
     started = asyncio.get_running_loop().time()
-    with pytest.raises(errors.Timeout, match="sent nothing for 0.5 s"):
+    with pytest.raises(errors.Timeout, match=r"sent nothing for 0\.5 s"):
         await client.complete(REQUEST)
     elapsed = asyncio.get_running_loop().time() - started
     await client.aclose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from seed_lsp.context import ContextEngine, ContextOptions
 from seed_lsp.features.inline import InlineOptions
 from seed_lsp.features.inline.service import InlineRequest, InlineService
-from seed_lsp.llm.errors import ServerError
+from seed_lsp.llm.errors import RateLimited, ServerError
 from tests.unit.inline.fake_backend import FakeBackend, answer
 
 URI = "file:///w/a.py"
@@ -25,26 +25,38 @@ def request(invoked: bool) -> InlineRequest:
 
 async def test_a_failing_endpoint_pauses_automatic_requests() -> None:
     backend = FakeBackend().enqueue(
-        ServerError("HTTP 502"), ServerError("HTTP 502"), answer("return sum(items)")
+        RateLimited("HTTP 429", retry_after=60.0), answer("return sum(items)")
     )
     inline = service(backend)
-    # The first failure costs nothing extra: the next pause in typing tries again.
     first = await inline.suggest(request(invoked=False))
     assert first.suggestions == () and first.source.startswith("empty:")
-    second = await inline.suggest(request(invoked=False))
-    assert second.source.startswith("empty:")
-    # Two in a row: automatic requests wait.
+    # The endpoint asked for a minute: automatic requests skip it.
     paused = await inline.suggest(request(invoked=False))
     assert paused.source == "skipped:endpoint_failing"
-    assert len(backend.requests) == 2
+    assert len(backend.requests) == 1
     # Asking on purpose always tries, and a success lifts the pause.
     invoked = await inline.suggest(request(invoked=True))
     assert invoked.suggestions
-    assert len(backend.requests) == 3
+    assert len(backend.requests) == 2
     inline.cache.clear()
     backend.enqueue(answer("return 0"))
     again = await inline.suggest(request(invoked=False))
     assert again.source == "model"
+
+
+async def test_one_failure_costs_nothing_and_a_short_pause_is_waited_out() -> None:
+    backend = FakeBackend().enqueue(
+        ServerError("HTTP 502"), ServerError("HTTP 502"), answer("return sum(items)")
+    )
+    inline = service(backend)
+    first = await inline.suggest(request(invoked=False))
+    second = await inline.suggest(request(invoked=False))  # the first failure was free
+    assert first.source.startswith("empty:") and second.source.startswith("empty:")
+    # Two in a row pause automatic requests briefly: the next one waits, then asks, so the
+    # pause in typing that follows still brings a suggestion.
+    third = await inline.suggest(request(invoked=False))
+    assert third.source == "model" and third.suggestions
+    assert len(backend.requests) == 3
 
 
 async def test_inline_requests_ask_the_client_for_no_retries() -> None:

@@ -83,3 +83,14 @@ def test_rate_limit_pause_follows_retry_after() -> None:
     health.note(errors.RateLimited("429", retry_after=4.0), 10.0)
     assert not health.allows(13.9)
     assert health.allows(14.0)
+
+
+def test_a_short_pause_holds_a_request_and_a_long_one_skips_it() -> None:
+    health = EndpointHealth()
+    assert health.hold_s(0.0) == 0.0
+    health.note(E500, 0.0)
+    health.note(E500, 1.0)  # pause 0.5 s
+    assert health.hold_s(1.2) == pytest.approx(0.3)
+    health.note(errors.RateLimited("429", retry_after=60.0), 2.0)
+    assert health.hold_s(3.0) is None
+    assert health.hold_s(62.0) == 0.0
