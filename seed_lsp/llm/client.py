@@ -72,7 +72,7 @@ class ClientOptions:
     model: str
     api_key: str | None
     connect_timeout: float = 5.0
-    first_byte_timeout: float = 12.0
+    first_byte_timeout: float = 10.0
     """Seconds of silence (no line of the answer) before giving up: the server's setting
     `firstByteTimeoutMs` passes its own default here."""
     total_timeout: float = 120.0

@@ -18,7 +18,7 @@ from seed_lsp.llm.types import ChatResponse, StreamDelta, ToolCall, Usage
 
 MAX_TOKENS_REPORTED = 10**9
 """More tokens than any one answer can report; a larger count is not believed."""
-MAX_USD_REPORTED = 10_000.0
+MAX_USD_REPORTED = 1_000.0
 """More USD than any one answer costs; a larger (or negative, or infinite) figure is dropped."""
 MAX_CREDITS_REPORTED = 10**12
 _BIG_INT = 10**20  # what an integer literal of more than 20 digits parses as (then dropped)

@@ -45,7 +45,7 @@ def test_bounded_int(value: object, expected: int) -> None:
     ],
 )
 def test_bounded_float(value: object, expected: float) -> None:
-    assert bounded_float(value, 10_000.0) == expected
+    assert bounded_float(value, 1_000.0) == expected
 
 
 def test_loads_survives_huge_numbers_and_deep_nesting() -> None:
