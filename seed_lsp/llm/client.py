@@ -14,7 +14,6 @@ control sequences and stray `<think>` blocks (`seed_lsp.llm.sanitize`) before an
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import re
@@ -25,28 +24,15 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from seed_lsp.llm import errors
-from seed_lsp.llm.bounded import (
-    ACCEPT_ENCODING,
-    ERROR_BODY_LIMIT,
-    Limits,
-    limits_for,
-    read_body,
-    read_lines,
-)
+from seed_lsp.llm.bounded import ACCEPT_ENCODING, Limits, limits_for
 from seed_lsp.llm.sanitize import TextFilter, split_think, strip_controls
+from seed_lsp.llm.transport import Hooks, Pool, encode_body
 from seed_lsp.llm.types import ChatRequest, ChatResponse, StreamDelta, Usage
 from seed_lsp.llm.usage import UsageLedger
-from seed_lsp.llm.wire import (
-    EventParser,
-    deltas_from_json_text,
-    loads,
-    parse_chunk,
-    parse_completion,
-    parse_usage,
-)
 from seed_lsp.llm.wire import error_message as _error_message
 from seed_lsp.llm.wire import looks_like_bad_model as _looks_like_bad_model
 from seed_lsp.llm.wire import looks_like_context_overflow as _looks_like_context_overflow
+from seed_lsp.llm.wire import parse_chunk, parse_completion, parse_usage
 from seed_lsp.llm.wire import retry_after as _retry_after
 
 if TYPE_CHECKING:
@@ -98,12 +84,10 @@ class ChatClient:
         self.ledger = UsageLedger()
         self._on_usage = on_usage
         self._on_notice = on_notice
-        self._transport = transport
-        self._http: httpx.AsyncClient | None = None
+        self._pool = Pool(Hooks(self.classify, self._network_message, self._redact), transport)
         self._dropped: set[str] = set()
         # OpenAI's reasoning models refuse `max_tokens` and want `max_completion_tokens`.
         self._completion_tokens_key = False
-        self._closing: asyncio.Future[None] | None = None
 
     def configure(self, options: ClientOptions) -> None:
         """New settings; the pool is kept unless the endpoint or timeouts changed."""
@@ -112,18 +96,14 @@ class ChatClient:
         if (old.base_url, old.model) != (options.base_url, options.model):
             self._dropped.clear()
             self._completion_tokens_key = False
-        if self._http is not None and (
-            old.base_url != options.base_url
-            or (old.connect_timeout, old.first_byte_timeout)
-            != (options.connect_timeout, options.first_byte_timeout)
-        ):
-            http, self._http = self._http, None
-            self._closing = asyncio.ensure_future(http.aclose())
+        if old.base_url != options.base_url or (
+            old.connect_timeout,
+            old.first_byte_timeout,
+        ) != (options.connect_timeout, options.first_byte_timeout):
+            self._pool.reset()
 
     async def aclose(self) -> None:
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None
+        await self._pool.aclose()
 
     # -- public API -------------------------------------------------------------------------
 
@@ -262,22 +242,6 @@ class ChatClient:
             "Content-Type": "application/json",
             "Accept-Encoding": ACCEPT_ENCODING,
         }
-
-    def _client(self) -> httpx.AsyncClient:
-        if self._http is None:
-            import httpx
-
-            self._http = httpx.AsyncClient(
-                timeout=httpx.Timeout(
-                    connect=self.options.connect_timeout,
-                    read=self.options.first_byte_timeout,
-                    write=self.options.connect_timeout,
-                    pool=self.options.connect_timeout,
-                ),
-                limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
-                transport=self._transport,
-            )
-        return self._http
 
     def _url(self) -> str:
         return self.options.base_url.rstrip("/") + "/chat/completions"
@@ -421,87 +385,13 @@ class ChatClient:
 
     # -- HTTP -------------------------------------------------------------------------------
 
-    def _send(self, body: dict[str, Any]) -> Any:
-        """The POST as an unread response (a context manager): bodies are read by us."""
-        return self._client().stream(
-            "POST", self._url(), content=encode_body(body), headers=self._headers()
-        )
-
     async def _post_json(self, body: dict[str, Any], limits: Limits) -> Any:
-        import httpx
+        return await self._pool.post_json(self.options, self._url(), body, self._headers(), limits)
 
-        try:
-            async with self._send(body) as response:
-                if response.status_code >= 400:
-                    raise await self._error_from(response)
-                encoding = response.headers.get("content-encoding", "")
-                data = await read_body(response.aiter_raw(), encoding, limits.body_bytes)
-        except httpx.TimeoutException as exc:
-            raise errors.Timeout(self._network_message(exc)) from None
-        except httpx.HTTPError as exc:
-            raise errors.NetworkError(self._network_message(exc)) from None
-        try:
-            return loads(data)
-        except ValueError:
-            text = data[:120].decode("utf-8", "replace")
-            raise errors.MalformedResponse(
-                "The endpoint's answer was not JSON: " + self._redact(text)
-            ) from None
-
-    async def _post_stream(
+    def _post_stream(
         self, body: dict[str, Any], limits: Limits
     ) -> AsyncGenerator[StreamDelta | None, None]:
-        """Deltas of one streamed answer, and `None` for each line that carried none (so the
-        caller can tell a quiet endpoint from a silent one)."""
-        import httpx
-
-        try:
-            async with self._send(body) as response:
-                if response.status_code >= 400:
-                    raise await self._error_from(response)
-                encoding = response.headers.get("content-encoding", "")
-                if "text/event-stream" not in response.headers.get("content-type", ""):
-                    # Some servers ignore `stream` and answer one JSON object.
-                    data = await read_body(response.aiter_raw(), encoding, limits.body_bytes)
-                    for delta in deltas_from_json_text(
-                        data.decode("utf-8", "replace"), self._redact
-                    ):
-                        yield delta
-                    return
-                events = EventParser()
-                async for line in read_lines(response.aiter_raw(), encoding, limits.stream_bytes):
-                    found = events.line(line)
-                    if not found:
-                        yield None
-                    for event in found:
-                        if event == "[DONE]":
-                            return
-                        yield parse_chunk(event, self._redact)
-                tail = events.finish()
-                if tail is not None:
-                    yield parse_chunk(tail, self._redact)
-                raise errors.NetworkError(
-                    "The endpoint closed the stream before it finished (no [DONE])."
-                )
-        except httpx.TimeoutException as exc:
-            raise errors.Timeout(self._network_message(exc)) from None
-        except httpx.HTTPError as exc:
-            raise errors.NetworkError(self._network_message(exc)) from None
-
-    async def _error_from(self, response: httpx.Response) -> errors.LLMError:
-        """The typed error for an HTTP error answer, from the first few kB of its body."""
-        try:
-            data = await read_body(
-                response.aiter_raw(),
-                response.headers.get("content-encoding", ""),
-                ERROR_BODY_LIMIT,
-                truncate=True,
-            )
-        except errors.MalformedResponse:
-            data = b""  # a corrupt or unknown encoding: the status still says enough
-        return self.classify(
-            response.status_code, data.decode("utf-8", "replace"), response.headers
-        )
+        return self._pool.post_stream(self.options, self._url(), body, self._headers(), limits)
 
     def _network_message(self, exc: Exception) -> str:
         import httpx
@@ -568,16 +458,6 @@ def _replace_timing(response: ChatResponse, first: float | None, total: float) -
 
 
 _END = object()
-
-
-def encode_body(body: Mapping[str, Any]) -> bytes:
-    """The request body as UTF-8 JSON. A lone surrogate (from a document with broken text)
-    cannot be encoded and becomes U+FFFD instead of failing the request."""
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        return re.sub("[\ud800-\udfff]", "\ufffd", text).encode("utf-8")
 
 
 __all__ = [
