@@ -25,10 +25,18 @@ from typing import TYPE_CHECKING, Any
 
 from seed_lsp.llm import errors
 from seed_lsp.llm.bounded import ACCEPT_ENCODING, Limits, limits_for
+from seed_lsp.llm.discovery import discover
+from seed_lsp.llm.endpoints import (
+    Profile,
+    adapt_body,
+    guess_family,
+    needs_key,
+    reasoning_switch,
+)
 from seed_lsp.llm.sanitize import TextFilter, split_think, strip_controls
 from seed_lsp.llm.transport import Hooks, Pool, encode_body
 from seed_lsp.llm.types import ChatRequest, ChatResponse, StreamDelta, Usage
-from seed_lsp.llm.usage import UsageLedger
+from seed_lsp.llm.usage import Prices, UsageLedger, priced
 from seed_lsp.llm.wire import error_message as _error_message
 from seed_lsp.llm.wire import looks_like_bad_model as _looks_like_bad_model
 from seed_lsp.llm.wire import looks_like_context_overflow as _looks_like_context_overflow
@@ -39,6 +47,9 @@ if TYPE_CHECKING:
     import httpx
 
 log = logging.getLogger(__name__)
+
+PROBE_S = 2.5
+"""Seconds one discovery probe may take; discovery runs in the background."""
 
 # Body keys we may drop when an endpoint rejects them: they tune the answer but are not needed.
 OPTIONAL_KEYS = (
@@ -67,6 +78,8 @@ class ClientOptions:
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
     retry_after_cap: float = 30.0
+    prices: Prices = field(default_factory=dict)
+    """USD per million tokens by model, for endpoints that report no cost."""
 
 
 class ChatClient:
@@ -78,12 +91,17 @@ class ChatClient:
         *,
         on_usage: Callable[[str, Usage | None], None] | None = None,
         on_notice: Callable[[str], None] | None = None,
+        on_profile: Callable[[Profile], None] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.options = options
         self.ledger = UsageLedger()
         self._on_usage = on_usage
         self._on_notice = on_notice
+        self._on_profile = on_profile
+        self.profile = Profile(guess_family(options.base_url))
+        """What the endpoint is; a guess from the URL until `discover` has asked it."""
+        self._discovery: asyncio.Task[Profile] | None = None
         self._pool = Pool(Hooks(self.classify, self._network_message, self._redact), transport)
         self._dropped: set[str] = set()
         # OpenAI's reasoning models refuse `max_tokens` and want `max_completion_tokens`.
@@ -96,6 +114,10 @@ class ChatClient:
         if (old.base_url, old.model) != (options.base_url, options.model):
             self._dropped.clear()
             self._completion_tokens_key = False
+            if self._discovery is not None:
+                self._discovery.cancel()
+                self._discovery = None
+            self.profile = Profile(guess_family(options.base_url))
         if old.base_url != options.base_url or (
             old.connect_timeout,
             old.first_byte_timeout,
@@ -103,7 +125,56 @@ class ChatClient:
             self._pool.reset()
 
     async def aclose(self) -> None:
+        if self._discovery is not None:
+            self._discovery.cancel()
         await self._pool.aclose()
+
+    # -- the endpoint -----------------------------------------------------------------------
+
+    async def discover(self) -> Profile:
+        """Ask the endpoint what it is (once per endpoint and model; later calls wait for the
+        first). Never raises: what cannot be learnt stays a guess."""
+        if self._discovery is None:
+            self._discovery = asyncio.ensure_future(self._discover())
+        return await asyncio.shield(self._discovery)
+
+    def _start_discovery(self) -> None:
+        """Discovery in the background, started by the first request; nothing waits for it."""
+        if self._discovery is None and not self.profile.discovered:
+            self._discovery = asyncio.ensure_future(self._discover())
+
+    async def _discover(self) -> Profile:
+        options = self.options
+        headers = {"Accept-Encoding": ACCEPT_ENCODING}
+        if options.api_key:
+            headers["Authorization"] = f"Bearer {options.api_key}"
+
+        async def fetch(method: str, url: str, body: Any) -> Any:
+            return await self._pool.fetch_json(options, method, url, body, headers, PROBE_S)
+
+        try:
+            found = await discover(fetch, options.base_url, options.model)
+        except Exception:  # a probe's surprise must not reach a request
+            log.debug("endpoint discovery failed", exc_info=True)
+            found = Profile(self.profile.family, discovered=True)
+        now = self.options
+        if (now.base_url, now.model) == (options.base_url, options.model):  # still the same
+            self.profile = found
+            log.info(
+                "endpoint: %s, context window %s%s, reasoning off: %s",
+                found.family,
+                found.context_window or "not reported",
+                f" ({found.context_source})" if found.context_window else "",
+                self.reasoning_switch,
+            )
+            if self._on_profile is not None:
+                self._on_profile(found)
+        return found
+
+    @property
+    def reasoning_switch(self) -> str:
+        """How requests that ask for no reasoning say so to this endpoint."""
+        return reasoning_switch(self.profile.family, self.options.model).name
 
     # -- public API -------------------------------------------------------------------------
 
@@ -113,6 +184,7 @@ class ChatClient:
         (reasoning, then content) is not cut by it."""
         if not request.tools:
             return await self.collect(request)
+        self._start_discovery()
         started = time.perf_counter()
         limits = limits_for(request.max_tokens)
 
@@ -138,6 +210,7 @@ class ChatClient:
         Content and reasoning come cleaned (`TextFilter`). Past the characters an answer of
         `max_tokens` can hold, the stream is closed and a last delta says `length`.
         """
+        self._start_discovery()
         usage: Usage | None = None
         streamed = 0
         room = limits_for(request.max_tokens).text_chars
@@ -228,6 +301,7 @@ class ChatClient:
             body["stream_options"] = {"include_usage": True}
         body.update(self.options.extra_body)
         body.update(request.extra_body)
+        body = adapt_body(body, self.profile.family, self.options.model)
         for key in self._dropped:
             body.pop(key, None)
         if self._completion_tokens_key and "max_tokens" in body:
@@ -235,13 +309,12 @@ class ChatClient:
         return body
 
     def _headers(self) -> dict[str, str]:
-        if not self.options.api_key:
+        headers = {"Content-Type": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
+        if self.options.api_key:
+            headers["Authorization"] = f"Bearer {self.options.api_key}"
+        elif needs_key(self.options.base_url):
             raise errors.NoApiKey()
-        return {
-            "Authorization": f"Bearer {self.options.api_key}",
-            "Content-Type": "application/json",
-            "Accept-Encoding": ACCEPT_ENCODING,
-        }
+        return headers
 
     def _url(self) -> str:
         return self.options.base_url.rstrip("/") + "/chat/completions"
@@ -379,6 +452,8 @@ class ChatClient:
             self._on_notice(message)
 
     def _account(self, feature: str, usage: Usage | None) -> None:
+        if usage is not None and self.options.prices:
+            usage = priced(usage, self.options.prices, self.options.model)
         self.ledger.add(feature, usage)
         if self._on_usage is not None:
             self._on_usage(feature, usage)

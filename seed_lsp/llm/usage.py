@@ -1,10 +1,50 @@
-"""Running totals of what the endpoint reported spending, per feature."""
+"""Running totals of what the endpoint reported spending, per feature, and the user's price
+table for endpoints that report no cost."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from seed_lsp.llm.types import Usage
+
+Prices = Mapping[str, Mapping[str, Any]]
+"""USD per million tokens by model: `{"<model>": {"input": 0.15, "output": 0.6,
+"cachedInput": 0.075}}`; `"*"` applies to any model without its own entry."""
+
+
+def price_of(prices: Prices, model: str) -> tuple[float, float, float] | None:
+    """(input, output, cached input) USD per million tokens for `model`, or None."""
+    entry = prices.get(model, prices.get("*"))
+    if not isinstance(entry, Mapping):
+        return None
+
+    def rate(key: str) -> float | None:
+        value = entry.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        return float(value) if math.isfinite(value) and value >= 0 else None
+
+    given, made = rate("input"), rate("output")
+    if given is None or made is None:
+        return None
+    cached = rate("cachedInput")
+    return given, made, given if cached is None else cached
+
+
+def priced(usage: Usage, prices: Prices, model: str) -> Usage:
+    """`usage` with its cost from the price table when the endpoint reported none."""
+    if usage.cost_known:
+        return usage
+    price = price_of(prices, model)
+    if price is None:
+        return usage
+    given, made, cached = price
+    fresh = max(0, usage.prompt_tokens - usage.cached_tokens)
+    usd = (fresh * given + usage.cached_tokens * cached + usage.completion_tokens * made) / 1e6
+    return replace(usage, usd_spent=usd, cost_known=True)
 
 
 class UsageLedger:
@@ -38,6 +78,7 @@ class UsageLedger:
             total_tokens=prompt + completion,
             usd_spent=(prompt + completion) * rate,
             estimated=True,
+            cost_known=reported.cost_known,
         )
 
     @property
@@ -58,7 +99,8 @@ class UsageLedger:
                 "cachedTokens": u.cached_tokens,
                 "reasoningTokens": u.reasoning_tokens,
                 "totalTokens": u.total_tokens,
-                "usdSpent": round(u.usd_spent, 6),
+                # null, not 0: nothing reported a cost and no price applies (shown as n/a).
+                "usdSpent": round(u.usd_spent, 6) if u.cost_known else None,
                 "estimated": u.estimated,
             }
 

@@ -60,6 +60,17 @@ def bounded_float(value: Any, most: float) -> float:
     return number if math.isfinite(number) and 0.0 <= number <= most else 0.0
 
 
+def reported_cost(value: Any) -> float | None:
+    """A cost the endpoint reported, if it is a believable one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and 0.0 <= number <= MAX_USD_REPORTED else None
+
+
 def error_message(text: str) -> tuple[str, str | None]:
     try:
         data = loads(text)
@@ -186,6 +197,10 @@ def parse_usage(data: Any) -> Usage | None:
     prompt_details = raw.get("prompt_tokens_details") or {}
     completion_details = raw.get("completion_tokens_details") or {}
     meta_usage = meta_usage if isinstance(meta_usage, dict) else {}
+    # The AI/ML API reports USD in `meta.usage`, OpenRouter in `usage.cost`.
+    usd = reported_cost(meta_usage.get("usd_spent"))
+    if usd is None:
+        usd = reported_cost(raw.get("cost"))
     return Usage(
         prompt_tokens=_int(raw.get("prompt_tokens")),
         completion_tokens=_int(raw.get("completion_tokens")),
@@ -199,7 +214,8 @@ def parse_usage(data: Any) -> Usage | None:
             else 0
         ),
         credits_used=bounded_float(meta_usage.get("credits_used"), MAX_CREDITS_REPORTED),
-        usd_spent=bounded_float(meta_usage.get("usd_spent"), MAX_USD_REPORTED),
+        usd_spent=usd if usd is not None else 0.0,
+        cost_known=usd is not None,
     )
 
 

@@ -206,12 +206,24 @@ async def test_wrong_key_is_authentication_error(fake: FakeEndpoint) -> None:
     await client.aclose()
 
 
-async def test_no_key_makes_no_request(fake: FakeEndpoint) -> None:
-    client = make_client(fake, api_key=None)
+async def test_no_key_makes_no_request() -> None:
+    client = ChatClient(
+        ClientOptions(base_url="https://api.example.invalid/v1", model="m", api_key=None)
+    )
     with pytest.raises(errors.NoApiKey, match="AIMLAPI_KEY"):
         await client.complete(REQUEST)
     await client.aclose()
-    assert fake.requests == []
+
+
+async def test_a_server_on_this_machine_needs_no_key() -> None:
+    with FakeEndpoint(api_key=None) as keyless:
+        keyless.enqueue(Reply(content="local"))
+        client = make_client(keyless, api_key=None)
+        response = await client.complete(REQUEST)
+        await client.aclose()
+        chat = keyless.chat_requests()[0]
+    assert response.content == "local"
+    assert not chat.key_sent
 
 
 async def test_network_error_when_unreachable() -> None:
@@ -344,7 +356,7 @@ async def test_rejected_optional_parameter_is_dropped_once(fake: FakeEndpoint) -
     client = ChatClient(
         ClientOptions(
             base_url=fake.url,
-            model="m",
+            model="bytedance/dola-seed-2-0-code",  # on an unknown server, Seed keeps its switch
             api_key=TEST_KEY,
             extra_body={"thinking": {"type": "disabled"}},
         ),
