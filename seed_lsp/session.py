@@ -7,6 +7,7 @@ here can be built and tested without pygls.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ from seed_lsp.documents import DocumentStore, Encoding
 from seed_lsp.errors import SeedError
 from seed_lsp.llm import errors
 from seed_lsp.llm.client import ChatClient, ClientOptions
+from seed_lsp.llm.endpoints import GENERIC, Profile, effective_context_window, needs_key
 from seed_lsp.llm.types import Usage
 from seed_lsp.log import REDACTOR, set_level
 
@@ -42,6 +44,7 @@ def client_options(settings: config.Settings) -> ClientOptions:
         total_timeout=settings.request_timeout_ms / 1000,
         max_retries=settings.max_retries,
         extra_body=settings.extra_body,
+        prices=settings.prices,
     )
 
 
@@ -66,7 +69,11 @@ class Session:
         self.settings = config.Settings()
         self.settings = self._resolve()
         self.client = ChatClient(
-            client_options(self.settings), on_usage=on_usage, on_notice=self._notice
+            client_options(self.settings),
+            on_usage=on_usage,
+            on_notice=self._notice,
+            # What the endpoint reports (its context window) changes the settings in effect.
+            on_profile=lambda _profile: self._apply(),
         )
         self.workspace_root: Path | None = None
         self._context: ContextEngine | None = None
@@ -161,7 +168,26 @@ class Session:
         )
         REDACTOR.add(settings.api_key)
         self._report(problems)
-        return settings
+        return self._endpoint_window(settings)
+
+    def _endpoint_window(self, settings: config.Settings) -> config.Settings:
+        """`contextWindow` as the endpoint reports it, unless the user set it."""
+        client: ChatClient | None = getattr(self, "client", None)
+        same = client is not None and (client.options.base_url, client.options.model) == (
+            settings.base_url,
+            settings.model,
+        )
+        window, _source = effective_context_window(
+            settings.context_window,
+            explicit=any(
+                isinstance(layer, Mapping) and "contextWindow" in layer
+                for layer in (self._init_layer, self._workspace_layer)
+            ),
+            known_model=settings.model == config.DEFAULT_MODEL,
+            profile=client.profile if client is not None and same else Profile(GENERIC),
+            base_url=settings.base_url,
+        )
+        return dataclasses.replace(settings, context_window=window)
 
     def _apply(self) -> None:
         old = self.settings
@@ -213,7 +239,8 @@ class Session:
 
     @property
     def has_key(self) -> bool:
-        return bool(self.settings.api_key)
+        """A key is set, or none is needed (a server on this machine)."""
+        return bool(self.settings.api_key) or not needs_key(self.settings.base_url)
 
 
 def _section(options: Any) -> Mapping[str, Any] | None:
