@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tests.fake_dialects import Dialect
+
 TEST_KEY = "sk-test-0123456789abcdef-SECRET"
 
 
@@ -100,6 +102,8 @@ class RecordedRequest:
     completed: bool = False
     started_at: float = 0.0
     ended_at: float = 0.0
+    key_sent: bool = False
+    """An Authorization header came (its value is never recorded)."""
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -116,12 +120,15 @@ Responder = Callable[[RecordedRequest], Reply]
 class FakeEndpoint:
     """Start with `start()` (a thread with its own event loop) or as a context manager."""
 
-    def __init__(self, api_key: str = TEST_KEY) -> None:
+    def __init__(self, api_key: str | None = TEST_KEY) -> None:
+        """`api_key=None`: a keyless local server (Ollama, llama.cpp), any request is let in."""
         self.api_key = api_key
         self.requests: list[RecordedRequest] = []
         self.queue: list[Reply] = []
         self.responder: Responder | None = None
         self.default = Reply()
+        self.dialect: Dialect | None = None
+        """A family's quirks (see tests/fake_dialects.py); None: the AI/ML API's wire format."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
@@ -239,21 +246,34 @@ class FakeEndpoint:
             body = json.loads(raw_body) if raw_body else None
         except ValueError:
             body = raw_body.decode("utf-8", "replace")
-        authorized = headers.get("authorization") == f"Bearer {self.api_key}"
+        sent = headers.get("authorization")
+        authorized = self.api_key is None or sent == f"Bearer {self.api_key}"
         shown = {k: v for k, v in headers.items() if k != "authorization"}
         request = RecordedRequest(path, shown, body, authorized, started_at=time.monotonic())
+        request.key_sent = sent is not None
         self.requests.append(request)
-        if method != "POST" or not path.endswith("/chat/completions"):
-            await self._send_json(writer, 404, {"error": {"message": f"no route {path}"}})
-            request.completed = True
-            return True
         if not authorized:
             await self._send_json(
                 writer, 401, {"error": {"message": "Invalid API key provided", "type": "auth"}}
             )
             request.completed = True
             return True
+        if method != "POST" or not path.endswith("/chat/completions"):
+            found = self.dialect.route(method, path, body) if self.dialect else None
+            if found is None:
+                await self._send_json(writer, 404, {"error": {"message": f"no route {path}"}})
+            else:
+                await self._send_json(writer, 200, found)
+            request.completed = True
+            return True
+        refusal = self.dialect.refuse(body) if self.dialect else None
+        if refusal is not None:
+            await self._send_json(writer, 400, {"error": refusal})
+            request.completed = True
+            return True
         reply = self._next_reply(request)
+        if self.dialect is not None and isinstance(body, dict) and self.dialect.reasons(body):
+            reply = _reasoning_until_the_budget_is_gone(reply, body, self.dialect.think_in_content)
         try:
             await self._answer(reader, writer, request, reply)
         except (ConnectionError, asyncio.CancelledError):
@@ -310,13 +330,17 @@ class FakeEndpoint:
             elif reply.endless or reply.repeat > 1:
                 await self._long_json(body, request, reply)
             else:
-                await body.send(200, "application/json", _encode(completion(request, reply)))
+                answer = self._shape(completion(request, reply), final=True)
+                await body.send(200, "application/json", _encode(answer))
                 request.completed = True
         finally:
             gone.cancel()
             # Let the watcher unwind before the connection's next read starts.
             with contextlib.suppress(asyncio.CancelledError, ConnectionError):
                 await gone
+
+    def _shape(self, data: dict[str, Any], final: bool) -> dict[str, Any]:
+        return self.dialect.shape(data, final) if self.dialect is not None else data
 
     async def _send_json(self, writer: asyncio.StreamWriter, status: int, payload: Any) -> None:
         body = _encode(payload)
@@ -350,15 +374,14 @@ class FakeEndpoint:
                 await body.pause(reply.chunk_delay)
 
         def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
-            return json.dumps(
-                {
-                    "id": ident,
-                    "object": "chat.completion.chunk",
-                    "created": int(time.time()),
-                    "model": "seed-2-0-code-preview-260328",
-                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-                }
-            )
+            data = {
+                "id": ident,
+                "object": "chat.completion.chunk",
+                "created": int(time.time()),
+                "model": "seed-2-0-code-preview-260328",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+            return json.dumps(self._shape(data, final=finish is not None))
 
         if reply.bomb:
             await body.write_bomb(*_BOMB_EVENT)
@@ -383,17 +406,14 @@ class FakeEndpoint:
         options = request.body.get("stream_options") if isinstance(request.body, dict) else None
         if isinstance(options, dict) and options.get("include_usage"):
             usage = completion(request, reply)
-            await event(
-                json.dumps(
-                    {
-                        "id": ident,
-                        "object": "chat.completion.chunk",
-                        "choices": [],
-                        "usage": usage["usage"],
-                        "meta": usage["meta"],
-                    }
-                )
-            )
+            last = {
+                "id": ident,
+                "object": "chat.completion.chunk",
+                "choices": [],
+                "usage": usage["usage"],
+                "meta": usage["meta"],
+            }
+            await event(json.dumps(self._shape(last, final=True)))
         await event("[DONE]")
         await body.end()
         request.completed = True
@@ -495,6 +515,18 @@ def _gzip_bomb(before: bytes, size: int, after: bytes) -> bytes:
     out.append(compress.compress(after))
     out.append(compress.flush())
     return b"".join(out)
+
+
+def _reasoning_until_the_budget_is_gone(
+    reply: Reply, body: dict[str, Any], in_content: bool
+) -> Reply:
+    """What a reasoning model answers when nothing turned its reasoning off: thoughts until
+    `max_tokens` runs out, and no answer (in `content` as `<think>` without a parser)."""
+    budget = int(body.get("max_tokens") or body.get("max_completion_tokens") or 256)
+    thoughts = "Let me think about what the user wants here. " * (budget // 8 + 1)
+    if in_content:
+        return replace(reply, content="<think>" + thoughts, reasoning="", finish_reason="length")
+    return replace(reply, content="", reasoning=thoughts, finish_reason="length")
 
 
 def _encode(payload: Any) -> bytes:
