@@ -7,16 +7,24 @@ its figures to the shared `Report`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.hostile_harness import Answer, Server, inline_params, position, span
+from bench.hostile_harness import (
+    PYTHON,
+    SERVER_CWD,
+    Answer,
+    Server,
+    inline_params,
+    position,
+    span,
+)
 from tests.e2e.conftest import server_env
 from tests.fake_endpoint import FakeEndpoint, RecordedRequest, Reply
 from tests.unit.inline.helpers import split
@@ -172,6 +180,18 @@ async def stale_edit(report: Report) -> Outcome:
 
 # --- 2. hostile endpoints -----------------------------------------------------------------------
 
+KILL_ABOVE_MB = 2500
+"""The machine is shared: a server past this is stopped (and the case counts as died)."""
+
+
+async def kill_above(server: Server, limit_mb: float) -> None:
+    while server.process.returncode is None:
+        if server.memory_mb("VmRSS") > limit_mb:
+            server.process.kill()
+            return
+        await asyncio.sleep(0.2)
+
+
 HOSTILE = {
     "endless-stream": Reply(content="x = 1\n", endless=True),
     "50MB-answer": Reply(content="y = 2\n" * 200, repeat=40_000, chunk_size=1200),
@@ -198,6 +218,7 @@ async def hostile_endpoints(report: Report) -> Outcome:
             await server.request("textDocument/hover", hover_params(URI, 1, 12))
             idle = server.memory_mb()
             fake.default = reply
+            watchdog = asyncio.ensure_future(kill_above(server, KILL_ABOVE_MB))
             answers = await asyncio.gather(
                 server.request("textDocument/inlineCompletion", inline_params(URI, 5, 4, True)),
                 server.request("textDocument/hover", hover_params(URI, 0, 5)),
@@ -213,7 +234,11 @@ async def hostile_endpoints(report: Report) -> Outcome:
             size = max(len(json.dumps(a.response)) for a in answers if a.response is not None)
             sizes.append(f"{name} {size / 1024:.0f} kB")
             report.rss[name] = server.memory_mb() - idle
-            outcome.survived = outcome.survived and await server.alive()
+            watchdog.cancel()
+            alive = await server.alive()
+            if not alive:
+                late.append(f"{name}: server stopped by the bench above {KILL_ABOVE_MB} MB")
+            outcome.survived = outcome.survived and alive
             await server.stop()
     report.other.append(
         "deadlines under hostile endpoints (inline 8 s, hover 4 s): "
@@ -259,18 +284,6 @@ async def budgets(report: Report) -> Outcome:
     return outcome
 
 
-LARGE_DOCUMENT_KILL_MB = 2500
-"""The machine is shared: a server past this is stopped (and the case counts as died)."""
-
-
-async def kill_above(server: Server, limit_mb: float) -> None:
-    while server.process.returncode is None:
-        if server.memory_mb("VmRSS") > limit_mb:
-            server.process.kill()
-            return
-        await asyncio.sleep(0.2)
-
-
 async def large_document(report: Report) -> Outcome:
     """A 20 MB document: peak RSS (target <= 10x its size plus the baseline) and a hover."""
     outcome = Outcome()
@@ -281,7 +294,7 @@ async def large_document(report: Report) -> Outcome:
         await server.request("textDocument/hover", hover_params(URI, 1, 12))
         idle = server.memory_mb()
         text = "".join(f"def f{i}(x):\n    return x * {i} + 1\n\n" for i in range(470_000))
-        watchdog = asyncio.ensure_future(kill_above(server, LARGE_DOCUMENT_KILL_MB))
+        watchdog = asyncio.ensure_future(kill_above(server, KILL_ABOVE_MB))
         await server.open("file:///tmp/hostile/big.py", text)
         middle = text.count("\n") // 2
         hover = await server.request(
@@ -298,7 +311,7 @@ async def large_document(report: Report) -> Outcome:
         outcome.survived = await server.alive()
         await server.stop()
     if not outcome.survived:
-        outcome.note = f"killed by the bench above {LARGE_DOCUMENT_KILL_MB} MB"
+        outcome.note = f"killed by the bench above {KILL_ABOVE_MB} MB"
     report.other.append(
         f"{len(text) / 1e6:.0f} MB document: peak RSS {peak:+.0f} MB above idle (target <= "
         f"{10 * len(text) / 1e6:.0f}); hover {hover.seconds:.1f} s, inline {inline.seconds:.1f} s"
@@ -416,7 +429,7 @@ async def line_endings(report: Report) -> Outcome:
         answer = await server.request("textDocument/inlineCompletion", inline_params(URI, 1, 4))
         outcome.count(answer)
         prompt = fake.chat_requests()[-1].prompt_text if fake.chat_requests() else ""
-        before_hole = prompt.split("<HOLE>", 1)[0]
+        before_hole = prompt.rsplit("<HOLE>", 1)[0]  # the user message's hole, not the system's
         if not re.search(r"def f\(\):(\r\n|\r|\n) {4}$", before_hole):
             found.append("lone CR: the hole is not after `def f():`")
         uri = "file:///tmp/hostile/crlf.py"
@@ -424,11 +437,13 @@ async def line_endings(report: Report) -> Outcome:
         await server.change(uri, 2, {"range": span((1, 0), (1, 1)), "text": ""})  # now a\r\nb
         await server.change(uri, 3, {"range": span((1, 0), (1, 0)), "text": "Z"})
         count = len(fake.chat_requests())
-        answer = await server.request("textDocument/inlineCompletion", inline_params(uri, 1, 1))
+        # The client's line 1 is now `Zb = 2`; a server that kept three lines has `Z` there and
+        # clamps the column.
+        answer = await server.request("textDocument/inlineCompletion", inline_params(uri, 1, 3))
         outcome.count(answer)
         sent = fake.chat_requests()[count:]
         text = sent[-1].prompt_text if sent else ""
-        if "Zb = 2" not in text.replace("<HOLE>", ""):
+        if not text.rsplit("<HOLE>", 1)[0].endswith("\nZb "):
             found.append("CR/LF deletion: the server's lines differ from the client's")
         outcome.survived = await server.alive()
         await server.stop()
@@ -688,14 +703,20 @@ async def silent_endpoint(report: Report) -> Outcome:
         fake.default = Reply(hang=True)
         env = {**os.environ, **server_env(fake)}
         started = time.monotonic()
-        subprocess.run(
-            [sys.executable, "-m", "seed_lsp", "check"],
-            env=env,
-            capture_output=True,
-            timeout=120,
-        )
+        with contextlib.suppress(subprocess.TimeoutExpired):  # reported as the time waited
+            subprocess.run(
+                [PYTHON, "-m", "seed_lsp", "check"],
+                env=env,
+                capture_output=True,
+                timeout=CHECK_GIVE_UP_S,
+                cwd=SERVER_CWD,
+            )
         report.silent["check"] = time.monotonic() - started
     return outcome
+
+
+CHECK_GIVE_UP_S = 60.0
+"""The bench stops waiting for `seed-lsp check` after this long."""
 
 
 # --- 11. post-processing ------------------------------------------------------------------------

@@ -20,6 +20,11 @@ sys.path.insert(0, str(ROOT))
 from tests.e2e.conftest import server_env  # noqa: E402
 from tests.fake_endpoint import FakeEndpoint  # noqa: E402
 
+PYTHON = os.environ.get("HOSTILE_PYTHON", sys.executable)
+"""The server's interpreter; another install's python measures that install (before/after)."""
+SERVER_CWD = None if sys.executable == PYTHON else "/"
+"""Elsewhere than this checkout, so `-m seed_lsp` imports the other install's package."""
+
 CAPABILITIES: dict[str, Any] = {
     "textDocument": {
         "inlineCompletion": {},
@@ -80,7 +85,7 @@ class Server:
         log = os.environ.get("HOSTILE_STDERR")
         stderr: Any = open(log, "ab") if log else asyncio.subprocess.DEVNULL  # noqa: SIM115
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
+            PYTHON,
             "-m",
             "seed_lsp",
             "--stdio",
@@ -89,6 +94,7 @@ class Server:
             stderr=stderr,
             env={**server_env(fake), "SEED_LSP_LOG_LEVEL": "warning", **env},
             limit=1 << 26,
+            cwd=SERVER_CWD,
         )
         server = cls(process)
         server.reader = asyncio.ensure_future(server._read_loop())
