@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 Point = tuple[int, int]
@@ -45,6 +45,22 @@ def offset_in(text: str, origin: Point, point: Point) -> int:
     if line == point[0]:
         return min(pos + point[1] - col, len(text))
     return len(text)
+
+
+def text_between(lines: Sequence[str], start: Point, end: Point) -> str:
+    """The text between two (clamped) points of a document given as its lines, each with its
+    line terminator."""
+    if not lines:
+        return ""
+    (sl, sc), (el, ec) = sorted((start, end))
+    last = len(lines) - 1
+    if sl > last:
+        return ""
+    if el > last:
+        el, ec = last, len(lines[last])
+    if sl == el:
+        return lines[sl][sc:ec]
+    return lines[sl][sc:] + "".join(lines[sl + 1 : el]) + lines[el][:ec]
 
 
 @dataclass(frozen=True)

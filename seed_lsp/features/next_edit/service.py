@@ -195,19 +195,31 @@ class NextEditService:
         self._asked[uri] = request.version
 
         async def ask() -> Answer:
-            return await ask_rewrite(
-                self._backend,
-                self._context(),
-                request,
-                (a, b),
-                region_text,
-                recent,
-                self.options,
-                excluded=self._excluded,
-                path_of=self._path_of,
-                diagnostics=self.diagnostics,
-                model=self._model(),
-            )
+            try:
+                answer = await ask_rewrite(
+                    self._backend,
+                    self._context(),
+                    request,
+                    (a, b),
+                    region_text,
+                    recent,
+                    self.options,
+                    excluded=self._excluded,
+                    path_of=self._path_of,
+                    diagnostics=self.diagnostics,
+                    model=self._model(),
+                )
+            except asyncio.CancelledError:
+                if self._changes.get(uri, 0) == changes and self._asked.get(uri) == request.version:
+                    # Nobody waited for it (the client cancelled): the pause may ask again.
+                    del self._asked[uri]
+                raise
+            # Remembered here, in the flight, so an answer whose request the client cancelled
+            # still serves the next request for the same state.
+            settled = answer.error is None and answer.reason not in ("timeout", "excluded")
+            if settled and self._changes.get(uri, 0) == changes:
+                self._remember(uri, a, region_text, answer.target)
+            return answer
 
         answer = await self.flights.run(uri, ask, state=(request.version, a, b))
         if answer is None or self._changes.get(uri, 0) != changes:
@@ -285,8 +297,6 @@ class NextEditService:
         answer: Answer,
         source: str,
     ) -> NextEditOutcome:
-        if answer.error is None and answer.reason not in ("timeout", "excluded"):
-            self._remember(request.uri, a, region_text, answer.target)
         if answer.target is None:
             return NextEditOutcome(
                 None,

@@ -11,6 +11,7 @@ from seed_lsp.features.next_edit.history import (
     offset_in,
     shift,
     shift_lines,
+    text_between,
 )
 
 
@@ -181,3 +182,20 @@ def test_recent_filters_by_age_and_limit() -> None:
     assert [e.new_text for e in h.recent(now=400.0, max_age_s=250.0, limit=9)] == ["2", "3", "4"]
     assert [e.new_text for e in h.recent(now=400.0, max_age_s=1e9, limit=2)] == ["3", "4"]
     assert h.last_change("a") == 400.0
+
+
+LINES = ["def f(a):\n", "    return a\n", ""]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "text"),
+    [
+        ((0, 4), (0, 5), "f"),
+        ((0, 6), (1, 4), "a):\n    "),
+        ((1, 4), (0, 6), "a):\n    "),  # reversed
+        ((1, 11), (2, 0), "a\n"),
+        ((0, 0), (9, 0), "def f(a):\n    return a\n"),  # past the end: clamped
+    ],
+)
+def test_text_between(start: tuple[int, int], end: tuple[int, int], text: str) -> None:
+    assert text_between(LINES, start, end) == text

@@ -268,3 +268,19 @@ async def test_endpoint_errors_come_back_as_outcomes() -> None:
     rename(editor)
     out = await editor.ask((0, 18))
     assert out.edit is None and out.error is not None and out.source == "empty:error:server"
+
+
+async def test_an_answer_whose_request_was_cancelled_serves_the_next_request() -> None:
+    gate = asyncio.Event()
+    backend = FakeBackend(gate=gate).enqueue(answer(fenced(TEXT.replace("items", "products"))))
+    editor = Editor(backend)
+    rename(editor)
+    task = asyncio.create_task(editor.ask((0, 18)))
+    while not backend.records:
+        await asyncio.sleep(0.01)
+    task.cancel()  # the client gave up on it ($/cancelRequest)
+    gate.set()  # the answer arrives within the grace an orphaned request keeps
+    await asyncio.sleep(0.1)
+    again = await editor.ask((0, 18))
+    assert again.source == "cache" and again.edit is not None
+    assert len(backend.requests) == 1
