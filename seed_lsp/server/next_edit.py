@@ -52,6 +52,13 @@ class _State:
     lifecycle: Lifecycle
     service: NextEditService | None = None
     timer: asyncio.TimerHandle | None = field(default=None, repr=False)
+    asks: bool = False
+    """The client has asked for a next edit: it is worth preparing for the next one."""
+    prepare: dict[str, asyncio.TimerHandle] = field(default_factory=dict, repr=False)
+
+
+PREPARE_AFTER_S = 0.2
+"""A pause this long after a change gathers the context of the next request in advance."""
 
 
 _STATES: weakref.WeakKeyDictionary[SeedLanguageServer, _State] = weakref.WeakKeyDictionary()
@@ -150,6 +157,34 @@ def observe_change(
         before=doc.line(start[0])[: start[1]],
         after=doc.line(end[0])[end[1] :],
     )
+    state = _state(ls)
+    if state.asks:
+        _schedule_prepare(ls, state, doc.uri, start[0] + text.count("\n"))
+
+
+def _schedule_prepare(ls: SeedLanguageServer, state: _State, uri: str, line: int) -> None:
+    previous = state.prepare.pop(uri, None)
+    if previous is not None:
+        previous.cancel()
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    state.prepare[uri] = loop.call_later(PREPARE_AFTER_S, _prepare, ls, uri, line)
+
+
+def _prepare(ls: SeedLanguageServer, uri: str, line: int) -> None:
+    """The client will ask in a moment (copilot-lsp 500 ms after a change, copilot.el 0.5 s):
+    gather the request's context now, while the user pauses."""
+    state = _state(ls)
+    state.prepare.pop(uri, None)
+    doc = ls.session.documents.get(uri)
+    if doc is None or not ls.session.settings.next_edit.enabled or not ls.session.has_key:
+        return
+    try:
+        service(ls).prepare(uri, doc.version, doc.language_id, doc.text, doc.lines, line)
+    except Exception:
+        log.exception("next edit: preparing the context failed")
 
 
 def _full_change(doc: Document, new: str) -> tuple[Point, Point, str]:
@@ -175,7 +210,12 @@ def _common_prefix(a: str, b: str) -> int:
 
 def document_closed(ls: SeedLanguageServer, uri: str) -> None:
     state = _STATES.get(ls)
-    if state is not None and state.service is not None:
+    if state is None:
+        return
+    timer = state.prepare.pop(uri, None)
+    if timer is not None:
+        timer.cancel()
+    if state.service is not None:
         state.service.forget(uri)
 
 
@@ -303,6 +343,7 @@ def register(server: SeedLanguageServer) -> None:
 
         uri, version, line, character, diagnostics = _request_params(params)
         none: dict[str, Any] = {"edits": []}
+        _state(ls).asks = True
         await ls.ready()
         session = ls.session
         doc = session.documents.get(uri)

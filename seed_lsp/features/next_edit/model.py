@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from seed_lsp.context import ContextEngine
+from seed_lsp.context import ContextBundle, ContextEngine
 from seed_lsp.context.layout import render_snippets
 from seed_lsp.context.redact import Masked, mask_secrets, redact
 from seed_lsp.edits.lines import split_lines
@@ -59,12 +59,35 @@ class Answer:
     usage: Usage | None = None
 
 
+def gather_point(lines: Sequence[str], end_line: int) -> Point:
+    """Where the context is gathered for a region ending before `end_line`: the start of that
+    line, or the document's end."""
+    last = len(lines) - 1
+    if last < 0:
+        return (0, 0)
+    if end_line <= last:
+        return (end_line, 0)
+    return (last, len(lines[last].rstrip("\r\n")))
+
+
+def gather_context(
+    engine: ContextEngine, uri: str, text: str, language_id: str, point: Point, budget: int
+) -> ContextBundle:
+    """The definitions (and similar code) the context engine finds for the names used around
+    `point`. Its FIM mode, asked at the region's end, looks up the names used in the region
+    and stays within milliseconds on a large file, where its edit mode parses the whole file
+    again after each keystroke."""
+    return engine.gather(uri, text, language_id, point, budget_tokens=budget, mode="fim")
+
+
 async def ask_rewrite(
     backend: ChatBackend,
     engine: ContextEngine,
+    bundle: ContextBundle,
     request: NextEditRequest,
     region: tuple[int, int],
     region_text: str,
+    surroundings: tuple[str, str],
     recent: Sequence[Edit],
     options: NextEditOptions,
     *,
@@ -73,19 +96,11 @@ async def ask_rewrite(
     diagnostics: DiagnosticsMemory,
     model: str,
 ) -> Answer:
-    """The model's rewrite of lines `region` (whose text is `region_text`). Never raises
+    """The model's rewrite of lines `region` (whose text is `region_text`; `surroundings`: the
+    text of the lines just above and below it; `bundle`: `gather_context` for it). Never raises
     `LLMError`: it comes back in `error`. Cancelling the task closes the stream."""
     o = options
     a, b = region
-    bundle = engine.gather(
-        request.uri,
-        request.text,
-        request.language_id,
-        (a, 0),
-        (b, 0),
-        budget_tokens=o.context_tokens,
-        mode="edit",
-    )
     if bundle.excluded:
         return Answer(None, "excluded")
     region_lines, _ = split_lines(region_text)
@@ -96,6 +111,7 @@ async def ask_rewrite(
     def where(uri: str) -> str:
         return bundle.path if uri == request.uri else path_of(uri)
 
+    scrub = redact if o.redact_secrets else _same
     found = (
         list(request.diagnostics)
         if request.diagnostics is not None
@@ -110,8 +126,8 @@ async def ask_rewrite(
         history=render_history(
             shown, where, o.diff_max_lines, redact if o.redact_secrets else _same
         ),
-        before=bundle.prefix,
-        after=bundle.suffix,
+        before=scrub(_plain(surroundings[0])),
+        after=scrub(_plain(surroundings[1])),
         definitions=render_snippets(bundle),
         diagnostics=render_diagnostics(
             [d for d in found if a <= d.range.start.line < b], o.max_diagnostics
@@ -131,7 +147,9 @@ async def ask_rewrite(
                         finish = delta.finish_reason
                     if delta.content:
                         content += delta.content
-                        if block_closed(content):
+                        # Only a fence character can close the block: parse only then.
+                        fence = "`" in delta.content or "~" in delta.content
+                        if fence and block_closed(content):
                             early = True  # the region is complete: stop paying for prose
                             break
             finally:
@@ -158,6 +176,12 @@ async def ask_rewrite(
 
 def _same(text: str) -> str:
     return text
+
+
+def _plain(text: str) -> str:
+    """Lines with their terminators as `\n`-separated text."""
+    lines, _ = split_lines(text)
+    return "\n".join(lines)
 
 
 def _restore(masked: Masked | None, answer: str) -> str:

@@ -32,6 +32,10 @@ class NextEditOptions:
     """Whole lines above the cursor's line in the editable region."""
     lines_below: int = 10
     """Whole lines below the cursor's line in the editable region."""
+    context_lines_above: int = 30
+    """Lines above the region shown (not editable) for context."""
+    context_lines_below: int = 20
+    """Lines below the region shown (not editable) for context."""
 
     # --- the edit history ---
     history_entries: int = 6

@@ -15,10 +15,10 @@ import hashlib
 import logging
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from seed_lsp.context import ContextEngine
+from seed_lsp.context import ContextBundle, ContextEngine
 from seed_lsp.features.inline.policy import InflightCoordinator
 from seed_lsp.features.next_edit.answer import (
     RegionEdit,
@@ -30,7 +30,13 @@ from seed_lsp.features.next_edit.answer import (
 from seed_lsp.features.next_edit.diagnostics import DiagnosticsMemory
 from seed_lsp.features.next_edit.history import Change, EditHistory, Point, shift_lines
 from seed_lsp.features.next_edit.lifecycle import Lifecycle
-from seed_lsp.features.next_edit.model import Answer, NextEditRequest, ask_rewrite
+from seed_lsp.features.next_edit.model import (
+    Answer,
+    NextEditRequest,
+    ask_rewrite,
+    gather_context,
+    gather_point,
+)
 from seed_lsp.features.next_edit.options import NextEditOptions
 from seed_lsp.features.next_edit.prompt import editable_region
 from seed_lsp.llm.errors import LLMError
@@ -96,6 +102,8 @@ class NextEditService:
         """uri -> the version an upstream request was last made for (one per pause)."""
         self._changes: dict[str, int] = {}
         self._requests: dict[str, int] = {}
+        self._prepared: dict[str, tuple[int, Point, ContextBundle]] = {}
+        """uri -> (version, gather point, context) gathered during a pause, before the ask."""
 
     def configure(self, options: NextEditOptions) -> None:
         if options != self.options:
@@ -109,6 +117,7 @@ class NextEditService:
         self.diagnostics.forget(uri)
         for table in (self._pending, self._last_served, self._asked, self._changes):
             table.pop(uri, None)
+        self._prepared.pop(uri, None)
         self._requests.pop(uri, None)
 
     def delay_s(self) -> float:
@@ -142,14 +151,34 @@ class NextEditService:
         self.diagnostics.on_change(uri, change)
         rewrite = self._pending.get(uri)
         if rewrite is not None:
+            inside = change.start >= (rewrite.start_line, 0) and change.old_end <= (
+                rewrite.end_line,
+                0,
+            )
             moved = shift_lines((rewrite.start_line, rewrite.end_line), change)
-            if moved is None:
+            if moved is None or not inside:
+                # The user edits elsewhere: they moved on from that suggestion.
                 del self._pending[uri]
             else:
                 rewrite.start_line, rewrite.end_line = moved
         self._last_served.pop(uri, None)
         # The answer in flight is for text that no longer exists: stop paying for it.
         self.flights.cancel(uri)
+
+    def prepare(
+        self, uri: str, version: int, language_id: str, text: str, lines: Sequence[str], line: int
+    ) -> None:
+        """Gather the context for a request at `line` now, during a pause in typing, so the
+        request the client sends a moment later (copilot-lsp: 500 ms after a change) does not
+        wait for it. Used when the request comes for the same version and region."""
+        if self._asked.get(uri) == version:
+            return  # this pause was answered already
+        _, b = editable_region(len(lines), line, self.options)
+        point = gather_point(lines, b)
+        bundle = gather_context(
+            self._context(), uri, text, language_id, point, self.options.context_tokens
+        )
+        self._prepared[uri] = (version, point, bundle)
 
     # -- requests -----------------------------------------------------------------------
 
@@ -165,8 +194,15 @@ class NextEditService:
         if served is not None:
             return served
 
-        a, b = editable_region(len(lines), request.cursor[0], self.options)
+        o = self.options
+        a, b = editable_region(len(lines), request.cursor[0], o)
+        # Read from the live lines now, before any wait: they change with the next keystroke.
         region_text = "".join(lines[a:b])
+        surroundings = (
+            "".join(lines[max(0, a - o.context_lines_above) : a]),
+            "".join(lines[b : b + o.context_lines_below]),
+        )
+        point = gather_point(lines, b)
         key = (uri, a, _digest(region_text))
         if key in self._cache:
             self._cache.move_to_end(key)
@@ -193,15 +229,25 @@ class NextEditService:
         if not await self._pause(uri, seq, changes):
             return NextEditOutcome(None, "superseded")
         self._asked[uri] = request.version
+        engine = self._context()
+        prepared = self._prepared.pop(uri, None)
+        if prepared is not None and prepared[:2] == (request.version, point):
+            bundle = prepared[2]
+        else:
+            bundle = gather_context(
+                engine, uri, request.text, request.language_id, point, o.context_tokens
+            )
 
         async def ask() -> Answer:
             try:
                 answer = await ask_rewrite(
                     self._backend,
-                    self._context(),
+                    engine,
+                    bundle,
                     request,
                     (a, b),
                     region_text,
+                    surroundings,
                     recent,
                     self.options,
                     excluded=self._excluded,

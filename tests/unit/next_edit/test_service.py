@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from seed_lsp.context import ContextEngine, ContextOptions
 from seed_lsp.edits.types import Diagnostic, Range
@@ -98,6 +99,15 @@ class Editor:
         self.replace(edit.start, edit.old, edit.text)
 
 
+async def streaming(backend: FakeBackend, task: asyncio.Task[NextEditOutcome]) -> None:
+    """Wait (at most 5 s) until the request reached the model."""
+    for _ in range(500):
+        if backend.records or task.done():
+            break
+        await asyncio.sleep(0.01)
+    assert backend.records, task.result() if task.done() else "no request after 5 s"
+
+
 def rename(editor: Editor) -> None:
     """The user renames the parameter `items` to `products`, one keystroke at a time."""
     start = editor.find("items")
@@ -191,8 +201,7 @@ async def test_a_keystroke_cancels_the_request_in_flight() -> None:
     editor = Editor(backend)
     rename(editor)
     task = asyncio.create_task(editor.ask((0, 18)))
-    while not backend.records:
-        await asyncio.sleep(0.01)
+    await streaming(backend, task)
     editor.replace((4, 0), "", " ")
     out = await task
     assert out.source == "superseded" and out.edit is None
@@ -276,11 +285,50 @@ async def test_an_answer_whose_request_was_cancelled_serves_the_next_request() -
     editor = Editor(backend)
     rename(editor)
     task = asyncio.create_task(editor.ask((0, 18)))
-    while not backend.records:
-        await asyncio.sleep(0.01)
+    await streaming(backend, task)
     task.cancel()  # the client gave up on it ($/cancelRequest)
     gate.set()  # the answer arrives within the grace an orphaned request keeps
     await asyncio.sleep(0.1)
     again = await editor.ask((0, 18))
     assert again.source == "cache" and again.edit is not None
     assert len(backend.requests) == 1
+
+
+async def test_context_prepared_during_the_pause_is_used_by_the_request() -> None:
+    backend = FakeBackend().enqueue(answer(fenced(TEXT.replace("items", "products"))))
+    editor = Editor(backend)
+    gathered: list[tuple[int, int]] = []
+    real = editor.engine.gather
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        gathered.append(args[3])
+        return real(*args, **kwargs)
+
+    editor.engine.gather = counting  # type: ignore[method-assign]
+    rename(editor)
+    editor.service.prepare(URI, editor.version, "python", editor.text, editor.lines, 0)
+    assert len(gathered) == 1
+    out = await editor.ask((0, 18))
+    assert out.edit is not None and len(gathered) == 1  # not gathered a second time
+    # Prepared, then a keystroke came: the request gathers afresh for its own version.
+    editor.service._pending.clear()
+    editor.replace((4, 0), "", " ")
+    editor.service.prepare(URI, editor.version, "python", editor.text, editor.lines, 4)
+    editor.replace((4, 1), "", " ")
+    backend.enqueue(answer(fenced(editor.text)))
+    await editor.ask((4, 2))
+    assert len(gathered) == 3
+
+
+async def test_editing_elsewhere_drops_the_pending_rewrite() -> None:
+    long_text = TEXT + "".join(f"\ndef f{i}():\n    return {i}\n" for i in range(20))
+    backend = FakeBackend().enqueue(answer(fenced(TEXT.replace("items", "products"))))
+    editor = Editor(backend, long_text)
+    rename(editor)
+    first = await editor.ask((0, 18))
+    assert first.edit is not None
+    far = editor.find("return 18")
+    editor.replace(far, "return", "yield")  # far below the region
+    backend.enqueue(answer("No change."))
+    later = await editor.ask((far[0], far[1] + 5))
+    assert later.source != "pending" and len(backend.requests) == 2
