@@ -123,7 +123,9 @@ class Client:
         self.versions: dict[str, int] = {}
 
     @classmethod
-    async def start(cls, fake: FakeEndpoint, root: Path, debounce_ms: int) -> Client:
+    async def start(cls, fake: FakeEndpoint, root: Path, debounce_ms: int | None) -> Client:
+        """A server with `nextEdit.debounceMs` (None: its default)."""
+        options = {} if debounce_ms is None else {"nextEdit": {"debounceMs": debounce_ms}}
         connection = await RawConnection.start(server_env(fake))
         await connection.request(
             "initialize",
@@ -131,7 +133,7 @@ class Client:
                 "processId": None,
                 "rootUri": root.as_uri(),
                 "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
-                "initializationOptions": {"seedLsp": {"nextEdit": {"debounceMs": debounce_ms}}},
+                "initializationOptions": {"seedLsp": options},
             },
         )
         await connection.send({"method": "initialized", "params": {}})
@@ -357,9 +359,9 @@ async def scenarios(fake: FakeEndpoint, root: Path) -> tuple[list[Result], list[
 
 async def burst(fake: FakeEndpoint, root: Path) -> Result:
     """20 keystrokes 40 ms apart, the client asking after each one (no debounce of its own),
-    with the server's default debounce."""
+    with the server's default debounce (nextEdit.debounceMs)."""
     fake.responder = Model()
-    client = await Client.start(fake, root, debounce_ms=300)
+    client = await Client.start(fake, root, debounce_ms=None)
     uri = (root / "burst.py").as_uri()
     await client.open(uri, RENAME_PY + "\n\ndef later():\n    pass\n", "python")
     await client.type_over(uri, "items", "", "")

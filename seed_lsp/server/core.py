@@ -10,12 +10,14 @@ from collections.abc import AsyncIterator, Callable, Generator
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from seed_lsp import __version__
+from seed_lsp.errors import SeedError
+from seed_lsp.log import REDACTOR
 from seed_lsp.session import Session
 
 log = logging.getLogger(__name__)
@@ -34,13 +36,13 @@ _MESSAGE_TYPES = {
 class _Invalid:
     """Stands for a message whose params could not be converted (already answered)."""
 
-    jsonrpc = "invalid"
-
 
 class SeedProtocol(LanguageServerProtocol):
-    """pygls' protocol, plus two promises of INTERFACE.md that pygls does not keep:
-    a request whose params fail to convert gets `InvalidParams` (pygls drops it silently), and
-    `$/cancelRequest` also cancels the tasks a command handler linked to its request."""
+    """pygls' protocol, plus promises of INTERFACE.md that pygls does not keep: a request whose
+    params fail to convert gets `InvalidParams` (pygls drops it silently), a request after
+    `shutdown` gets `InvalidRequest` (pygls ignores it), a `SeedError` becomes the JSON-RPC error
+    of its code (pygls would answer InternalError with a traceback), and `$/cancelRequest`
+    also cancels the tasks a command handler linked to its request."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -68,7 +70,21 @@ class SeedProtocol(LanguageServerProtocol):
     def handle_message(self, message: Any) -> None:
         if isinstance(message, _Invalid):
             return
+        if self._shutdown and getattr(message, "method", "exit") != "exit":
+            if getattr(message, "id", None) is not None:
+                error = JsonRpcInvalidRequest("The server is shutting down.")
+                self._send_response(message.id, None, error.to_response_error())
+            return
         super().handle_message(message)
+
+    def _send_handler_result(self, future: Any, *, msg_id: Any) -> None:
+        exc = None if future.cancelled() else future.exception()
+        if isinstance(exc, SeedError):
+            self._request_futures.pop(msg_id, None)
+            error = JsonRpcException(REDACTOR.redact(str(exc)), code=exc.code)
+            self._send_response(msg_id, error=error.to_response_error())
+            return
+        super()._send_handler_result(future, msg_id=msg_id)
 
     # seed-lsp's DocumentStore owns document text; pygls' workspace would keep a second copy
     # and re-split it on every keystroke (7 ms at 50k lines), so text sync goes to our

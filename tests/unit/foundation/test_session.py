@@ -17,7 +17,7 @@ def test_token_calibration_survives_a_restart(
     engine = first.context
     prompt = "def f(x):\n    return x + 1\n" * 40
     for _ in range(5):
-        engine.note_usage(first.settings.model, prompt, engine.tokens.estimate(prompt, "") * 2)
+        engine.note_usage(prompt, engine.tokens.estimate(prompt, "") * 2)
     learned = engine.tokens.ratio(first.settings.model)
     assert learned > 1.2
     first.save_calibration()
