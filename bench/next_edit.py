@@ -100,10 +100,11 @@ def add_argument(region: str, name: str, param: str) -> str:
 @dataclass
 class Model:
     prompts: list[str] = field(default_factory=list)
+    """Every prompt it was sent, system message included."""
 
     def __call__(self, request: RecordedRequest) -> Reply:
         prompt = str(request.messages[-1]["content"])
-        self.prompts.append(prompt)
+        self.prompts.append(request.prompt_text)
         m = _REGION.search(prompt)
         if m is None:
             return Reply(content="No region.")
@@ -478,7 +479,8 @@ async def main() -> None:
     estimator = TokenEstimator()
     tokens = sorted(estimator.estimate(p, MODEL) for p in prompts)
     print(
-        f"median prompt tokens: {statistics.median(tokens):.0f} (user message, server's estimate; "
+        f"median prompt tokens: {statistics.median(tokens):.0f} (system + user message, the "
+        "server's estimate; "
         f"min {tokens[0]}, max {tokens[-1]}, {len(tokens)} prompts)"
     )
     edits = [r for r in results if r.true_replaced or r.true_inserted]

@@ -125,8 +125,11 @@ async def ask_rewrite(
         before=scrub(_plain(surroundings[0])),
         after=scrub(_plain(surroundings[1])),
         definitions=render_snippets(bundle),
-        diagnostics=render_diagnostics(
-            [d for d in found if a <= d.range.start.line < b], tuning.max_diagnostics
+        # A linter's message may quote the line it is about, secret and all.
+        diagnostics=scrub(
+            render_diagnostics(
+                [d for d in found if a <= d.range.start.line < b], tuning.max_diagnostics
+            )
         ),
     )
     chat = build_request(parts, settings, tuning)
