@@ -171,7 +171,7 @@ def remember_diagnostics(
 
 def completion_command(ls: SeedLanguageServer, uri: str, start: Point, text: str) -> Any:
     """The `command` of an inline completion item: its acceptance reaches the lifecycle."""
-    ident = lifecycle(ls).register("inline", uri, start, text, time.monotonic())
+    ident = lifecycle(ls).register("inline", uri, start, text)
     return types.Command(title="Accept completion", command=ACCEPT_COMPLETION, arguments=[ident])
 
 

@@ -217,12 +217,6 @@ class EditHistory:
         fresh = [e for e in self._edits if now - e.last_time <= max_age_s]
         return fresh[-limit:] if limit > 0 else []
 
-    def latest(self, uri: str) -> Edit | None:
-        for edit in reversed(self._edits):
-            if edit.uri == uri:
-                return edit
-        return None
-
     def forget(self, uri: str) -> None:
         """A document closed: its edits stay (they are what the user did) but not its clock."""
         self._last_change.pop(uri, None)

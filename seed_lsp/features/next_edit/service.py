@@ -321,9 +321,7 @@ class NextEditService:
         if last is not None and last[1] == edit and last[0] in rewrite.served:
             ident = last[0]  # the same edit asked for again (the cursor moved): same item
         else:
-            ident = self.lifecycle.register(
-                "nextEdit", request.snapshot.uri, edit.start, edit.text, self._clock()
-            )
+            ident = self.lifecycle.register("nextEdit", request.snapshot.uri, edit.start, edit.text)
             rewrite.served[ident] = edit.key
             self._last_served[request.snapshot.uri] = (ident, edit)
         return NextEditOutcome(edit, source, ident, tuple(edits))
