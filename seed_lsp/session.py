@@ -15,17 +15,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seed_lsp import config, paths
-from seed_lsp.documents import DocumentStore, Encoding
 from seed_lsp.errors import SeedError
 from seed_lsp.llm import errors
-from seed_lsp.llm.client import ChatClient, ClientOptions
-from seed_lsp.llm.types import Usage
 from seed_lsp.log import REDACTOR, set_level
 
+# Only what `initialize` needs is imported here: the store, the chat client and the services
+# are made (and their modules imported) on first use, after the answer has gone out.
 if TYPE_CHECKING:
     from seed_lsp.context import ContextEngine
+    from seed_lsp.documents import DocumentStore, Encoding
     from seed_lsp.features.hover import HoverService
     from seed_lsp.features.inline.service import InlineService
+    from seed_lsp.llm.client import ChatClient, ClientOptions
+    from seed_lsp.llm.types import Usage
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,8 @@ CALIBRATION_FILE = "token-calibration.json"
 
 
 def client_options(settings: config.Settings) -> ClientOptions:
+    from seed_lsp.llm.client import ClientOptions
+
     return ClientOptions(
         base_url=settings.base_url,
         model=settings.model,
@@ -62,19 +66,39 @@ class Session:
         self._reported_problems: set[str] = set()
         self._told: set[str] = set()
         self.encoding: Encoding = "utf-16"
-        self.documents = DocumentStore()
         self.settings = config.Settings()
         self.settings = self._resolve()
-        self.client = ChatClient(
-            client_options(self.settings), on_usage=on_usage, on_notice=self._notice
-        )
+        self._on_usage = on_usage
         self.workspace_root: Path | None = None
+        self._documents: DocumentStore | None = None
+        self._client: ChatClient | None = None
         self._context: ContextEngine | None = None
         self._inline: InlineService | None = None
         self._hover: HoverService | None = None
-        self.documents.on_close(self._closed)
 
-    # The services are made on first use: their imports stay off the start-up path.
+    @property
+    def documents(self) -> DocumentStore:
+        if self._documents is None:
+            from seed_lsp.documents import DocumentStore
+
+            self._documents = DocumentStore()
+            self._documents.on_close(self._closed)
+        return self._documents
+
+    @property
+    def client(self) -> ChatClient:
+        if self._client is None:
+            from seed_lsp.llm.client import ChatClient
+
+            self._client = ChatClient(
+                client_options(self.settings), on_usage=self._on_usage, on_notice=self._notice
+            )
+        return self._client
+
+    async def close(self) -> None:
+        self.save_calibration()
+        if self._client is not None:
+            await self._client.aclose()
 
     @property
     def context(self) -> ContextEngine:
@@ -167,7 +191,8 @@ class Session:
         old = self.settings
         self.settings = new = self._resolve()
         set_level(new.log_level)
-        self.client.configure(client_options(new))
+        if self._client is not None:
+            self._client.configure(client_options(new))
         if self._context is not None:
             self._context.configure(new)
         if self._inline is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 from pathlib import Path
@@ -126,8 +127,7 @@ def register(server: SeedLanguageServer) -> None:
     async def shutdown(ls: SeedLanguageServer, params: Any) -> None:
         for task in list(ls._tasks):
             task.cancel()
-        ls.session.save_calibration()
-        await ls.session.client.aclose()
+        await ls.session.close()
 
 
 def workspace_root(params: types.InitializeParams) -> Path | None:
@@ -149,5 +149,9 @@ def _warm_up(ls: SeedLanguageServer) -> None:
         for module in ("actions", "hover", "inline.service", "requests"):
             importlib.import_module(f"seed_lsp.features.{module}")
         ls.session.context  # noqa: B018 - builds the context engine
+        ls.session.client.warm()
+        # Everything loaded so far (pygls, lsprotocol's thousands of classes, the features)
+        # lives as long as the process: the cyclic collector need not walk it on every pass.
+        gc.freeze()
     except Exception:
         log.exception("warm-up failed")
