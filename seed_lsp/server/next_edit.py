@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
-from seed_lsp.documents import Document, TextChange
 from seed_lsp.errors import InvalidParams, SeedError
 from seed_lsp.server import convert
 from seed_lsp.server.core import SeedLanguageServer, plain_json
@@ -34,6 +33,7 @@ from seed_lsp.server.requests import model_request
 from seed_lsp.text import Position, Range
 
 if TYPE_CHECKING:
+    from seed_lsp.documents import Document, DocumentStore, TextChange
     from seed_lsp.edits.types import Diagnostic
     from seed_lsp.features.next_edit import Lifecycle, NextEditOutcome, NextEditService
 
@@ -293,9 +293,12 @@ def _edit_json(
 
 
 def register(server: SeedLanguageServer) -> None:
-    documents = server.session.documents
-    documents.on_change(lambda doc, change: _changed(server, doc, change))
-    documents.on_close(lambda uri: _closed(server, uri))
+    def listen(store: DocumentStore) -> None:
+        store.on_change(lambda doc, change: _changed(server, doc, change))
+        store.on_close(lambda uri: _closed(server, uri))
+
+    # The store is made on first use (off the start-up path); listen from its first change.
+    server.session.store_hooks.append(listen)
 
     @server.feature(COPILOT_INLINE_EDIT)
     async def copilot_inline_edit(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
