@@ -290,3 +290,22 @@ async def test_diagnostics_from_code_actions_and_from_the_request_reach_the_prom
     await request(client, "textDocument/copilotInlineEdit", params)
     prompt = fake.chat_requests()[-1].messages[-1]["content"]
     assert "- line 2: warning: unused variable" in prompt
+
+
+async def test_a_burst_of_keystrokes_costs_one_upstream_request(
+    start_server: Starter, fake: FakeEndpoint
+) -> None:
+    """A client that asks after every keystroke (no debounce of its own): each request waits
+    for the pause and the next keystroke supersedes it; only the last one asks the model."""
+    fake.responder = renaming("items", "products")
+    client = await start_server(fake)  # the default nextEdit.debounceMs
+    doc = Doc(client, URI, TEXT)
+    doc.change((0, 10), (0, 15), "")
+    pending = []
+    for i, ch in enumerate("products"):
+        doc.change((0, 10 + i), (0, 10 + i), ch)
+        pending.append(asyncio.ensure_future(doc.inline_edit((0, 11 + i))))
+        await asyncio.sleep(0.04)
+    answers = await asyncio.wait_for(asyncio.gather(*pending), 10)
+    assert all(a == [] for a in answers[:-1]) and len(answers[-1]) == 1
+    assert len(fake.chat_requests()) == 1
