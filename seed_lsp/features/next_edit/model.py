@@ -18,6 +18,7 @@ from seed_lsp.edits.types import Diagnostic
 from seed_lsp.features.next_edit.answer import (
     apply_region_edits,
     block_closed,
+    kept_share,
     region_edits,
     region_target,
     rewritten_lines,
@@ -165,6 +166,10 @@ async def ask_rewrite(
     new_lines = rewritten_lines(answer, region_lines, truncated=finish == "length" and not early)
     if new_lines is None:
         return Answer(None, "no_rewrite", prompt=prompt, usage=usage)
+    if len(region_lines) >= tuning.min_region_for_share and (
+        kept_share(region_lines, new_lines) < tuning.min_kept_share
+    ):
+        return Answer(None, "rewrote_too_much", prompt=prompt, usage=usage)
     target = region_target(region_text, new_lines)
     mine = [e for e in recent if e.uri == snap.uri]
     edits = without_undos(region_edits(region_text, target, a), mine)

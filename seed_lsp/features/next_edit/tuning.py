@@ -41,6 +41,13 @@ class NextEditTuning:
     require_history: bool = True
     """Ask the model only when something was edited recently: a next edit follows an edit."""
 
+    # --- what counts as a next edit ---
+    min_kept_share: float = 0.5
+    """An answer that keeps fewer of the region's lines unchanged than this is not offered: a
+    next edit changes a few lines, not most of them..."""
+    min_region_for_share: int = 6
+    """... in a region of at least this many lines (in a small one, two lines are a lot)."""
+
     # --- the rest of the prompt ---
     max_diagnostics: int = 12
     """Diagnostics in the region shown in the prompt."""

@@ -322,7 +322,8 @@ async def test_context_prepared_during_the_pause_is_used_by_the_request() -> Non
 
 async def test_editing_elsewhere_drops_the_pending_rewrite() -> None:
     long_text = TEXT + "".join(f"\ndef f{i}():\n    return {i}\n" for i in range(20))
-    backend = FakeBackend().enqueue(answer(fenced(TEXT.replace("items", "products"))))
+    region = "".join(long_text.splitlines(keepends=True)[:16])
+    backend = FakeBackend().enqueue(answer(fenced(region.replace("items", "products"))))
     editor = Editor(backend, long_text)
     rename(editor)
     first = await editor.ask((0, 18))
@@ -332,3 +333,12 @@ async def test_editing_elsewhere_drops_the_pending_rewrite() -> None:
     backend.enqueue(answer("No change."))
     later = await editor.ask((far[0], far[1] + 5))
     assert later.source != "pending" and len(backend.requests) == 2
+
+
+async def test_an_answer_that_rewrites_most_of_the_region_is_not_offered() -> None:
+    backend = FakeBackend()
+    editor = Editor(backend, TEXT + "\n\ndef later():\n    return 1\n")
+    rename(editor)
+    backend.enqueue(answer(fenced("def total(products, tax):\n    return compute(products, tax)")))
+    out = await editor.ask((0, 18))
+    assert out.edit is None and out.source == "empty:rewrote_too_much"
