@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.context import LANGS, build_workspace  # noqa: E402
+from bench.inline import pct  # noqa: E402
 from bench.next_edit_model import Model  # noqa: E402
 from seed_lsp.context.tokens import TokenEstimator  # noqa: E402
 from tests.e2e.conftest import server_env  # noqa: E402
@@ -363,10 +364,6 @@ async def overhead(fake: FakeEndpoint, root: Path, samples: int, pause_s: float)
         await client.change(main_uri, (line, 4), (line, 7), "value")
     await client.c.close()
     return sorted(results[2:])
-
-
-def pct(values: list[float], q: float) -> float:
-    return values[min(len(values) - 1, int(len(values) * q))]
 
 
 async def main() -> None:

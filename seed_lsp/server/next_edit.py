@@ -104,23 +104,11 @@ def service(ls: SeedLanguageServer) -> NextEditService:
 def _changed(ls: SeedLanguageServer, doc: Document, change: TextChange) -> None:
     """One change as the store applied it: the edit history, the spans kept in place, and
     (for a client that asks for next edits) the context of its next request prepared."""
-    from seed_lsp.features.next_edit.history import end_of
-
-    start = change.range.start
-    end = end_of(start, change.new_text)
-    service(ls).on_change(
-        doc.uri,
-        change.version,
-        start,
-        change.old_text,
-        change.new_text,
-        before=doc.line(start.line)[: start.character],
-        after=doc.line(end[0])[end[1] :],
-        at=change.at,
-    )
+    service(ls).document_changed(doc, change)
     state = _state(ls)
     if state.asks:
-        _schedule_prepare(ls, state, doc.uri, end[0])
+        line = change.range.start.line + change.new_text.count("\n")
+        _schedule_prepare(ls, state, doc.uri, line)
 
 
 def _closed(ls: SeedLanguageServer, uri: str) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from seed_lsp.config import NextEditSettings
 from seed_lsp.context import ContextBundle, ContextEngine
-from seed_lsp.documents import Snapshot
+from seed_lsp.documents import Document, Snapshot, TextChange
 from seed_lsp.features.flights import InflightCoordinator
 from seed_lsp.features.next_edit.answer import (
     RegionEdit,
@@ -34,6 +34,7 @@ from seed_lsp.features.next_edit.history import (
     Change,
     EditHistory,
     Point,
+    end_of,
     region_text,
     shift_lines,
 )
@@ -176,6 +177,21 @@ class NextEditService:
         self._last_served.pop(uri, None)
         # The answer in flight is for text that no longer exists: stop paying for it.
         self.flights.cancel(uri)
+
+    def document_changed(self, doc: Document, change: TextChange) -> None:
+        """A `DocumentStore` change listener: `on_change` with the lines around the change."""
+        start = change.range.start
+        end = end_of(start, change.new_text)
+        self.on_change(
+            doc.uri,
+            change.version,
+            start,
+            change.old_text,
+            change.new_text,
+            before=doc.line(start.line)[: start.character],
+            after=doc.line(end[0])[end[1] :],
+            at=change.at,
+        )
 
     def prepare(self, snap: Snapshot, line: int) -> None:
         """Gather the context for a request at `line` now, during a pause in typing, so the

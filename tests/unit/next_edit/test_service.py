@@ -7,7 +7,7 @@ from typing import Any
 
 from seed_lsp.config import NextEditSettings
 from seed_lsp.context import ContextEngine
-from seed_lsp.documents import Document, DocumentStore, TextChange
+from seed_lsp.documents import DocumentStore
 from seed_lsp.edits.types import Diagnostic, Range
 from seed_lsp.features.next_edit import (
     Lifecycle,
@@ -49,20 +49,7 @@ class Editor:
             excluded=lambda uri: uri.endswith(".env"),
             tuning=NextEditTuning(**tuning),
         )
-        self.store.on_change(self._changed)
-
-    def _changed(self, doc: Document, change: TextChange) -> None:
-        start = change.range.start
-        end = end_of(start, change.new_text)
-        self.service.on_change(
-            doc.uri,
-            change.version,
-            start,
-            change.old_text,
-            change.new_text,
-            before=doc.line(start.line)[: start.character],
-            after=doc.line(end[0])[end[1] :],
-        )
+        self.store.on_change(self.service.document_changed)
 
     @property
     def text(self) -> str:
