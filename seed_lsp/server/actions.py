@@ -66,6 +66,10 @@ def register(server: SeedLanguageServer) -> None:
     async def resolve(ls: SeedLanguageServer, action: types.CodeAction) -> types.CodeAction:
         from seed_lsp.features.actions import ActionData
 
+        if action.data is None and (action.command is not None or action.edit is not None):
+            # Complete already (listed with its command, like Explain): clients may resolve
+            # any action that lacks an edit (Neovim does), and get it back unchanged.
+            return action
         try:
             data = ActionData.from_json(plain_json(action.data))
         except ValueError as exc:
