@@ -195,15 +195,22 @@ class Neovim:
             f"package.path = {json.dumps(str(HERE / '?.lua') + ';')} .. package.path\n"
             f"dofile({json.dumps(str(HERE / 'lua' / script))})\n"
         )
-        proc = subprocess.run(
-            [str(self.binary), "--headless", "--clean", "-S", str(prelude)],
-            cwd=self.workspace,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout,
-        )
         log_file = self.tmp / "xdg" / "state" / "nvim" / "lsp.log"
+        try:
+            proc = subprocess.run(
+                [str(self.binary), "--headless", "--clean", "-S", str(prelude)],
+                cwd=self.workspace,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired as exc:
+            lsp_log = log_file.read_text(errors="replace") if log_file.exists() else ""
+            stderr = (exc.stderr or b"").decode(errors="replace")
+            raise AssertionError(
+                f"Neovim still running after {timeout} s:\n{stderr[-2000:]}\n{lsp_log[-3000:]}"
+            ) from None
         lsp_log = log_file.read_text(errors="replace") if log_file.exists() else ""
         assert TEST_KEY not in lsp_log, "the API key leaked into Neovim's LSP log"
         if not out.exists():

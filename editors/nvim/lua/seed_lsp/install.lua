@@ -129,6 +129,30 @@ local function last_line(text)
   return lines[#lines] or ''
 end
 
+--- A clean copy of the package's sources (pyproject.toml, README.md, seed_lsp/) under the
+--- plugin's folder, for pip to build from: pip builds in the tree it is given, and a build/
+--- folder kept in the checkout can carry deleted modules into the next install.
+function M.snapshot(source)
+  local dest = vim.fs.joinpath(M.dir(), 'src')
+  vim.fn.delete(dest, 'rf')
+  vim.fn.mkdir(vim.fs.joinpath(dest, 'seed_lsp'), 'p')
+  for _, file in ipairs({ 'pyproject.toml', 'README.md' }) do
+    assert(vim.uv.fs_copyfile(vim.fs.joinpath(source, file), vim.fs.joinpath(dest, file)))
+  end
+  local package = vim.fs.joinpath(source, 'seed_lsp')
+  for name, kind in vim.fs.dir(package, { depth = 20 }) do
+    local from, to = vim.fs.joinpath(package, name), vim.fs.joinpath(dest, 'seed_lsp', name)
+    if not name:find('__pycache__', 1, true) then
+      if kind == 'directory' then
+        vim.fn.mkdir(to, 'p')
+      elseif kind == 'file' and not name:match('%.py[co]$') then
+        assert(vim.uv.fs_copyfile(from, to))
+      end
+    end
+  end
+  return dest
+end
+
 --- True while an install runs.
 M.running = false
 
@@ -161,6 +185,12 @@ function M.run(opts)
   end
   M.running = true
   local started = vim.uv.now()
+  vim.fn.mkdir(M.dir(), 'p')
+  local copied, build_from = pcall(M.snapshot, source)
+  if not copied then
+    finish(false, 'cannot copy the sources to build from: ' .. tostring(build_from))
+    return
+  end
   local venv_python = bin('python')
   local fresh = opts.fresh or vim.fn.executable(venv_python) == 0
   local steps = {}
@@ -182,13 +212,13 @@ function M.run(opts)
   else
     steps[#steps + 1] = {
       say = 'replacing the installed seed-lsp…',
-      cmd = { venv_python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--force-reinstall', '--no-deps', source },
+      cmd = { venv_python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--force-reinstall', '--no-deps', build_from },
       fail = 'updating seed-lsp failed',
     }
   end
   steps[#steps + 1] = {
     say = ('installing seed-lsp %s from %s and its dependencies…'):format(M.source_version(source) or '?', source),
-    cmd = { venv_python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', source },
+    cmd = { venv_python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--progress-bar', 'off', build_from },
     fail = 'installing seed-lsp failed (its dependencies come from the Python package index: check the network or proxy)',
   }
   steps[#steps + 1] = { cmd = { bin('seed-lsp'), '--version' }, fail = 'the installed server does not run' }
