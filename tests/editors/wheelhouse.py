@@ -6,7 +6,7 @@ Filled once from the package index with `pip download` into the test cache
 (`~/.cache/seed-lsp-tests/wheelhouse-<hash>`, `SEED_LSP_TEST_CACHE` moves it), like the
 code-server install. Run it alone to print the folder:
 
-    python -m tests.editors.wheelhouse        # exit 3 when the index is out of reach
+    SEED_LSP_TEST_INSTALL=1 python -m tests.editors.wheelhouse   # exit 3: the index is out of reach
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+from tests.editors import installs
+
 ROOT = Path(__file__).resolve().parents[2]
 NETWORK = re.compile(
     r"ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNREFUSED|ConnectionError|NewConnectionError|"
@@ -27,7 +29,8 @@ NETWORK = re.compile(
 
 
 class Unreachable(Exception):
-    """The package index could not be reached: the caller skips, saying why."""
+    """The wheelhouse cannot be had (the index is out of reach, or installing is not allowed):
+    the caller skips, saying why."""
 
 
 def cache_root() -> Path:
@@ -53,6 +56,12 @@ def wheelhouse(python: str = sys.executable) -> Path:
     done = folder / ".complete"
     if done.exists():
         return folder
+    if not installs.allowed():
+        raise Unreachable(
+            installs.not_allowed(
+                f"the wheelhouse {folder} (about 4 MB)", "python -m tests.editors.wheelhouse"
+            )
+        )
     folder.mkdir(parents=True, exist_ok=True)
     pip = [python, "-m", "pip", "download", "--disable-pip-version-check", "-q"]
     result = subprocess.run(
