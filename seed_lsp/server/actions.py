@@ -10,6 +10,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 
 from seed_lsp.features.action_kinds import CODE_ACTION_KINDS
+from seed_lsp.server import next_edit
 from seed_lsp.server.core import SeedLanguageServer, plain_json
 from seed_lsp.server.edits import (
     lsp_range,
@@ -49,6 +50,9 @@ def register(server: SeedLanguageServer) -> None:
         session.context.note_visit(doc.uri, params.range.start.line)
         pairs = [(plain_diagnostic(doc, d, encoding), d) for d in params.context.diagnostics]
         request_range = plain_range(doc, params.range, encoding)
+        # The diagnostics a client shows us here are what next edits see of the region.
+        lines = (request_range.start.line, request_range.end.line)
+        next_edit.remember_diagnostics(ls, doc.uri, [plain for plain, _ in pairs], lines)
         specs = list_code_actions(
             uri=doc.uri,
             version=doc.version,

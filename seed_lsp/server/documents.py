@@ -6,6 +6,7 @@ import logging
 
 from lsprotocol import types
 
+from seed_lsp.server import next_edit
 from seed_lsp.server.core import SeedLanguageServer
 
 log = logging.getLogger(__name__)
@@ -26,12 +27,11 @@ def register(server: SeedLanguageServer) -> None:
         for change in params.content_changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
                 r = change.range
-                doc.apply_lsp_change(
-                    ((r.start.line, r.start.character), (r.end.line, r.end.character)),
-                    change.text,
-                    ls.session.encoding,
-                )
+                span = ((r.start.line, r.start.character), (r.end.line, r.end.character))
+                next_edit.observe_change(ls, doc, span, change.text, params.text_document.version)
+                doc.apply_lsp_change(span, change.text, ls.session.encoding)
             else:
+                next_edit.observe_change(ls, doc, None, change.text, params.text_document.version)
                 doc.apply_lsp_change(None, change.text, ls.session.encoding)
         doc.version = params.text_document.version
         ls.session.document_changed(doc)
@@ -39,3 +39,4 @@ def register(server: SeedLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SeedLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.session.close_document(params.text_document.uri)
+        next_edit.document_closed(ls, params.text_document.uri)

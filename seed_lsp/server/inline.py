@@ -10,6 +10,7 @@ from lsprotocol import types
 
 from seed_lsp.documents import Document, Encoding
 from seed_lsp.llm.errors import NoApiKey
+from seed_lsp.server import next_edit
 from seed_lsp.server.convert import to_point, to_range
 from seed_lsp.server.core import SeedLanguageServer
 
@@ -68,7 +69,10 @@ def register(server: SeedLanguageServer) -> None:
         encoding = ls.session.encoding
         items = [
             types.InlineCompletionItem(
-                insert_text=s.insert_text, range=to_range(doc, s.start, s.end, encoding)
+                insert_text=s.insert_text,
+                range=to_range(doc, s.start, s.end, encoding),
+                # Its id, for the lifecycle (didShowCompletion, acceptance, retention).
+                command=next_edit.completion_command(ls, doc, s.start, s.insert_text),
             )
             for s in outcome.suggestions
         ]

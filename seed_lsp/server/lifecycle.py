@@ -11,6 +11,7 @@ from lsprotocol import types
 
 from seed_lsp import __version__
 from seed_lsp.log import ClientLogHandler
+from seed_lsp.server import next_edit
 from seed_lsp.server.core import (
     STATUS_REQUEST,
     USAGE_REQUEST,
@@ -114,6 +115,7 @@ def register(server: SeedLanguageServer) -> None:
             "positionEncoding": ls.session.encoding,
             "openDocuments": len(ls.session.documents),
             "usage": ls.session.client.ledger.snapshot(),
+            "suggestions": next_edit.status(ls),
         }
 
     @server.feature(types.SHUTDOWN)
