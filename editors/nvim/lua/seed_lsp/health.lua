@@ -144,17 +144,28 @@ local function status_requests(clients)
   return pending
 end
 
-local function stats_line(stats)
-  if type(stats) ~= 'table' then
+--- "inline: 12 shown, 7 accepted (1 in part), 4 dismissed, 93% kept after 30 s; nextEdit: ..."
+--- from `seed/status`'s `suggestions` (counted by the server, kept on this machine).
+function M.stats_line(suggestions)
+  if type(suggestions) ~= 'table' then
     return nil
   end
   local parts = {}
-  for feature, s in pairs(stats) do
+  for _, feature in ipairs({ 'inline', 'nextEdit' }) do
+    local s = suggestions[feature]
     if type(s) == 'table' then
-      parts[#parts + 1] = ('%s: %d shown, %d accepted'):format(feature, tonumber(s.shown) or 0, tonumber(s.accepted) or 0)
+      local text = ('%s: %d shown, %d accepted'):format(feature, tonumber(s.shown) or 0, tonumber(s.accepted) or 0)
+      if (tonumber(s.partiallyAccepted) or 0) > 0 then
+        text = text .. (' (%d in part)'):format(s.partiallyAccepted)
+      end
+      text = text .. (', %d dismissed'):format(tonumber(s.dismissed) or 0)
+      local ratio = type(s.retention) == 'table' and tonumber(s.retention.ratio)
+      if ratio then
+        text = text .. (', %d%% kept after 30 s'):format(math.floor(ratio * 100 + 0.5))
+      end
+      parts[#parts + 1] = text
     end
   end
-  table.sort(parts)
   return #parts > 0 and table.concat(parts, '; ') or nil
 end
 
@@ -290,7 +301,7 @@ function M.check()
         status.hasKey and 'set' or 'missing',
         tonumber(status.openDocuments) or 0
       ))
-      local stats = stats_line(status.stats)
+      local stats = M.stats_line(status.suggestions)
       if stats then
         info('suggestions: ' .. stats)
       end

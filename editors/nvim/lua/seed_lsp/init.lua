@@ -51,14 +51,24 @@ M.defaults = {
     --- Fallback renderer only: highlight group of the ghost text.
     hl_group = 'SeedGhostText',
   },
+  next_edit = {
+    --- Next edit suggestions (`textDocument/copilotInlineEdit`) on or off.
+    enabled = true,
+    --- Ask this long after a change in normal mode (the server waits out its own debounce too).
+    debounce_ms = 150,
+  },
   --- Buffer-local keymaps; set one to false to leave it out. Insert mode: accept, next, prev,
-  --- dismiss (each types its key as usual when no ghost text is shown). Normal/visual mode:
-  --- explain, fix (off by default).
+  --- dismiss (each types its key as usual when no ghost text is shown; accept also jumps to
+  --- and applies a shown next edit). Normal mode: next_edit_accept (jump to the shown next
+  --- edit, then apply it) and next_edit_dismiss, each its usual self when none is shown;
+  --- explain, fix (normal/visual; off by default).
   keymaps = {
     accept = '<Tab>',
     next = '<M-]>',
     prev = '<M-[>',
     dismiss = '<C-]>',
+    next_edit_accept = '<Tab>',
+    next_edit_dismiss = '<Esc>',
     explain = false,
     fix = false,
   },
@@ -125,15 +135,38 @@ M.dismiss = actions.dismiss
 
 local function set_keymaps(bufnr)
   local km = M.config.keymaps
+  local next_edit = require('seed_lsp.next_edit')
   for _, name in ipairs({ 'accept', 'next', 'prev', 'dismiss' }) do
     local lhs = km[name]
     if lhs then
       vim.keymap.set('i', lhs, function()
         if actions[name]() then
+          if name == 'accept' and M.config.next_edit.enabled then
+            -- An accepted suggestion is an edit: the next one may follow it.
+            next_edit.schedule(bufnr, 300)
+          end
+          return ''
+        end
+        if name == 'accept' and next_edit.jump_or_apply(bufnr) then
+          return ''
+        end
+        if name == 'dismiss' and next_edit.dismiss(bufnr) then
           return ''
         end
         return lhs
       end, { buffer = bufnr, expr = true, replace_keycodes = true, desc = 'Seed: ' .. name .. ' ghost text' })
+    end
+  end
+  if M.config.next_edit.enabled then
+    if km.next_edit_accept then
+      vim.keymap.set('n', km.next_edit_accept, function()
+        return next_edit.jump_or_apply(bufnr) and '' or km.next_edit_accept
+      end, { buffer = bufnr, expr = true, replace_keycodes = true, desc = 'Seed: jump to the next edit, then apply it' })
+    end
+    if km.next_edit_dismiss then
+      vim.keymap.set('n', km.next_edit_dismiss, function()
+        return next_edit.dismiss(bufnr) and '' or km.next_edit_dismiss
+      end, { buffer = bufnr, expr = true, replace_keycodes = true, desc = 'Seed: dismiss the next edit' })
     end
   end
   if km.explain then
@@ -155,6 +188,9 @@ local function on_attach(client, bufnr)
         hl_group = inline.hl_group,
       })
     end
+  end
+  if M.config.next_edit.enabled then
+    require('seed_lsp.next_edit').attach(bufnr, client.id, { debounce_ms = M.config.next_edit.debounce_ms })
   end
   set_keymaps(bufnr)
   if M.config.on_attach then
@@ -412,6 +448,11 @@ function M.highlights()
     italic = comment.italic,
     default = true,
   })
+  -- Next edits: the replaced text struck through on DiffDelete's colours, the new on DiffAdd's.
+  local delete = vim.api.nvim_get_hl(0, { name = 'DiffDelete', link = false })
+  vim.api.nvim_set_hl(0, 'SeedNextEditDelete', vim.tbl_extend('force', delete, { strikethrough = true, default = true }))
+  local add = vim.api.nvim_get_hl(0, { name = 'DiffAdd', link = false })
+  vim.api.nvim_set_hl(0, 'SeedNextEditInsert', vim.tbl_extend('force', add, { default = true }))
   -- Neovim's own ghost text (0.12) is ComplHint; give it a terminal colour only if it has none.
   local hint = vim.api.nvim_get_hl(0, { name = 'ComplHint', link = false })
   if hint.ctermfg == nil and next(vim.api.nvim_get_hl(0, { name = 'ComplHint' })) ~= nil then
