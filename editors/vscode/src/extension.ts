@@ -31,6 +31,7 @@ import {
 import { ExplainPanel } from './explainPanel';
 import { hoverMarkdown, symbolTitle } from './hover';
 import { ManagedServer, SetupError } from './installer';
+import { NextEdits } from './nextEdit';
 import { Pause } from './pause';
 import { StderrTail, startFailure } from './serverStderr';
 import { Launch, serverLaunch, whichOnPath } from './serverCommand';
@@ -108,6 +109,9 @@ class SeedExtension {
   /** The command the running server was started with, for the status details. */
   private launch: Launch | undefined;
   private readonly pause = new Pause(() => this.render());
+  private readonly nextEdits: NextEdits;
+  /** The running client's document selector (from seedLsp.enable). */
+  private selector: vscode.DocumentFilter[] | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.keys = contributedKeys(context.extension.packageJSON);
@@ -117,6 +121,12 @@ class SeedExtension {
     this.item.name = 'Seed LSP';
     this.item.command = 'seedLsp.showStatus';
     this.managed = new ManagedServer(context, this.output, whichOnPath(process.env, isExecutable));
+    this.nextEdits = new NextEdits(
+      () => this.client,
+      (document) => this.selector !== undefined && vscode.languages.match(this.selector, document) > 0,
+      (languageId) => this.pause.covers(languageId),
+      this.output,
+    );
     this.render();
     this.item.show();
 
@@ -141,6 +151,7 @@ class SeedExtension {
       command('seedLsp.pauseForLanguage', () => this.pauseForLanguage()),
       command('seedLsp.resumeSuggestions', () => this.pause.resume()),
       this.pause,
+      this.nextEdits,
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
       context.secrets.onDidChange((e) => {
         if (e.key === SECRET_KEY) {
@@ -189,6 +200,7 @@ class SeedExtension {
         ? 'attaching to every language (seedLsp.enable)'
         : `attaching to ${selector.length / 2} of ${languages.length} languages (seedLsp.enable)`,
     );
+    this.selector = selector;
     const clientOptions: LanguageClientOptions = {
       documentSelector: selector,
       initializationOptions: this.section(),
@@ -220,14 +232,26 @@ class SeedExtension {
         },
         // A pause holds back the suggestions VS Code asks for by itself; asking explicitly
         // (Trigger Inline Suggestion) still works.
-        provideInlineCompletionItems: (document, position, context, token, next) =>
-          context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic && this.pause.covers(document.languageId)
-            ? undefined
-            : next(document, position, context, token),
-        executeCommand: (command, args, next) =>
-          command === 'seed.explain'
-            ? this.explainThrough(args[0], () => next(command, args))
-            : next(command, args),
+        provideInlineCompletionItems: async (document, position, context, token, next) => {
+          if (context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic && this.pause.covers(document.languageId)) {
+            return undefined;
+          }
+          const result = await next(document, position, context, token);
+          // Kept for Accept Next Word / Line, which report how much they took.
+          this.nextEdits.offer(document, Array.isArray(result) ? result : (result?.items ?? []));
+          return result;
+        },
+        executeCommand: async (command, args, next) => {
+          if (command === 'seed.explain') {
+            return this.explainThrough(args[0], () => next(command, args));
+          }
+          const result = await next(command, args);
+          if (command === 'seed.didAcceptCompletion') {
+            // An accepted suggestion is an edit: the next one may follow it.
+            this.nextEdits.schedule(300);
+          }
+          return result;
+        },
         sendRequest: (type, param, token, next) => {
           const method = typeof type === 'string' ? type : type.method;
           return MODEL_METHODS.has(method) ? this.track(next(type, param, token)) : next(type, param, token);

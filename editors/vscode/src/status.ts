@@ -17,6 +17,16 @@ export interface UsageReport {
   features: Record<string, Usage>;
 }
 
+/** One feature's suggestion lifecycle, counted by the server (kept on this machine). */
+export interface SuggestionStats {
+  shown?: number;
+  accepted?: number;
+  partiallyAccepted?: number;
+  charsAccepted?: number;
+  dismissed?: number;
+  retention?: { ratio?: number | null } | null;
+}
+
 export interface ServerStatus {
   version: string;
   model: string;
@@ -25,6 +35,26 @@ export interface ServerStatus {
   positionEncoding: string;
   openDocuments: number;
   usage: UsageReport;
+  /** Per feature (`inline`, `nextEdit`), when the server keeps them. */
+  suggestions?: Record<string, SuggestionStats>;
+}
+
+const FEATURE_LABELS: Record<string, string> = { inline: 'ghost text', nextEdit: 'next edits' };
+
+/** The tooltip's table of suggestion stats (markdown lines), empty when there are none. */
+export function suggestionRows(suggestions: Record<string, SuggestionStats> | undefined): string[] {
+  const entries = Object.entries(suggestions ?? {}).filter(([, s]) => typeof s === 'object' && s !== null);
+  if (entries.length === 0) {
+    return [];
+  }
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const rows = ['| suggestions | shown | accepted | in part | dismissed | kept after 30 s |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
+  for (const [name, s] of entries) {
+    const ratio = s.retention?.ratio;
+    const kept = typeof ratio === 'number' ? `${Math.round(ratio * 100)}%` : '–';
+    rows.push(`| ${FEATURE_LABELS[name] ?? name} | ${n(s.shown)} | ${n(s.accepted)} | ${n(s.partiallyAccepted)} | ${n(s.dismissed)} | ${kept} |`);
+  }
+  return rows;
 }
 
 export type State = 'starting' | 'ready' | 'working' | 'noKey' | 'noServer' | 'error' | 'stopped';
@@ -178,6 +208,10 @@ export function statusTooltip(
   lines.push(usageRow('**session**', usage.total));
   if (hasNoCost(usage)) {
     lines.push('', 'USD n/a: the endpoint reports no cost.');
+  }
+  const stats = suggestionRows(status?.suggestions);
+  if (stats.length > 0) {
+    lines.push('', ...stats);
   }
   lines.push('', 'Click for details and actions.');
   return lines.join('\n');

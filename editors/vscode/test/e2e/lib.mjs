@@ -177,13 +177,20 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(file);
-    const row = this.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: file }).first();
+    // Wait for the filtered list: the unfiltered one (recently opened files) may also hold the
+    // name, below the current file, and Enter would take the current file.
+    const row = this.page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: file }).first();
     await row.waitFor({ timeout: 10_000 });
+    const rows = await this.page.locator('.quick-input-widget .monaco-list-row').allTextContents();
     await this.page.keyboard.press('Enter');
     await this.page
       .locator('.tabs-container .tab.active')
       .filter({ hasText: file })
-      .waitFor({ timeout: 10_000 });
+      .waitFor({ timeout: 10_000 })
+      .catch(async (err) => {
+        const tabs = await this.page.locator('.tabs-container .tab').allTextContents();
+        throw new Error(`${file} did not open (Quick Open offered ${JSON.stringify(rows)}; tabs ${JSON.stringify(tabs)}): ${err.message}`);
+      });
     await this.page.locator('.monaco-editor.focused').waitFor({ timeout: 10_000 });
   }
 

@@ -148,7 +148,9 @@ step('ghost text appears by itself while typing, and Tab accepts it', async (wb,
   await wb.page.keyboard.press('End');
   await sleep(300); // the cursor move settles first: no request should come from it
   const before = upstreamRequests(ctx.requestLog).length;
-  const chats = () => upstreamRequests(ctx.requestLog).slice(before).filter((r) => /chat\/completions/.test(r.path));
+  // Inline completions only: next edits (asked after the typing, too) have a prompt of their own.
+  const chats = () => upstreamRequests(ctx.requestLog).slice(before)
+    .filter((r) => /chat\/completions/.test(r.path) && !JSON.stringify(r.body).includes('Editable region'));
   // Real key presses, one at a time, and no "Trigger Inline Suggestion": VS Code asks the server
   // on its own (triggerKind Automatic) after each edit, and cancels the previous ask.
   const typingStart = Date.now();
@@ -225,17 +227,6 @@ step('seedLsp.enable off for plaintext: notes.txt never reaches the server', asy
   if (/notes\.txt/.test(trace)) {
     throw new Error('notes.txt reached the server although seedLsp.enable is false for plaintext');
   }
-});
-
-step('the keybinding Ctrl+; E explains the selection', async (wb) => {
-  await wb.open('explain.py');
-  await wb.page.keyboard.press('Control+A');
-  await wb.page.keyboard.press('Control+Semicolon');
-  await wb.page.keyboard.press('e');
-  await wb.page
-    .locator('.tabs-container .tab')
-    .filter({ hasText: 'Seed: Explain' })
-    .waitFor({ timeout: 30_000 });
 });
 
 step('Seed: Explain Selection shows the explanation beside the editor', async (wb) => {
@@ -369,6 +360,83 @@ step('Seed: Fix This Diagnostic fixes the diagnostic under the cursor', async (w
   await wb.until('command-fix.css on disk to have the fix', () => wb.read('command-fix.css').includes('margin: 0;'));
 });
 
+step('the keybinding Ctrl+; E explains the selection', async (wb) => {
+  await wb.open('explain.py');
+  await wb.page.keyboard.press('Control+A');
+  await wb.page.keyboard.press('Control+Semicolon');
+  await wb.page.keyboard.press('e');
+  await wb.page
+    .locator('.tabs-container .tab')
+    .filter({ hasText: 'Seed: Explain' })
+    .waitFor({ timeout: 30_000 });
+});
+
+step('Ctrl+Right takes one word of the ghost text and reports a partial accept', async (wb, ctx) => {
+  await wb.open('partial.go');
+  await wb.goTo(4, 2);
+  await wb.command('Trigger Inline Suggestion');
+  const ghost = wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text');
+  await wb.until('ghost text with "return a + b"', async () =>
+    (await ghost.allTextContents()).join('').replace(/\u00a0/g, ' ').includes('return a + b'));
+  await wb.page.keyboard.press('Control+ArrowRight'); // Accept Next Word, through our command
+  await wb.until('the first word in the editor', async () => /\breturn\b/.test(await wb.editorText()), 5_000);
+  await sleep(700); // the trace file is written lazily
+  const sent = /Sending notification 'textDocument\/didPartiallyAcceptCompletion'[^\n]*\nParams: (\{[\s\S]*?\n\})/.exec(lspTrace(ctx.userData));
+  if (!sent) {
+    throw new Error('no didPartiallyAcceptCompletion in the LSP trace');
+  }
+  const params = JSON.parse(sent[1]);
+  if (!(params.acceptedLength > 0 && params.acceptedLength < 'return a + b'.length) || params.item.command?.command !== 'seed.didAcceptCompletion') {
+    throw new Error(`unexpected didPartiallyAcceptCompletion params: ${sent[1]}`);
+  }
+  log(`partial accept: acceptedLength ${params.acceptedLength} of ${params.item.insertText.length}`);
+});
+
+step('a next edit is shown after a rename, Tab jumps to it and Tab accepts it', async (wb, ctx) => {
+  await wb.open('rename.py');
+  await wb.goTo(1, 25); // in `items` of the signature
+  await wb.page.keyboard.press('Control+D'); // select the word
+  await wb.page.keyboard.type('products', { delay: 40 });
+  // Shown: the old `items` struck through on line 2, the new text after it.
+  const struck = async () =>
+    wb.page.evaluate(() => {
+      const spans = [...document.querySelectorAll('.monaco-editor.focused .view-line span')];
+      return spans.some((s) => s.textContent === 'items' && getComputedStyle(s).textDecorationLine.includes('line-through'));
+    });
+  await wb.until('the next edit to be shown (the old text struck through)', struck, 20_000);
+  const label = await wb.page.evaluate(() => {
+    for (const s of document.querySelectorAll('.monaco-editor.focused .view-line span')) {
+      const content = getComputedStyle(s, '::after').content;
+      if (content && content.includes('products')) {
+        return content;
+      }
+    }
+    return '';
+  });
+  if (!label.includes('products')) {
+    throw new Error('the new text is not shown after the struck-through one');
+  }
+  await wb.shot('vscode-next-edit');
+  await wb.page.keyboard.press('Tab'); // jump
+  await wb.until('the cursor on line 2', async () =>
+    /Ln 2,/.test((await wb.page.locator('.statusbar-item[id$="status.editor.selection"]').textContent()) ?? ''), 5_000);
+  await wb.page.keyboard.press('Tab'); // apply
+  await wb.until('the edit in the editor', async () =>
+    (await wb.editorText()).includes('for item in products)'), 10_000);
+  await wb.save();
+  await wb.until('rename.py on disk to have the accepted edit', () =>
+    wb.read('rename.py').includes('def seed_rename_total(products, tax):\n    subtotal = sum(item.price for item in products)'));
+  const trace = lspTrace(ctx.userData);
+  for (const method of ["Sending notification 'textDocument/didShowInlineEdit'", "Sending request 'workspace/executeCommand"]) {
+    if (!trace.includes(method)) {
+      throw new Error(`no ${method} in the LSP trace`);
+    }
+  }
+  if (!/"command": "seed\.didAcceptNextEdit"/.test(trace)) {
+    throw new Error('the accepted edit\'s command (seed.didAcceptNextEdit) was not run');
+  }
+});
+
 step('the status bar shows tokens and USD, and details on click', async (wb) => {
   const text = await wb.until('usage in the status bar', async () => {
     const t = await wb.statusText();
@@ -495,7 +563,7 @@ async function main() {
       const r = results[results.length - 1];
       log(`${r.outcome.padEnd(5)} ${name} (${r.seconds.toFixed(1)}s)${r.error ? `\n        ${r.error.replace(/\n/g, '\n        ')}` : ''}${r.reason ? `\n        expected: ${r.reason}` : ''}`);
       if (r.outcome === 'PASS' || r.outcome === 'XPASS') {
-        await wb.closeAll().catch(() => undefined);
+        await wb.closeAll().catch((err) => log(`closing the editors failed: ${String(err?.message ?? err).split("\n")[0]}`));
       }
     }
 

@@ -127,3 +127,23 @@ test('paused and no-server states', () => {
   assert.match(statusTooltip('ready', undefined, EMPTY_REPORT, undefined, 'until 14:35'), /Suggestions paused until 14:35\./);
   assert.match(statusTooltip('noServer', undefined, EMPTY_REPORT), /click to set one up/);
 });
+
+test('the tooltip shows the suggestion stats seed/status reports', () => {
+  const status = {
+    version: '0.1.0',
+    model: 'm',
+    baseUrl: 'http://x/v1',
+    hasKey: true,
+    positionEncoding: 'utf-16',
+    openDocuments: 1,
+    usage: EMPTY_REPORT,
+    suggestions: {
+      inline: { shown: 12, accepted: 7, partiallyAccepted: 1, dismissed: 4, retention: { ratio: 0.925 } },
+      nextEdit: { shown: 3, accepted: 1, dismissed: 2, retention: { ratio: null } },
+    },
+  };
+  const tooltip = statusTooltip('ready', status, EMPTY_REPORT);
+  assert.match(tooltip, /\| ghost text \| 12 \| 7 \| 1 \| 4 \| 93% \|/);
+  assert.match(tooltip, /\| next edits \| 3 \| 1 \| 0 \| 2 \| – \|/);
+  assert.doesNotMatch(statusTooltip('ready', { ...status, suggestions: undefined }, EMPTY_REPORT), /suggestions/);
+});
