@@ -18,14 +18,20 @@ const EXT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const REPO = path.resolve(EXT_DIR, '..', '..');
 const OUT = path.join(EXT_DIR, 'out', 'server');
 
+/** A Python >= 3.11 with pip: $SEED_LSP_PYTHON, the README's .venv, python3, python. */
 function python() {
-  for (const candidate of [process.env.SEED_LSP_PYTHON, 'python3', 'python'].filter(Boolean)) {
-    const probe = spawnSync(candidate, ['-c', 'import sys; print(sys.version_info >= (3, 11))'], { encoding: 'utf8' });
+  const venv = path.join(REPO, '.venv', process.platform === 'win32' ? 'Scripts' : 'bin', 'python');
+  const candidates = [process.env.SEED_LSP_PYTHON, fs.existsSync(venv) ? venv : undefined, 'python3', 'python'];
+  for (const candidate of candidates.filter(Boolean)) {
+    const probe = spawnSync(candidate, ['-c', 'import sys, pip; print(sys.version_info >= (3, 11))'], { encoding: 'utf8' });
     if (probe.status === 0 && probe.stdout.trim() === 'True') {
       return candidate;
     }
   }
-  throw new Error('bundle-server: no Python 3.11+ found to build the seed-lsp wheel (set SEED_LSP_PYTHON)');
+  throw new Error(
+    'bundle-server: no Python 3.11+ with pip found to build the seed-lsp wheel: run the README\'s first ' +
+      'command (it makes .venv), or set SEED_LSP_PYTHON',
+  );
 }
 
 /** The files that make the wheel: pyproject.toml, README.md and seed_lsp/ (no caches). */
