@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import difflib
 import random
-import re
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,80 +35,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.context import LANGS, build_workspace  # noqa: E402
+from bench.next_edit_model import Model  # noqa: E402
 from seed_lsp.context.tokens import TokenEstimator  # noqa: E402
 from tests.e2e.conftest import server_env  # noqa: E402
 from tests.e2e.raw import RawConnection  # noqa: E402
-from tests.fake_endpoint import FakeEndpoint, RecordedRequest, Reply  # noqa: E402
+from tests.fake_endpoint import FakeEndpoint  # noqa: E402
 
 MODEL = "bytedance/dola-seed-2-0-code"
-_REGION = re.compile(
-    r"Editable region \(lines \d+-\d+ of [^)]*\):\n(`{3,})([\w-]*)\n(.*?)\n\1", re.S
-)
-_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
-
-
-# -- the fake model ----------------------------------------------------------------------
-
-
-def last_edit(prompt: str) -> tuple[str, str] | None:
-    """The old and new lines of the last recent edit the prompt shows."""
-    if "Recent edits, oldest first:\n" not in prompt:
-        return None
-    section = prompt.split("Recent edits, oldest first:\n", 1)[1].split("\n\nThe cursor is", 1)[0]
-    block = section.split("\n\n")[-1].split("\n")[1:]
-    old = "\n".join(x[1:] for x in block if x.startswith("-"))
-    new = "\n".join(x[1:] for x in block if x.startswith("+"))
-    return old, new
-
-
-def carry_on(region: str, old: str, new: str) -> str:
-    """The region with the change from `old` to `new` carried on."""
-    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
-    ops = [op for op in difflib.SequenceMatcher(None, a, b).get_opcodes() if op[0] != "equal"]
-    if len(ops) != 1:
-        return region
-    tag, i1, i2, j1, j2 = ops[0]
-    if tag == "replace" and i2 - i1 == 1 and j2 - j1 == 1 and a[i1].isidentifier():
-        return re.sub(rf"\b{re.escape(a[i1])}\b", b[j1], region)  # a rename
-    added = "".join(b[j1:j2])
-    m = re.search(r"(?:def|function|func|fn)\s+(\w+)\s*\(", new)
-    if tag == "insert" and m and added.lstrip(", ").isidentifier():
-        name, param = m.group(1), added.lstrip(", ")
-        return add_argument(region, name, param)
-    return region
-
-
-def add_argument(region: str, name: str, param: str) -> str:
-    """Give every call of `name` in the region the argument `param` (if it lacks it)."""
-    out, pos = [], 0
-    for m in re.finditer(rf"(?<!def )(?<!function )\b{re.escape(name)}\(", region):
-        depth, k = 1, m.end()
-        while k < len(region) and depth:
-            depth += {"(": 1, ")": -1}.get(region[k], 0)
-            k += 1
-        inner = region[m.end() : k - 1]
-        if param in re.findall(r"\w+", inner):
-            continue
-        out.append(region[pos : k - 1] + (", " if inner.strip() else "") + param)
-        pos = k - 1
-    out.append(region[pos:])
-    return "".join(out)
-
-
-@dataclass
-class Model:
-    prompts: list[str] = field(default_factory=list)
-
-    def __call__(self, request: RecordedRequest) -> Reply:
-        prompt = str(request.messages[-1]["content"])
-        self.prompts.append(prompt)
-        m = _REGION.search(prompt)
-        if m is None:
-            return Reply(content="No region.")
-        fence, lang, region = m.group(1), m.group(2), m.group(3)
-        edit = last_edit(prompt)
-        answer = carry_on(region, *edit) if edit else region
-        return Reply(content=f"{fence}{lang}\n{answer}\n{fence}\n")
 
 
 # -- a client speaking Copilot's shapes -----------------------------------------------------
@@ -123,7 +54,9 @@ class Client:
         self.versions: dict[str, int] = {}
 
     @classmethod
-    async def start(cls, fake: FakeEndpoint, root: Path, debounce_ms: int) -> Client:
+    async def start(cls, fake: FakeEndpoint, root: Path, debounce_ms: int | None) -> Client:
+        """A server with `nextEdit.debounceMs` (None: its default)."""
+        options = {} if debounce_ms is None else {"nextEdit": {"debounceMs": debounce_ms}}
         connection = await RawConnection.start(server_env(fake))
         await connection.request(
             "initialize",
@@ -131,7 +64,7 @@ class Client:
                 "processId": None,
                 "rootUri": root.as_uri(),
                 "capabilities": {"general": {"positionEncodings": ["utf-16"]}},
-                "initializationOptions": {"seedLsp": {"nextEdit": {"debounceMs": debounce_ms}}},
+                "initializationOptions": {"seedLsp": options},
             },
         )
         await connection.send({"method": "initialized", "params": {}})
@@ -357,9 +290,9 @@ async def scenarios(fake: FakeEndpoint, root: Path) -> tuple[list[Result], list[
 
 async def burst(fake: FakeEndpoint, root: Path) -> Result:
     """20 keystrokes 40 ms apart, the client asking after each one (no debounce of its own),
-    with the server's default debounce."""
+    with the server's default debounce (nextEdit.debounceMs)."""
     fake.responder = Model()
-    client = await Client.start(fake, root, debounce_ms=300)
+    client = await Client.start(fake, root, debounce_ms=None)
     uri = (root / "burst.py").as_uri()
     await client.open(uri, RENAME_PY + "\n\ndef later():\n    pass\n", "python")
     await client.type_over(uri, "items", "", "")
@@ -476,7 +409,8 @@ async def main() -> None:
     estimator = TokenEstimator()
     tokens = sorted(estimator.estimate(p, MODEL) for p in prompts)
     print(
-        f"median prompt tokens: {statistics.median(tokens):.0f} (user message, server's estimate; "
+        f"median prompt tokens: {statistics.median(tokens):.0f} (system + user message, the "
+        "server's estimate; "
         f"min {tokens[0]}, max {tokens[-1]}, {len(tokens)} prompts)"
     )
     edits = [r for r in results if r.true_replaced or r.true_inserted]

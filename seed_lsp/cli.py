@@ -74,8 +74,9 @@ def greet_by_hand(stdin: TextIO, stderr: TextIO) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from seed_lsp import log
+    from seed_lsp.config import Settings
 
-    log.setup(args.log_level or "info")
+    log.setup(args.log_level or Settings().log_level)
     # Installed before asyncio.run(), which then leaves SIGINT to us. (Only the main thread
     # may set handlers: main() called from elsewhere keeps Python's default.)
     with contextlib.suppress(ValueError):

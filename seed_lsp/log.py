@@ -74,7 +74,7 @@ class ClientLogHandler(logging.Handler):
             self._sending = False
 
 
-def setup(level: str = "info") -> None:
+def setup(level: str) -> None:
     """stderr handler for the whole process; pygls' own chatter kept at warning."""
     root = logging.getLogger()
     if not any(getattr(h, "_seed_lsp", False) for h in root.handlers):

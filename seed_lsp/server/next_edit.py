@@ -12,7 +12,7 @@ command they start; see docs/next_edit.md):
 - `textDocument/didFocus` (notification): accepted silently.
 
 The state (the next-edit service and the lifecycle) is per server, made on first use; the
-document store feeds it every change through `observe_change`.
+document store tells it every change.
 """
 
 from __future__ import annotations
@@ -25,16 +25,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
 
-from seed_lsp.documents import Document, Point
-from seed_lsp.llm.errors import NoApiKey
-from seed_lsp.server.convert import to_range
+from seed_lsp.errors import InvalidParams, SeedError
+from seed_lsp.server import convert
 from seed_lsp.server.core import SeedLanguageServer, plain_json
+from seed_lsp.server.requests import model_request
+from seed_lsp.text import Position, Range
 
 if TYPE_CHECKING:
+    from seed_lsp.documents import Document, DocumentStore, TextChange
     from seed_lsp.edits.types import Diagnostic
-    from seed_lsp.features.next_edit import Lifecycle, NextEditOptions, NextEditService
+    from seed_lsp.features.next_edit import Lifecycle, NextEditOutcome, NextEditService
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,8 @@ DID_FOCUS = "textDocument/didFocus"
 ACCEPT_NEXT_EDIT = "seed.didAcceptNextEdit"
 ACCEPT_COMPLETION = "seed.didAcceptCompletion"
 
+Point = tuple[int, int]
+
 
 @dataclass
 class _State:
@@ -55,10 +58,6 @@ class _State:
     asks: bool = False
     """The client has asked for a next edit: it is worth preparing for the next one."""
     prepare: dict[str, asyncio.TimerHandle] = field(default_factory=dict, repr=False)
-
-
-PREPARE_AFTER_S = 0.2
-"""A pause this long after a change gathers the context of the next request in advance."""
 
 
 _STATES: weakref.WeakKeyDictionary[SeedLanguageServer, _State] = weakref.WeakKeyDictionary()
@@ -81,134 +80,50 @@ def lifecycle(ls: SeedLanguageServer) -> Lifecycle:
 def service(ls: SeedLanguageServer) -> NextEditService:
     """The server's next-edit service, with the settings in force."""
     state = _state(ls)
+    settings = ls.session.settings
     if state.service is None:
         from seed_lsp.features.next_edit import NextEditService
 
         state.service = NextEditService(
             ls.session.client,
             lambda: ls.session.context,
-            _options(ls),
+            settings.next_edit,
             state.lifecycle,
-            excluded=lambda uri: _excluded(ls, uri),
-            path_of=lambda uri: _path_of(ls, uri),
-            model=lambda: ls.session.settings.model,
+            redact_secrets=settings.context.redact_secrets,
+            excluded=lambda uri: ls.session.context.is_excluded(uri),
+            path_of=lambda uri: ls.session.context.path_of(uri),
         )
     else:
-        state.service.configure(_options(ls))
+        state.service.configure(settings.next_edit, settings.context.redact_secrets)
     return state.service
 
 
-def _options(ls: SeedLanguageServer) -> NextEditOptions:
-    from seed_lsp.features.next_edit import NextEditOptions, next_edit_options
-
-    s = ls.session.settings
-    n = s.next_edit
-    return next_edit_options(
-        NextEditOptions(),
-        max_tokens=n.max_tokens,
-        reasoning_effort=n.reasoning_effort,
-        extra_body=n.extra_body,
-        context_tokens=n.context_tokens,
-        debounce_ms=n.debounce_ms,
-        redact_secrets=s.context.redact_secrets,
-    )
+# -- what the document store tells ---------------------------------------------------------
 
 
-def _excluded(ls: SeedLanguageServer, uri: str) -> bool:
-    from seed_lsp.context.engine import uri_to_path
+def _changed(ls: SeedLanguageServer, doc: Document, change: TextChange) -> None:
+    """One change as the store applied it: the edit history, the spans kept in place, and
+    (for a client that asks for next edits) the context of its next request prepared."""
+    from seed_lsp.features.next_edit.history import end_of
 
-    # The context engine's own exclusion check (secret files, context.exclude, .gitignore).
-    return ls.session.context._is_excluded(uri_to_path(uri))
-
-
-def _path_of(ls: SeedLanguageServer, uri: str) -> str:
-    from seed_lsp.context.engine import uri_to_path
-
-    return ls.session.context._relative(uri_to_path(uri), uri)
-
-
-# -- hooks for the other handler modules --------------------------------------------------
-
-
-def observe_change(
-    ls: SeedLanguageServer,
-    doc: Document,
-    range_: tuple[Point, Point] | None,
-    text: str,
-    version: int,
-) -> None:
-    """One content change of `doc`, called just before the store applies it (`range_` in the
-    client's encoding, `None` for the whole text)."""
-    from seed_lsp.features.next_edit.history import text_between
-
-    encoding = ls.session.encoding
-    if range_ is None:
-        start, end, text = _full_change(doc, text)
-    else:
-        (sl, sc), (el, ec) = range_
-        start, end = sorted((doc.from_lsp(sl, sc, encoding), doc.from_lsp(el, ec, encoding)))
-    old = text_between(doc.lines, start, end)
+    start = change.range.start
+    end = end_of(start, change.new_text)
     service(ls).on_change(
         doc.uri,
-        version,
+        change.version,
         start,
-        old,
-        text,
-        before=doc.line(start[0])[: start[1]],
+        change.old_text,
+        change.new_text,
+        before=doc.line(start.line)[: start.character],
         after=doc.line(end[0])[end[1] :],
+        at=change.at,
     )
     state = _state(ls)
     if state.asks:
-        _schedule_prepare(ls, state, doc.uri, start[0] + text.count("\n"))
+        _schedule_prepare(ls, state, doc.uri, end[0])
 
 
-def _schedule_prepare(ls: SeedLanguageServer, state: _State, uri: str, line: int) -> None:
-    previous = state.prepare.pop(uri, None)
-    if previous is not None:
-        previous.cancel()
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return
-    state.prepare[uri] = loop.call_later(PREPARE_AFTER_S, _prepare, ls, uri, line)
-
-
-def _prepare(ls: SeedLanguageServer, uri: str, line: int) -> None:
-    """The client will ask in a moment (copilot-lsp 500 ms after a change, copilot.el 0.5 s):
-    gather the request's context now, while the user pauses."""
-    state = _state(ls)
-    state.prepare.pop(uri, None)
-    doc = ls.session.documents.get(uri)
-    if doc is None or not ls.session.settings.next_edit.enabled or not ls.session.has_key:
-        return
-    try:
-        service(ls).prepare(uri, doc.version, doc.language_id, doc.text, doc.lines, line)
-    except Exception:
-        log.exception("next edit: preparing the context failed")
-
-
-def _full_change(doc: Document, new: str) -> tuple[Point, Point, str]:
-    """A whole-text change as the span that differs (common start and end trimmed)."""
-    old = doc.text
-    p = _common_prefix(old, new)
-    s = _common_prefix(old[p:][::-1], new[p:][::-1])
-    if 0 < p < len(old) and old[p - 1] == "\r" and old[p] == "\n":
-        p -= 1  # never cut a CRLF in two
-    return doc.point_at(p), doc.point_at(len(old) - s), new[p : len(new) - s]
-
-
-def _common_prefix(a: str, b: str) -> int:
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:  # binary search on slice equality: C-speed comparisons
-        mid = (lo + hi + 1) // 2
-        if a[:mid] == b[:mid]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def document_closed(ls: SeedLanguageServer, uri: str) -> None:
+def _closed(ls: SeedLanguageServer, uri: str) -> None:
     state = _STATES.get(ls)
     if state is None:
         return
@@ -219,6 +134,34 @@ def document_closed(ls: SeedLanguageServer, uri: str) -> None:
         state.service.forget(uri)
 
 
+def _schedule_prepare(ls: SeedLanguageServer, state: _State, uri: str, line: int) -> None:
+    previous = state.prepare.pop(uri, None)
+    if previous is not None:
+        previous.cancel()
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    delay = service(ls).tuning.prepare_after_s
+    state.prepare[uri] = loop.call_later(delay, _prepare, ls, uri, line)
+
+
+def _prepare(ls: SeedLanguageServer, uri: str, line: int) -> None:
+    """The client will ask in a moment (copilot-lsp 500 ms after a change, copilot.el 0.5 s):
+    gather the request's context now, while the user pauses."""
+    _state(ls).prepare.pop(uri, None)
+    snap = ls.session.documents.snapshot(uri)
+    if snap is None or not ls.session.settings.next_edit.enabled or not ls.session.has_key:
+        return
+    try:
+        service(ls).prepare(snap, line)
+    except Exception:
+        log.exception("next edit: preparing the context failed")
+
+
+# -- hooks for the other handler modules --------------------------------------------------
+
+
 def remember_diagnostics(
     ls: SeedLanguageServer, uri: str, diagnostics: list[Diagnostic], lines: tuple[int, int]
 ) -> None:
@@ -226,9 +169,9 @@ def remember_diagnostics(
     service(ls).diagnostics.remember(uri, diagnostics, lines)
 
 
-def completion_command(ls: SeedLanguageServer, doc: Document, start: Point, text: str) -> Any:
+def completion_command(ls: SeedLanguageServer, uri: str, start: Point, text: str) -> Any:
     """The `command` of an inline completion item: its acceptance reaches the lifecycle."""
-    ident = lifecycle(ls).register("inline", doc.uri, start, text, time.monotonic())
+    ident = lifecycle(ls).register("inline", uri, start, text)
     return types.Command(title="Accept completion", command=ACCEPT_COMPLETION, arguments=[ident])
 
 
@@ -246,8 +189,8 @@ def _tick(ls: SeedLanguageServer) -> None:
     from seed_lsp.features.next_edit.history import text_between
 
     def read(uri: str, start: Point, end: Point) -> str | None:
-        doc = ls.session.documents.get(uri)
-        return None if doc is None else text_between(doc.lines, start, end)
+        snap = ls.session.documents.snapshot(uri)
+        return None if snap is None else text_between(snap.lines, snap.eols, start, end)
 
     lifecycle(ls).tick(time.monotonic(), read)
 
@@ -264,8 +207,7 @@ def _schedule_tick(ls: SeedLanguageServer) -> None:
         loop = asyncio.get_running_loop()
     except RuntimeError:
         return
-    delay = max(0.0, due - time.monotonic()) + 0.05
-    state.timer = loop.call_later(delay, _due, ls)
+    state.timer = loop.call_later(max(0.0, due - time.monotonic()) + 0.05, _due, ls)
 
 
 def _due(ls: SeedLanguageServer) -> None:
@@ -292,44 +234,58 @@ def _item_id(item: Any) -> str | None:
     return None
 
 
-def _request_params(params: Any) -> tuple[str, int | None, int, int, Any]:
+def _request_params(params: Any) -> tuple[str, int | None, types.Position, Any]:
     p = plain_json(params)
     try:
         doc, pos = p["textDocument"], p["position"]
-        uri = doc["uri"]
-        line, character = pos["line"], pos["character"]
+        uri, line, character = doc["uri"], pos["line"], pos["character"]
     except (KeyError, TypeError):
-        raise JsonRpcInvalidParams(
+        raise InvalidParams(
             f"{COPILOT_INLINE_EDIT} needs `textDocument: {{uri, version}}` and `position`"
         ) from None
     version = doc.get("version")
     ints = (line, character) + (() if version is None else (version,))
     if not isinstance(uri, str) or not all(isinstance(v, int) and v >= 0 for v in ints):
-        raise JsonRpcInvalidParams(f"{COPILOT_INLINE_EDIT}: bad `textDocument` or `position`")
-    return uri, version, line, character, p.get("diagnostics")
+        raise InvalidParams(f"{COPILOT_INLINE_EDIT}: bad `textDocument` or `position`")
+    return uri, version, types.Position(line=line, character=character), p.get("diagnostics")
 
 
 def _diagnostics(
-    doc: Document, value: Any, ls: SeedLanguageServer
+    ls: SeedLanguageServer, doc: Document, value: Any
 ) -> tuple[Diagnostic, ...] | None:
     """Our plugins' extension: the client's diagnostics for the document, with the request."""
     if not isinstance(value, list):
         return None
-    from seed_lsp.server.edits import diagnostic_from_json
-
     found = []
     for item in value:
         try:
-            found.append(diagnostic_from_json(doc, item, ls.session.encoding))
-        except JsonRpcInvalidParams:
-            continue
+            lsp = ls.protocol._converter.structure(item, types.Diagnostic)
+        except Exception:
+            continue  # one malformed diagnostic does not cost the others
+        found.append(convert.diagnostic(doc, lsp, ls.session.encoding))
     return tuple(found)
 
 
-def _range_json(r: types.Range) -> dict[str, Any]:
+def _edit_json(
+    ls: SeedLanguageServer, doc: Document, version: int, outcome: NextEditOutcome
+) -> dict[str, Any]:
+    edit = outcome.edit
+    assert edit is not None
+    lsp = convert.lsp_range(
+        doc, Range(Position(*edit.start), Position(*edit.end)), ls.session.encoding
+    )
     return {
-        "start": {"line": r.start.line, "character": r.start.character},
-        "end": {"line": r.end.line, "character": r.end.character},
+        "text": edit.text,
+        "range": {
+            "start": {"line": lsp.start.line, "character": lsp.start.character},
+            "end": {"line": lsp.end.line, "character": lsp.end.character},
+        },
+        "textDocument": {"uri": doc.uri, "version": version},
+        "command": {
+            "title": "Accept next edit",
+            "command": ACCEPT_NEXT_EDIT,
+            "arguments": [outcome.id],
+        },
     }
 
 
@@ -337,11 +293,18 @@ def _range_json(r: types.Range) -> dict[str, Any]:
 
 
 def register(server: SeedLanguageServer) -> None:
+    def listen(store: DocumentStore) -> None:
+        store.on_change(lambda doc, change: _changed(server, doc, change))
+        store.on_close(lambda uri: _closed(server, uri))
+
+    # The store is made on first use (off the start-up path); listen from its first change.
+    server.session.store_hooks.append(listen)
+
     @server.feature(COPILOT_INLINE_EDIT)
     async def copilot_inline_edit(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
         from seed_lsp.features.next_edit import NextEditRequest
 
-        uri, version, line, character, diagnostics = _request_params(params)
+        uri, version, position, diagnostics = _request_params(params)
         none: dict[str, Any] = {"edits": []}
         _state(ls).asks = True
         await ls.ready()
@@ -351,47 +314,31 @@ def register(server: SeedLanguageServer) -> None:
             return none
         if version is not None and version != doc.version:
             return none  # asked for a version that is gone: an edit would not fit
-        if not session.has_key:
-            session.report_error("nextEdit", NoApiKey())
-            return none
+        snap = doc.snapshot()
         request = NextEditRequest(
-            uri=uri,
-            version=doc.version,
-            language_id=doc.language_id,
-            text=doc.text,
-            lines=doc.lines,
-            cursor=doc.from_lsp(line, character, session.encoding),
-            diagnostics=_diagnostics(doc, diagnostics, ls),
+            snap,
+            convert.position(doc, position, session.encoding),
+            _diagnostics(ls, doc, diagnostics),
         )
-        outcome = await service(ls).suggest(request)
-        _schedule_tick(ls)  # applying an edit of the rewrite counted as accepting it
-        log.debug("nextEdit %s v%s: %s", uri, request.version, outcome.source)
-        if outcome.error is not None:
-            session.report_error("nextEdit", outcome.error)
-        current = session.documents.get(uri)
-        if (
-            outcome.edit is None
-            or current is not doc
-            or current.version != request.version
-            or (current.text is not request.text and current.text != request.text)
-        ):
-            return none  # the text moved on while we waited: the range would not fit
-        edit = outcome.edit
-        lsp = to_range(doc, edit.start, edit.end, session.encoding)
-        return {
-            "edits": [
-                {
-                    "text": edit.text,
-                    "range": _range_json(lsp),
-                    "textDocument": {"uri": uri, "version": request.version},
-                    "command": {
-                        "title": "Accept next edit",
-                        "command": ACCEPT_NEXT_EDIT,
-                        "arguments": [outcome.id],
-                    },
-                }
-            ]
-        }
+
+        async def work(_: object) -> NextEditOutcome:
+            found = await service(ls).suggest(request)
+            if found.error is not None:
+                raise found.error
+            return found
+
+        try:
+            # The key check, and afterwards the text check: the document must still hold the
+            # text the edit was computed for.
+            outcome = await model_request(ls, "nextEdit", snap, work)
+        except SeedError:
+            return none
+        finally:
+            _schedule_tick(ls)  # applying an edit of a rewrite counted as accepting it
+        log.debug("nextEdit %s v%s: %s", uri, snap.version, outcome.source)
+        if outcome.edit is None or doc.version != snap.version:
+            return none
+        return {"edits": [_edit_json(ls, doc, snap.version, outcome)]}
 
     @server.feature(DID_SHOW_INLINE_EDIT)
     def did_show_inline_edit(ls: SeedLanguageServer, params: Any) -> None:

@@ -253,3 +253,59 @@ async def test_excluded_documents_are_never_sent(start_server: Starter, fake: Fa
     doc.change((1, 0), (1, 1), "z")
     assert await doc.inline_edit((1, 1)) == []
     assert fake.chat_requests() == []
+
+
+async def test_diagnostics_from_code_actions_and_from_the_request_reach_the_prompt(
+    start_server: Starter, fake: FakeEndpoint
+) -> None:
+    fake.responder = lambda req: Reply(content="No edit.")
+    client = await start_server(fake, init_options=FAST)
+    doc = Doc(client, URI, TEXT)
+    diagnostic = types.Diagnostic(
+        range=types.Range(types.Position(2, 11), types.Position(2, 16)),
+        message='"items" is not defined',
+        severity=types.DiagnosticSeverity.Error,
+        source="pyright",
+    )
+    # VS Code asks for code actions where the cursor is, with the diagnostics there.
+    await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    cursor = doc.rename_first("items", "rows")
+    await doc.inline_edit(cursor)
+    prompt = fake.chat_requests()[-1].messages[-1]["content"]
+    assert '- line 3: error: "items" is not defined (pyright)' in prompt
+    # Our plugins may send the document's diagnostics with the request instead.
+    doc.change((4, 0), (4, 0), "#")
+    extra = {"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 3}}}
+    params = {
+        "textDocument": {"uri": URI, "version": doc.version},
+        "position": {"line": 4, "character": 1},
+        "diagnostics": [{**extra, "message": "unused variable", "severity": 2}],
+    }
+    await request(client, "textDocument/copilotInlineEdit", params)
+    prompt = fake.chat_requests()[-1].messages[-1]["content"]
+    assert "- line 2: warning: unused variable" in prompt
+
+
+async def test_a_burst_of_keystrokes_costs_one_upstream_request(
+    start_server: Starter, fake: FakeEndpoint
+) -> None:
+    """A client that asks after every keystroke (no debounce of its own): each request waits
+    for the pause and the next keystroke supersedes it; only the last one asks the model."""
+    fake.responder = renaming("items", "products")
+    client = await start_server(fake)  # the default nextEdit.debounceMs
+    doc = Doc(client, URI, TEXT)
+    doc.change((0, 10), (0, 15), "")
+    pending = []
+    for i, ch in enumerate("products"):
+        doc.change((0, 10 + i), (0, 10 + i), ch)
+        pending.append(asyncio.ensure_future(doc.inline_edit((0, 11 + i))))
+        await asyncio.sleep(0.04)
+    answers = await asyncio.wait_for(asyncio.gather(*pending), 10)
+    assert all(a == [] for a in answers[:-1]) and len(answers[-1]) == 1
+    assert len(fake.chat_requests()) == 1

@@ -4,24 +4,25 @@
 - `NextEditService`: one `textDocument/copilotInlineEdit` request end to end.
 - `Lifecycle`: shown / accepted / partially accepted / dismissed, retention, the adaptive
   debounce, per feature (inline, nextEdit).
-- `NextEditOptions`: every knob and its default.
+- `NextEditTuning`: the feature's own knobs (its settings are `config.NextEditSettings`).
 """
 
 from seed_lsp.features.next_edit.answer import RegionEdit
 from seed_lsp.features.next_edit.history import Change, Edit, EditHistory
 from seed_lsp.features.next_edit.lifecycle import Lifecycle
-from seed_lsp.features.next_edit.options import NextEditOptions, next_edit_options
-from seed_lsp.features.next_edit.service import NextEditOutcome, NextEditRequest, NextEditService
+from seed_lsp.features.next_edit.model import NextEditRequest
+from seed_lsp.features.next_edit.service import NextEditOutcome, NextEditService
+from seed_lsp.features.next_edit.tuning import NEXT_EDIT, NextEditTuning
 
 __all__ = [
+    "NEXT_EDIT",
     "Change",
     "Edit",
     "EditHistory",
     "Lifecycle",
-    "NextEditOptions",
     "NextEditOutcome",
     "NextEditRequest",
     "NextEditService",
+    "NextEditTuning",
     "RegionEdit",
-    "next_edit_options",
 ]

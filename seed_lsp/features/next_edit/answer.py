@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from seed_lsp.edits import apply_text_edits, minimal_edits, parse_answer
 from seed_lsp.edits.answer import choose_replacement, repair_replacement
@@ -61,6 +62,16 @@ def rewritten_lines(answer: str, region_lines: Sequence[str], truncated: bool) -
     if not any(line.strip() for line in block.lines):
         return None
     return repair_replacement(list(region_lines), block.lines)
+
+
+def kept_share(region_lines: Sequence[str], new_lines: Sequence[str]) -> float:
+    """The share of the region's lines the rewrite keeps as they are. A next edit changes a few
+    lines; an answer that keeps few of them is something else (a rewrite of the code, or a
+    block that is not the region at all) and is not offered."""
+    if not region_lines:
+        return 1.0
+    matcher = SequenceMatcher(None, list(region_lines), list(new_lines), autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / len(region_lines)
 
 
 def region_target(region_text: str, new_lines: Sequence[str]) -> str:

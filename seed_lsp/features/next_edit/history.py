@@ -16,6 +16,8 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from seed_lsp.features.next_edit.tuning import NEXT_EDIT
+
 Point = tuple[int, int]
 """(line, column in code points), both 0-based."""
 
@@ -47,12 +49,12 @@ def offset_in(text: str, origin: Point, point: Point) -> int:
     return len(text)
 
 
-def text_between(lines: Sequence[str], start: Point, end: Point) -> str:
-    """The text between two (clamped) points of a document given as its lines, each with its
-    line terminator."""
+def text_between(lines: Sequence[str], eols: Sequence[str], start: Point, end: Point) -> str:
+    """The text between two (clamped) points of a document given as its line contents and
+    their endings (a `seed_lsp.documents.Snapshot`'s `lines` and `eols`)."""
     if not lines:
         return ""
-    (sl, sc), (el, ec) = sorted((start, end))
+    (sl, sc), (el, ec) = sorted((tuple(start), tuple(end)))
     last = len(lines) - 1
     if sl > last:
         return ""
@@ -60,7 +62,16 @@ def text_between(lines: Sequence[str], start: Point, end: Point) -> str:
         el, ec = last, len(lines[last])
     if sl == el:
         return lines[sl][sc:ec]
-    return lines[sl][sc:] + "".join(lines[sl + 1 : el]) + lines[el][:ec]
+    parts = [lines[sl][sc:], eols[sl]]
+    for i in range(sl + 1, el):
+        parts += (lines[i], eols[i])
+    parts.append(lines[el][:ec])
+    return "".join(parts)
+
+
+def region_text(lines: Sequence[str], eols: Sequence[str], start: int, end: int) -> str:
+    """Whole lines `[start, end)` with their endings."""
+    return "".join(line + eol for line, eol in zip(lines[start:end], eols[start:end], strict=True))
 
 
 @dataclass(frozen=True)
@@ -143,7 +154,12 @@ class Edit:
 class EditHistory:
     """The last edits across documents, oldest first, merged within a pause in typing."""
 
-    def __init__(self, capacity: int = 32, merge_gap_s: float = 1.0, max_chars: int = 2000):
+    def __init__(
+        self,
+        capacity: int = NEXT_EDIT.history_capacity,
+        merge_gap_s: float = NEXT_EDIT.history_merge_gap_s,
+        max_chars: int = NEXT_EDIT.history_max_chars,
+    ) -> None:
         self.capacity = capacity
         self.merge_gap_s = merge_gap_s
         self.max_chars = max_chars
@@ -200,12 +216,6 @@ class EditHistory:
         """At most `limit` edits not older than `max_age_s`, oldest first."""
         fresh = [e for e in self._edits if now - e.last_time <= max_age_s]
         return fresh[-limit:] if limit > 0 else []
-
-    def latest(self, uri: str) -> Edit | None:
-        for edit in reversed(self._edits):
-            if edit.uri == uri:
-                return edit
-        return None
 
     def forget(self, uri: str) -> None:
         """A document closed: its edits stay (they are what the user did) but not its clock."""

@@ -60,7 +60,6 @@ class Item:
     """Where its text starts, kept in place as the document changes."""
     text: str
     """The text it inserts (an inline item's `insertText`, a next edit's `text`)."""
-    created: float
     shown_at: float | None = None
     outcome: Outcome | None = None
     accepted_chars: int = 0
@@ -121,10 +120,10 @@ class Lifecycle:
 
     # -- the server's side --------------------------------------------------------------
 
-    def register(self, feature: Feature, uri: str, start: Point, text: str, now: float) -> str:
+    def register(self, feature: Feature, uri: str, start: Point, text: str) -> str:
         """A new item; returns its id (the first argument of its command)."""
         ident = f"{'ic' if feature == 'inline' else 'ne'}-{next(self._ids)}"
-        item = Item(ident, feature, uri, start, text, now)
+        item = Item(ident, feature, uri, start, text)
         previous = self._latest(feature, uri)
         if (
             feature == "inline"
@@ -254,9 +253,6 @@ class Lifecycle:
             name: self.stats[name].to_json(pending[name], self.debounce_scale(name))
             for name in FEATURES
         }
-
-    def item(self, ident: str) -> Item | None:
-        return self._items.get(ident)
 
     # -- internals ----------------------------------------------------------------------
 

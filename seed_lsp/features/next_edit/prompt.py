@@ -6,14 +6,16 @@ requests share a long identical prefix (the endpoint's prompt cache).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from seed_lsp.config import NextEditSettings
 from seed_lsp.edits.types import Diagnostic
 from seed_lsp.features.next_edit.history import Edit
-from seed_lsp.features.next_edit.options import NextEditOptions
+from seed_lsp.features.next_edit.tuning import NEXT_EDIT, NextEditTuning
+from seed_lsp.languages import language
 from seed_lsp.llm.types import ChatRequest, Message
+from seed_lsp.text import fence
 
 SYSTEM = (
     "You predict the next edit a programmer makes. You see their recent edits, oldest first, "
@@ -28,31 +30,16 @@ SYSTEM = (
     "nothing needs to change, answer the region unchanged."
 )
 
-_BACKTICKS = re.compile(r"`{3,}")
 
-_FENCE_LANG = {
-    "javascriptreact": "jsx",
-    "typescriptreact": "tsx",
-}
-
-
-def fence_for(text: str) -> str:
-    """A backtick fence longer than any backtick run in `text`."""
-    longest = max((len(m) for m in _BACKTICKS.findall(text)), default=0)
-    return "`" * max(3, longest + 1)
-
-
-def fence_language(language_id: str) -> str:
-    return _FENCE_LANG.get(language_id, language_id)
-
-
-def editable_region(line_count: int, cursor_line: int, options: NextEditOptions) -> tuple[int, int]:
+def editable_region(
+    line_count: int, cursor_line: int, tuning: NextEditTuning = NEXT_EDIT
+) -> tuple[int, int]:
     """Whole lines `[a, b)` around the cursor: `lines_above` above it, `lines_below` below."""
     if line_count <= 0:
         return (0, 0)
     line = min(max(cursor_line, 0), line_count - 1)
-    a = max(0, line - options.lines_above)
-    b = min(line_count, line + options.lines_below + 1)
+    a = max(0, line - tuning.lines_above)
+    b = min(line_count, line + tuning.lines_below + 1)
     return (a, b)
 
 
@@ -125,21 +112,15 @@ class PromptParts:
 
 
 def render_user_message(parts: PromptParts) -> str:
-    lang = fence_language(parts.language_id)
+    tag = language(parts.language_id).fence_tag if parts.language_id else ""
     out: list[str] = []
     if parts.definitions:
         out.append(parts.definitions.rstrip("\n"))
     out.append(f"File: {parts.path}")
     if parts.before.strip():
-        fence = fence_for(parts.before)
-        out.append(
-            f"Above the editable region:\n{fence}{lang}\n{parts.before.rstrip(chr(10))}\n{fence}"
-        )
+        out.append("Above the editable region:\n" + fence(parts.before.rstrip("\n"), tag))
     if parts.after.strip():
-        fence = fence_for(parts.after)
-        out.append(
-            f"Below the editable region:\n{fence}{lang}\n{parts.after.rstrip(chr(10))}\n{fence}"
-        )
+        out.append("Below the editable region:\n" + fence(parts.after.rstrip("\n"), tag))
     if parts.diagnostics:
         out.append(f"Diagnostics in the editable region:\n{parts.diagnostics}")
     if parts.history:
@@ -149,25 +130,16 @@ def render_user_message(parts: PromptParts) -> str:
     last = parts.region_start + len(region_lines)
     cursor = parts.cursor_line - parts.region_start
     cursor_text = region_lines[cursor] if 0 <= cursor < len(region_lines) else ""
-    fence = fence_for(parts.region)
     out.append(
         f"The cursor is on line {parts.cursor_line + 1}: `{cursor_text.strip()}`\n"
-        f"Editable region (lines {first}-{last} of {parts.path}):\n"
-        f"{fence}{lang}\n{parts.region}\n{fence}"
+        f"Editable region (lines {first}-{last} of {parts.path}):\n" + fence(parts.region, tag)
     )
     out.append("Rewrite the editable region.")
     return "\n\n".join(out)
 
 
-def build_request(parts: PromptParts, options: NextEditOptions) -> ChatRequest:
-    return ChatRequest(
-        messages=(
-            Message("system", SYSTEM),
-            Message("user", render_user_message(parts)),
-        ),
-        feature="nextEdit",
-        max_tokens=options.max_tokens,
-        temperature=options.temperature,
-        reasoning_effort=options.reasoning_effort,
-        extra_body=dict(options.extra_body),
-    )
+def build_request(
+    parts: PromptParts, settings: NextEditSettings, tuning: NextEditTuning = NEXT_EDIT
+) -> ChatRequest:
+    messages = (Message("system", SYSTEM), Message("user", render_user_message(parts)))
+    return ChatRequest.for_call(messages, "nextEdit", settings.call, temperature=tuning.temperature)

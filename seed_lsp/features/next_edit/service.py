@@ -15,11 +15,13 @@ import hashlib
 import logging
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from seed_lsp.config import NextEditSettings
 from seed_lsp.context import ContextBundle, ContextEngine
-from seed_lsp.features.inline.policy import InflightCoordinator
+from seed_lsp.documents import Snapshot
+from seed_lsp.features.flights import InflightCoordinator
 from seed_lsp.features.next_edit.answer import (
     RegionEdit,
     Rewrite,
@@ -28,7 +30,13 @@ from seed_lsp.features.next_edit.answer import (
     region_edits,
 )
 from seed_lsp.features.next_edit.diagnostics import DiagnosticsMemory
-from seed_lsp.features.next_edit.history import Change, EditHistory, Point, shift_lines
+from seed_lsp.features.next_edit.history import (
+    Change,
+    EditHistory,
+    Point,
+    region_text,
+    shift_lines,
+)
 from seed_lsp.features.next_edit.lifecycle import Lifecycle
 from seed_lsp.features.next_edit.model import (
     Answer,
@@ -37,8 +45,8 @@ from seed_lsp.features.next_edit.model import (
     gather_context,
     gather_point,
 )
-from seed_lsp.features.next_edit.options import NextEditOptions
 from seed_lsp.features.next_edit.prompt import editable_region
+from seed_lsp.features.next_edit.tuning import NEXT_EDIT, NextEditTuning
 from seed_lsp.llm.errors import LLMError
 from seed_lsp.llm.types import ChatBackend, Usage
 
@@ -72,26 +80,28 @@ class NextEditService:
         self,
         backend: ChatBackend,
         context: Callable[[], ContextEngine],
-        options: NextEditOptions,
+        settings: NextEditSettings,
         lifecycle: Lifecycle,
         *,
+        redact_secrets: bool = True,
         excluded: Callable[[str], bool] = lambda uri: False,
         path_of: Callable[[str], str] = lambda uri: uri.rsplit("/", 1)[-1],
-        model: Callable[[], str] = lambda: "",
+        tuning: NextEditTuning = NEXT_EDIT,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._backend = backend
         self._context = context
-        self.options = options
+        self.settings = settings
+        self.redact_secrets = redact_secrets
         self.lifecycle = lifecycle
+        self.tuning = tuning
         self._excluded = excluded
         self._path_of = path_of
-        self._model = model
         self._clock = clock
         self._sleep = sleep
         self.history = EditHistory(
-            options.history_capacity, options.history_merge_gap_s, options.history_max_chars
+            tuning.history_capacity, tuning.history_merge_gap_s, tuning.history_max_chars
         )
         self.diagnostics = DiagnosticsMemory()
         self.flights: InflightCoordinator[Answer] = InflightCoordinator()
@@ -105,9 +115,9 @@ class NextEditService:
         self._prepared: dict[str, tuple[int, Point, ContextBundle]] = {}
         """uri -> (version, gather point, context) gathered during a pause, before the ask."""
 
-    def configure(self, options: NextEditOptions) -> None:
-        if options != self.options:
-            self.options = options
+    def configure(self, settings: NextEditSettings, redact_secrets: bool) -> None:
+        if (settings, redact_secrets) != (self.settings, self.redact_secrets):
+            self.settings, self.redact_secrets = settings, redact_secrets
             self._cache.clear()
 
     def forget(self, uri: str) -> None:
@@ -122,10 +132,10 @@ class NextEditService:
 
     def delay_s(self) -> float:
         """The wait after a document's last change before asking (see lifecycle's rule)."""
-        o = self.options
+        t = self.tuning
         scale = self.lifecycle.debounce_scale("nextEdit")
-        scale = min(max(scale, o.debounce_min_factor), o.debounce_max_factor)
-        return max(0.0, o.debounce_ms / 1000 * scale)
+        scale = min(max(scale, t.debounce_min_factor), t.debounce_max_factor)
+        return max(0.0, self.settings.debounce_ms / 1000 * scale)
 
     # -- changes ------------------------------------------------------------------------
 
@@ -139,9 +149,11 @@ class NextEditService:
         *,
         before: str = "",
         after: str = "",
+        at: float | None = None,
     ) -> None:
-        """One change of a document, as its store applied it (`start` in the text before)."""
-        now = self._clock()
+        """One change of a document, as its store applied it (`start` in the text before;
+        `before`/`after`: the rest of its first and last lines; `at`: when)."""
+        now = self._clock() if at is None else at
         self.history.record(
             uri, version, start[0], start[1], old_text, new_text, now, before=before, after=after
         )
@@ -165,78 +177,69 @@ class NextEditService:
         # The answer in flight is for text that no longer exists: stop paying for it.
         self.flights.cancel(uri)
 
-    def prepare(
-        self, uri: str, version: int, language_id: str, text: str, lines: Sequence[str], line: int
-    ) -> None:
+    def prepare(self, snap: Snapshot, line: int) -> None:
         """Gather the context for a request at `line` now, during a pause in typing, so the
         request the client sends a moment later (copilot-lsp: 500 ms after a change) does not
-        wait for it. Used when the request comes for the same version and region."""
-        if self._asked.get(uri) == version:
+        wait for it. Used when the request comes for the same text and region."""
+        if self._asked.get(snap.uri) == snap.revision:
             return  # this pause was answered already
-        _, b = editable_region(len(lines), line, self.options)
-        point = gather_point(lines, b)
-        bundle = gather_context(
-            self._context(), uri, text, language_id, point, self.options.context_tokens
-        )
-        self._prepared[uri] = (version, point, bundle)
+        _, b = editable_region(snap.line_count, line, self.tuning)
+        point = gather_point(snap, b)
+        bundle = gather_context(self._context(), snap, point, self.settings)
+        self._prepared[snap.uri] = (snap.revision, point, bundle)
 
     # -- requests -----------------------------------------------------------------------
 
     async def suggest(self, request: NextEditRequest) -> NextEditOutcome:
-        uri = request.uri
+        snap = request.snapshot
+        uri = snap.uri
         seq = self._requests.get(uri, 0) + 1
         self._requests[uri] = seq
         changes = self._changes.get(uri, 0)
         now = self._clock()
-        lines = request.lines
 
         served = self._from_pending(request)
         if served is not None:
             return served
 
-        o = self.options
-        a, b = editable_region(len(lines), request.cursor[0], o)
-        # Read from the live lines now, before any wait: they change with the next keystroke.
-        region_text = "".join(lines[a:b])
+        t = self.tuning
+        a, b = editable_region(snap.line_count, request.cursor[0], t)
+        text = region_text(snap.lines, snap.eols, a, b)
         surroundings = (
-            "".join(lines[max(0, a - o.context_lines_above) : a]),
-            "".join(lines[b : b + o.context_lines_below]),
+            region_text(snap.lines, snap.eols, max(0, a - t.context_lines_above), a),
+            region_text(snap.lines, snap.eols, b, b + t.context_lines_below),
         )
-        point = gather_point(lines, b)
-        key = (uri, a, _digest(region_text))
+        point = gather_point(snap, b)
+        key = (uri, a, _digest(text))
         if key in self._cache:
             self._cache.move_to_end(key)
             target = self._cache[key]
             if target is None:
                 return NextEditOutcome(None, "cache")
-            return self._adopt(request, a, b, region_text, target, "cache")
+            return self._adopt(request, a, b, text, target, "cache")
 
         flight = self.flights.current(uri)
-        if flight is not None and flight.state == (request.version, a, b):
+        if flight is not None and flight.state == (snap.revision, a, b):
             answer = await self.flights.join(flight)
             if answer is None or self._changes.get(uri, 0) != changes:
                 return NextEditOutcome(None, "superseded")
-            return self._finish(request, a, b, region_text, answer, "joined")
+            return self._finish(request, a, b, text, answer, "joined")
 
-        if self._asked.get(uri) == request.version:
+        if self._asked.get(uri) == snap.revision:
             return NextEditOutcome(None, "skipped:asked_this_pause")
-        recent = self.history.recent(
-            now, self.options.history_max_age_s, self.options.history_entries
-        )
-        if self.options.require_history and not recent:
+        recent = self.history.recent(now, t.history_max_age_s, t.history_entries)
+        if t.require_history and not recent:
             return NextEditOutcome(None, "skipped:no_recent_edit")
 
         if not await self._pause(uri, seq, changes):
             return NextEditOutcome(None, "superseded")
-        self._asked[uri] = request.version
+        self._asked[uri] = snap.revision
         engine = self._context()
         prepared = self._prepared.pop(uri, None)
-        if prepared is not None and prepared[:2] == (request.version, point):
+        if prepared is not None and prepared[:2] == (snap.revision, point):
             bundle = prepared[2]
         else:
-            bundle = gather_context(
-                engine, uri, request.text, request.language_id, point, o.context_tokens
-            )
+            bundle = gather_context(engine, snap, point, self.settings)
 
         async def ask() -> Answer:
             try:
@@ -246,17 +249,18 @@ class NextEditService:
                     bundle,
                     request,
                     (a, b),
-                    region_text,
+                    text,
                     surroundings,
                     recent,
-                    self.options,
+                    self.settings,
+                    redact_secrets=self.redact_secrets,
                     excluded=self._excluded,
                     path_of=self._path_of,
                     diagnostics=self.diagnostics,
-                    model=self._model(),
+                    tuning=t,
                 )
             except asyncio.CancelledError:
-                if self._changes.get(uri, 0) == changes and self._asked.get(uri) == request.version:
+                if self._changes.get(uri, 0) == changes and self._asked.get(uri) == snap.revision:
                     # Nobody waited for it (the client cancelled): the pause may ask again.
                     del self._asked[uri]
                 raise
@@ -264,13 +268,13 @@ class NextEditService:
             # still serves the next request for the same state.
             settled = answer.error is None and answer.reason not in ("timeout", "excluded")
             if settled and self._changes.get(uri, 0) == changes:
-                self._remember(uri, a, region_text, answer.target)
+                self._remember(uri, a, text, answer.target)
             return answer
 
-        answer = await self.flights.run(uri, ask, state=(request.version, a, b))
+        answer = await self.flights.run(uri, ask, state=(snap.revision, a, b))
         if answer is None or self._changes.get(uri, 0) != changes:
             return NextEditOutcome(None, "superseded")
-        return self._finish(request, a, b, region_text, answer, "model")
+        return self._finish(request, a, b, text, answer, "model")
 
     async def _pause(self, uri: str, seq: int, changes: int) -> bool:
         """Wait until the document has been quiet for the delay; `False` when it changed or a
@@ -288,11 +292,12 @@ class NextEditService:
     # -- the rest of a rewrite ----------------------------------------------------------
 
     def _from_pending(self, request: NextEditRequest) -> NextEditOutcome | None:
-        rewrite = self._pending.get(request.uri)
+        snap = request.snapshot
+        rewrite = self._pending.get(snap.uri)
         if rewrite is None:
             return None
-        region_text = "".join(request.lines[rewrite.start_line : rewrite.end_line])
-        state, left = continuation(rewrite, region_text)
+        text = region_text(snap.lines, snap.eols, rewrite.start_line, rewrite.end_line)
+        state, left = continuation(rewrite, text)
         now = self._clock()
         applied = rewrite.keys - Counter(e.key for e in left)
         for ident, edit_key in list(rewrite.served.items()):
@@ -301,7 +306,7 @@ class NextEditService:
                 del rewrite.served[ident]
                 self.lifecycle.accepted(ident, now)
         if state != "left":
-            del self._pending[request.uri]
+            del self._pending[request.snapshot.uri]
             return None
         rewrite.keys = Counter(e.key for e in left)
         return self._serve(request, rewrite, left, "pending")
@@ -312,15 +317,13 @@ class NextEditService:
         edit = nearest(edits, request.cursor)
         if edit is None:
             return NextEditOutcome(None, f"empty:{source}")
-        last = self._last_served.get(request.uri)
+        last = self._last_served.get(request.snapshot.uri)
         if last is not None and last[1] == edit and last[0] in rewrite.served:
             ident = last[0]  # the same edit asked for again (the cursor moved): same item
         else:
-            ident = self.lifecycle.register(
-                "nextEdit", request.uri, edit.start, edit.text, self._clock()
-            )
+            ident = self.lifecycle.register("nextEdit", request.snapshot.uri, edit.start, edit.text)
             rewrite.served[ident] = edit.key
-            self._last_served[request.uri] = (ident, edit)
+            self._last_served[request.snapshot.uri] = (ident, edit)
         return NextEditOutcome(edit, source, ident, tuple(edits))
 
     def _adopt(
@@ -330,8 +333,8 @@ class NextEditService:
         edits = region_edits(region_text, target, a)
         if not edits:
             return NextEditOutcome(None, f"empty:{source}")
-        rewrite = Rewrite(request.uri, a, b, target, Counter(e.key for e in edits), {})
-        self._pending[request.uri] = rewrite
+        rewrite = Rewrite(request.snapshot.uri, a, b, target, Counter(e.key for e in edits), {})
+        self._pending[request.snapshot.uri] = rewrite
         return self._serve(request, rewrite, edits, source)
 
     def _finish(
@@ -364,7 +367,7 @@ class NextEditService:
 
     def _remember(self, uri: str, a: int, region_text: str, target: str | None) -> None:
         self._cache[(uri, a, _digest(region_text))] = target
-        while len(self._cache) > self.options.cache_size:
+        while len(self._cache) > self.tuning.cache_size:
             self._cache.popitem(last=False)
 
 

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-from seed_lsp.context.exclude import PathFilter
-from seed_lsp.context.options import DEFAULT_EXCLUDE_GLOBS
+from seed_lsp.context.exclude import DEFAULT_EXCLUDE_GLOBS, PathFilter
 
 
 def _filter(root: Path, gitignore: bool = True) -> PathFilter:

@@ -12,6 +12,7 @@ from seed_lsp.features.next_edit.answer import (
     apply_region_edits,
     block_closed,
     continuation,
+    kept_share,
     nearest,
     region_edits,
     region_target,
@@ -162,3 +163,17 @@ def test_continuation_diverges_when_the_user_types_something_else() -> None:
     r = rewrite(REGION, REGION.replace("items", "products"))
     elsewhere = REGION.replace("return s", "return total")
     assert continuation(r, elsewhere) == ("diverged", [])
+
+
+@pytest.mark.parametrize(
+    ("new", "share"),
+    [
+        (["a", "b", "c", "d"], 1.0),
+        (["a", "B", "c", "d"], 0.75),
+        (["a", "x", "b", "c", "d"], 1.0),  # an inserted line keeps the others
+        (["w", "x", "y", "z"], 0.0),
+        (["a"], 0.25),
+    ],
+)
+def test_kept_share(new: list[str], share: float) -> None:
+    assert kept_share(["a", "b", "c", "d"], new) == share

@@ -9,6 +9,7 @@ from seed_lsp.features.next_edit.history import (
     EditHistory,
     end_of,
     offset_in,
+    region_text,
     shift,
     shift_lines,
     text_between,
@@ -184,7 +185,8 @@ def test_recent_filters_by_age_and_limit() -> None:
     assert h.last_change("a") == 400.0
 
 
-LINES = ["def f(a):\n", "    return a\n", ""]
+LINES = ["def f(a):", "    return a", ""]
+EOLS = ["\n", "\n", ""]
 
 
 @pytest.mark.parametrize(
@@ -198,4 +200,9 @@ LINES = ["def f(a):\n", "    return a\n", ""]
     ],
 )
 def test_text_between(start: tuple[int, int], end: tuple[int, int], text: str) -> None:
-    assert text_between(LINES, start, end) == text
+    assert text_between(LINES, EOLS, start, end) == text
+
+
+def test_region_text_keeps_line_endings() -> None:
+    assert region_text(["a", "b", "c"], ["\r\n", "\n", ""], 0, 2) == "a\r\nb\n"
+    assert region_text(["a", "b", "c"], ["\r\n", "\n", ""], 1, 3) == "b\nc"

@@ -65,7 +65,7 @@ class Doc:
 def test_accepted_and_retained_thirty_seconds_later() -> None:
     life = Lifecycle()
     doc = Doc("def f(items):\n    return \n")
-    ident = life.register("inline", "u", (1, 11), "sum(items)", now=0.0)
+    ident = life.register("inline", "u", (1, 11), "sum(items)")
     assert life.shown(ident, 0.1)
     doc.change(life, (1, 11), "", "sum(items)")  # the client applies it...
     assert life.accepted(ident, 0.2)  # ...then runs its command
@@ -83,8 +83,8 @@ def test_accepted_and_retained_thirty_seconds_later() -> None:
 
 def test_a_newer_suggestion_shown_dismisses_the_previous_one() -> None:
     life = Lifecycle()
-    first = life.register("nextEdit", "u", (3, 0), "a", 0.0)
-    second = life.register("nextEdit", "u", (5, 0), "b", 1.0)
+    first = life.register("nextEdit", "u", (3, 0), "a")
+    second = life.register("nextEdit", "u", (5, 0), "b")
     life.shown(first, 0.1)
     life.shown(second, 1.1)
     stats = life.snapshot()["nextEdit"]
@@ -93,7 +93,7 @@ def test_a_newer_suggestion_shown_dismisses_the_previous_one() -> None:
 
 def test_shown_and_untouched_is_ignored_after_the_settle_time() -> None:
     life = Lifecycle(settle_s=20.0)
-    ident = life.register("inline", "u", (0, 0), "x", 0.0)
+    ident = life.register("inline", "u", (0, 0), "x")
     life.shown(ident, 0.0)
     life.tick(5.0, lambda *a: None)
     assert life.snapshot()["inline"]["dismissed"] == 0
@@ -106,7 +106,7 @@ def test_shown_and_untouched_is_ignored_after_the_settle_time() -> None:
 
 def test_partial_acceptance_counts_the_accepted_characters_once_per_item() -> None:
     life = Lifecycle()
-    ident = life.register("inline", "u", (0, 0), "value = compute(x)", 0.0)
+    ident = life.register("inline", "u", (0, 0), "value = compute(x)")
     life.shown(ident, 0.0)
     life.partially_accepted(ident, 5, 1.0)  # "value"
     life.partially_accepted(ident, 7, 2.0)  # "value ="
@@ -119,9 +119,9 @@ def test_partial_acceptance_counts_the_accepted_characters_once_per_item() -> No
 
 def test_typing_through_a_shown_suggestion_continues_it() -> None:
     life = Lifecycle()
-    first = life.register("inline", "u", (0, 4), "print('hi')", 0.0)
+    first = life.register("inline", "u", (0, 4), "print('hi')")
     life.shown(first, 0.0)
-    later = life.register("inline", "u", (0, 7), "nt('hi')", 0.5)  # the user typed "pri"
+    later = life.register("inline", "u", (0, 7), "nt('hi')")  # the user typed "pri"
     life.shown(later, 0.5)
     life.accepted(later, 0.6)
     stats = life.snapshot()["inline"]
@@ -139,7 +139,7 @@ def test_unknown_ids_are_ignored() -> None:
 def test_bounded() -> None:
     life = Lifecycle(capacity=10)
     for i in range(100):
-        life.shown(life.register("inline", "u", (i, 0), "x", float(i)), float(i))
+        life.shown(life.register("inline", "u", (i, 0), "x"), float(i))
     assert len(life._items) == 10
     stats = life.snapshot()["inline"]
     assert stats["shown"] == 100 and stats["dismissed"] == 99
@@ -149,13 +149,13 @@ def test_debounce_scale_follows_acceptances_within_bounds() -> None:
     life = Lifecycle()
     assert life.debounce_scale("nextEdit") == pytest.approx(1.0)
     for i in range(30):
-        ident = life.register("nextEdit", "u", (i, 0), "x", float(i))
+        ident = life.register("nextEdit", "u", (i, 0), "x")
         life.shown(ident, float(i))
         life.accepted(ident, float(i))
     high = life.debounce_scale("nextEdit")
     assert 0.5 <= high < 0.55
     for i in range(60):
-        life.shown(life.register("nextEdit", "u", (i, 0), "x", 100.0 + i), 100.0 + i)
+        life.shown(life.register("nextEdit", "u", (i, 0), "x"), 100.0 + i)
     life.tick(1000.0, lambda *a: None)
     low = life.debounce_scale("nextEdit")
     assert 1.95 < low <= 2.0

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from seed_lsp.config import NextEditSettings
 from seed_lsp.edits.types import Diagnostic, Range
 from seed_lsp.features.next_edit.history import Edit
-from seed_lsp.features.next_edit.options import NextEditOptions
 from seed_lsp.features.next_edit.prompt import (
     PromptParts,
     build_request,
     edit_diff,
     editable_region,
-    fence_for,
     render_diagnostics,
     render_history,
     render_user_message,
 )
+from seed_lsp.features.next_edit.tuning import NextEditTuning
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,7 @@ from seed_lsp.features.next_edit.prompt import (
     ],
 )
 def test_editable_region(count: int, cursor: int, region: tuple[int, int]) -> None:
-    assert editable_region(count, cursor, NextEditOptions(lines_above=5, lines_below=10)) == region
+    assert editable_region(count, cursor, NextEditTuning(lines_above=5, lines_below=10)) == region
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,6 @@ def test_user_message_layout() -> None:
 
 def test_region_with_backticks_gets_a_longer_fence() -> None:
     region = 'doc = """\n```python\nx\n```\n"""'
-    assert fence_for(region) == "````"
     text = render_user_message(parts(region=region))
     assert f"````python\n{region}\n````" in text
 
@@ -130,9 +129,9 @@ def test_no_history_no_section() -> None:
 
 
 def test_request_carries_the_settings() -> None:
-    options = NextEditOptions(max_tokens=321, reasoning_effort=None)
-    request = build_request(parts(), options)
+    settings = NextEditSettings(max_tokens=321, reasoning_effort="")
+    request = build_request(parts(), settings)
     assert request.feature == "nextEdit" and request.max_tokens == 321
     assert request.reasoning_effort is None and request.temperature == 0.0
-    assert request.extra_body == {"thinking": {"type": "disabled"}}
+    assert request.extra_body == {"thinking": {"type": "disabled"}}  # thinking off by default
     assert [m.role for m in request.messages] == ["system", "user"]

@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from seed_lsp.context import ContextEngine, ContextOptions
+from seed_lsp.config import NextEditSettings
+from seed_lsp.context import ContextEngine
+from seed_lsp.documents import Document, DocumentStore, TextChange
 from seed_lsp.edits.types import Diagnostic, Range
 from seed_lsp.features.next_edit import (
     Lifecycle,
-    NextEditOptions,
     NextEditOutcome,
     NextEditRequest,
     NextEditService,
+    NextEditTuning,
 )
-from seed_lsp.features.next_edit.history import Point
+from seed_lsp.features.next_edit.history import Point, end_of
 from seed_lsp.llm.errors import ServerError
 from tests.unit.inline.fake_backend import FakeBackend, answer
 
@@ -29,68 +31,66 @@ def total(items, tax):
 
 
 class Editor:
-    """A document, its context engine and the service, edited like a store would."""
+    """A document in a real store, its context engine and the service, fed by the store's
+    change listener as the server feeds it."""
 
-    def __init__(self, backend: FakeBackend, text: str = TEXT, **options: object) -> None:
-        self.text = text
-        self.version = 1
-        self.engine = ContextEngine(None, ContextOptions())
-        self.engine.open_document(URI, text, "python")
+    def __init__(
+        self, backend: FakeBackend, text: str = TEXT, debounce_ms: int = 0, **tuning: Any
+    ) -> None:
+        self.store = DocumentStore()
+        self.doc = self.store.open(URI, "python", 1, text)
+        self.engine = ContextEngine(None, self.store)
         self.lifecycle = Lifecycle()
         self.service = NextEditService(
             backend,
             lambda: self.engine,
-            NextEditOptions(**{"debounce_ms": 0, **options}),  # type: ignore[arg-type]
+            NextEditSettings(debounce_ms=debounce_ms),
             self.lifecycle,
             excluded=lambda uri: uri.endswith(".env"),
+            tuning=NextEditTuning(**tuning),
+        )
+        self.store.on_change(self._changed)
+
+    def _changed(self, doc: Document, change: TextChange) -> None:
+        start = change.range.start
+        end = end_of(start, change.new_text)
+        self.service.on_change(
+            doc.uri,
+            change.version,
+            start,
+            change.old_text,
+            change.new_text,
+            before=doc.line(start.line)[: start.character],
+            after=doc.line(end[0])[end[1] :],
         )
 
     @property
-    def lines(self) -> list[str]:
-        return self.text.splitlines(keepends=True) + ([""] if self.text.endswith("\n") else [])
+    def text(self) -> str:
+        return self.doc.snapshot().text
 
-    def offset(self, p: Point) -> int:
-        return sum(len(x) for x in self.lines[: p[0]]) + p[1]
+    @property
+    def version(self) -> int:
+        return self.doc.version
 
-    def replace(self, start: Point, old: str, new: str, uri: str = URI) -> None:
-        at = self.offset(start)
-        assert self.text[at : at + len(old)] == old, (self.text[at : at + len(old)], old)
-        line_start = self.text.rfind("\n", 0, at) + 1
-        end = at + len(old)
-        line_end = self.text.find("\n", end)
-        line_end = len(self.text) if line_end < 0 else line_end
-        self.version += 1
-        self.service.on_change(
-            uri,
-            self.version,
-            start,
-            old,
-            new,
-            before=self.text[line_start:at],
-            after=self.text[end:line_end],
-        )
-        self.text = self.text[:at] + new + self.text[end:]
-        self.engine.update_document(URI, self.text)
+    def replace(self, start: Point, old: str, new: str) -> None:
+        snap = self.doc.snapshot()
+        at = snap.offset_at(start)  # type: ignore[arg-type]
+        assert snap.text[at : at + len(old)] == old, (snap.text[at : at + len(old)], old)
+        end = end_of(start, old)
+        self.store.change(URI, self.version + 1, [((start, end), new)], "utf-32")
 
     def find(self, needle: str, nth: int = 0) -> Point:
+        text = self.text
         at = -1
         for _ in range(nth + 1):
-            at = self.text.index(needle, at + 1)
-        line = self.text.count("\n", 0, at)
-        return (line, at - (self.text.rfind("\n", 0, at) + 1))
+            at = text.index(needle, at + 1)
+        line = text.count("\n", 0, at)
+        return (line, at - (text.rfind("\n", 0, at) + 1))
 
-    def request(self, cursor: Point, **extra: object) -> NextEditRequest:
-        return NextEditRequest(
-            URI,
-            self.version,
-            "python",
-            self.text,
-            self.lines,
-            cursor,
-            **extra,  # type: ignore[arg-type]
-        )
+    def request(self, cursor: Point, **extra: Any) -> NextEditRequest:
+        return NextEditRequest(self.doc.snapshot(), cursor, **extra)
 
-    async def ask(self, cursor: Point, **extra: object) -> NextEditOutcome:
+    async def ask(self, cursor: Point, **extra: Any) -> NextEditOutcome:
         return await self.service.suggest(self.request(cursor, **extra))
 
     def apply(self, outcome: NextEditOutcome) -> None:
@@ -301,19 +301,19 @@ async def test_context_prepared_during_the_pause_is_used_by_the_request() -> Non
     real = editor.engine.gather
 
     def counting(*args: Any, **kwargs: Any) -> Any:
-        gathered.append(args[3])
+        gathered.append(args[1])
         return real(*args, **kwargs)
 
     editor.engine.gather = counting  # type: ignore[method-assign]
     rename(editor)
-    editor.service.prepare(URI, editor.version, "python", editor.text, editor.lines, 0)
+    editor.service.prepare(editor.doc.snapshot(), 0)
     assert len(gathered) == 1
     out = await editor.ask((0, 18))
     assert out.edit is not None and len(gathered) == 1  # not gathered a second time
     # Prepared, then a keystroke came: the request gathers afresh for its own version.
     editor.service._pending.clear()
     editor.replace((4, 0), "", " ")
-    editor.service.prepare(URI, editor.version, "python", editor.text, editor.lines, 4)
+    editor.service.prepare(editor.doc.snapshot(), 4)
     editor.replace((4, 1), "", " ")
     backend.enqueue(answer(fenced(editor.text)))
     await editor.ask((4, 2))
@@ -322,7 +322,8 @@ async def test_context_prepared_during_the_pause_is_used_by_the_request() -> Non
 
 async def test_editing_elsewhere_drops_the_pending_rewrite() -> None:
     long_text = TEXT + "".join(f"\ndef f{i}():\n    return {i}\n" for i in range(20))
-    backend = FakeBackend().enqueue(answer(fenced(TEXT.replace("items", "products"))))
+    region = "".join(long_text.splitlines(keepends=True)[:16])
+    backend = FakeBackend().enqueue(answer(fenced(region.replace("items", "products"))))
     editor = Editor(backend, long_text)
     rename(editor)
     first = await editor.ask((0, 18))
@@ -332,3 +333,12 @@ async def test_editing_elsewhere_drops_the_pending_rewrite() -> None:
     backend.enqueue(answer("No change."))
     later = await editor.ask((far[0], far[1] + 5))
     assert later.source != "pending" and len(backend.requests) == 2
+
+
+async def test_an_answer_that_rewrites_most_of_the_region_is_not_offered() -> None:
+    backend = FakeBackend()
+    editor = Editor(backend, TEXT + "\n\ndef later():\n    return 1\n")
+    rename(editor)
+    backend.enqueue(answer(fenced("def total(products, tax):\n    return compute(products, tax)")))
+    out = await editor.ask((0, 18))
+    assert out.edit is None and out.source == "empty:rewrote_too_much"
