@@ -269,10 +269,13 @@ def normalize(language_id: str) -> str:
     return language(language_id).id
 
 
+@lru_cache(maxsize=4096)
 def for_path(path: str | PurePath) -> Language:
     """The language of a file by its name (`plaintext` when unknown)."""
-    p = PurePath(path)
-    found = _BY_EXTENSION.get(p.suffix) or _BY_EXTENSION.get(p.suffix.lower())
+    name = str(path).replace("\\", "/").rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    suffix = name[dot:] if dot > 0 else ""
+    found = _BY_EXTENSION.get(suffix) or _BY_EXTENSION.get(suffix.lower())
     if found is None:
-        found = _BY_FILE_NAME.get(p.name.lower())
+        found = _BY_FILE_NAME.get(name.lower())
     return found if found is not None else language("plaintext")

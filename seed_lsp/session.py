@@ -7,7 +7,6 @@ here can be built and tested without pygls.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -16,18 +15,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seed_lsp import config, paths
-from seed_lsp.documents import DocumentStore, Encoding
 from seed_lsp.errors import SeedError
 from seed_lsp.llm import errors
-from seed_lsp.llm.client import ChatClient, ClientOptions
-from seed_lsp.llm.endpoints import GENERIC, Profile, effective_context_window, needs_key
-from seed_lsp.llm.types import Usage
 from seed_lsp.log import REDACTOR, set_level
 
+# Only what `initialize` needs is imported here: the store, the chat client and the services
+# are made (and their modules imported) on first use, after the answer has gone out.
 if TYPE_CHECKING:
     from seed_lsp.context import ContextEngine
+    from seed_lsp.documents import DocumentStore, Encoding
     from seed_lsp.features.hover import HoverService
     from seed_lsp.features.inline.service import InlineService
+    from seed_lsp.features.next_edit import Lifecycle
+    from seed_lsp.llm.client import ChatClient, ClientOptions
+    from seed_lsp.llm.types import Usage
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,8 @@ CALIBRATION_FILE = "token-calibration.json"
 
 
 def client_options(settings: config.Settings) -> ClientOptions:
+    from seed_lsp.llm.client import ClientOptions
+
     return ClientOptions(
         base_url=settings.base_url,
         model=settings.model,
@@ -65,23 +68,48 @@ class Session:
         self._reported_problems: set[str] = set()
         self._told: set[str] = set()
         self.encoding: Encoding = "utf-16"
-        self.documents = DocumentStore()
         self.settings = config.Settings()
         self.settings = self._resolve()
-        self.client = ChatClient(
-            client_options(self.settings),
-            on_usage=on_usage,
-            on_notice=self._notice,
-            # What the endpoint reports (its context window) changes the settings in effect.
-            on_profile=lambda _profile: self._apply(),
-        )
+        self._on_usage = on_usage
         self.workspace_root: Path | None = None
+        self._documents: DocumentStore | None = None
+        self.store_hooks: list[Callable[[DocumentStore], None]] = []
+        """Called with the document store once it is made (to listen to its changes)."""
+        self._client: ChatClient | None = None
         self._context: ContextEngine | None = None
         self._inline: InlineService | None = None
         self._hover: HoverService | None = None
-        self.documents.on_close(self._closed)
+        self._lifecycle: Lifecycle | None = None
 
-    # The services are made on first use: their imports stay off the start-up path.
+    @property
+    def documents(self) -> DocumentStore:
+        if self._documents is None:
+            from seed_lsp.documents import DocumentStore
+
+            self._documents = DocumentStore()
+            self._documents.on_close(self._closed)
+            for hook in self.store_hooks:
+                hook(self._documents)
+        return self._documents
+
+    @property
+    def client(self) -> ChatClient:
+        if self._client is None:
+            from seed_lsp.llm.client import ChatClient
+
+            self._client = ChatClient(
+                client_options(self.settings),
+                on_usage=self._on_usage,
+                on_notice=self._notice,
+                # What the endpoint reports (its context window) changes the settings in effect.
+                on_profile=lambda _profile: self._apply(),
+            )
+        return self._client
+
+    async def close(self) -> None:
+        self.save_calibration()
+        if self._client is not None:
+            await self._client.aclose()
 
     @property
     def context(self) -> ContextEngine:
@@ -100,7 +128,17 @@ class Session:
             self._inline = InlineService(
                 self.client, lambda: self.context, self.settings.inline_completion
             )
+            self._inline.debounce.scale = lambda: self.lifecycle.debounce_scale("inline")
         return self._inline
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """Shown, accepted, dismissed and retained suggestions: kept here, sent nowhere."""
+        if self._lifecycle is None:
+            from seed_lsp.features.next_edit import Lifecycle
+
+            self._lifecycle = Lifecycle()
+        return self._lifecycle
 
     @property
     def hover(self) -> HoverService:
@@ -172,7 +210,11 @@ class Session:
 
     def _endpoint_window(self, settings: config.Settings) -> config.Settings:
         """`contextWindow` as the endpoint reports it, unless the user set it."""
-        client: ChatClient | None = getattr(self, "client", None)
+        import dataclasses
+
+        from seed_lsp.llm.endpoints import GENERIC, Profile, effective_context_window
+
+        client: ChatClient | None = getattr(self, "_client", None)  # None while __init__ runs
         same = client is not None and (client.options.base_url, client.options.model) == (
             settings.base_url,
             settings.model,
@@ -193,7 +235,8 @@ class Session:
         old = self.settings
         self.settings = new = self._resolve()
         set_level(new.log_level)
-        self.client.configure(client_options(new))
+        if self._client is not None:
+            self._client.configure(client_options(new))
         if self._context is not None:
             self._context.configure(new)
         if self._inline is not None:
@@ -240,7 +283,14 @@ class Session:
     @property
     def has_key(self) -> bool:
         """A key is set, or none is needed (a server on this machine)."""
+        from seed_lsp.llm.endpoints import needs_key
+
         return bool(self.settings.api_key) or not needs_key(self.settings.base_url)
+
+
+# What clients written for Copilot's language server put in initializationOptions: facts about
+# the editor, not seed-lsp settings (so not reported as unknown keys).
+_CLIENT_INFO = frozenset({"editorInfo", "editorPluginInfo", "copilotIntegrationId"})
 
 
 def _section(options: Any) -> Mapping[str, Any] | None:
@@ -248,4 +298,6 @@ def _section(options: Any) -> Mapping[str, Any] | None:
     if not isinstance(options, Mapping):
         return None
     inner = options.get("seedLsp")
-    return inner if isinstance(inner, Mapping) else options
+    if isinstance(inner, Mapping):
+        return inner
+    return {k: v for k, v in options.items() if k not in _CLIENT_INFO}

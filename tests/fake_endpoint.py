@@ -389,11 +389,12 @@ class FakeEndpoint:
             request.completed = True
             return
         await event(chunk({"role": "assistant", "content": ""}))
+        content = _until_stop(reply.content, request.body)
         for piece in _pieces(reply.reasoning, 16):
             await event(chunk({"reasoning_content": piece}))
         if reply.malformed:
             await event("{this is not json")
-        for sent, piece in enumerate(_content_pieces(reply)):
+        for sent, piece in enumerate(_content_pieces(replace(reply, content=content))):
             if reply.cut_after is not None and sent >= reply.cut_after:
                 await body.end()
                 body.writer.close()
@@ -543,6 +544,19 @@ def _content_pieces(reply: Reply) -> Iterator[str]:
         sent += 1
 
 
+def _until_stop(content: str, body: Any) -> str:
+    """What a real server sends of `content` for the request's `stop` sequences: the text
+    before the first one (the sequence itself is never sent)."""
+    stops = body.get("stop") if isinstance(body, dict) else None
+    if isinstance(stops, str):
+        stops = [stops]
+    cut = len(content)
+    for stop in stops or ():
+        if isinstance(stop, str) and stop and (at := content.find(stop)) >= 0:
+            cut = min(cut, at)
+    return content[:cut]
+
+
 def _pieces(text: str, size: int) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), max(1, size))]
 
@@ -562,11 +576,12 @@ def completion(request: RecordedRequest, reply: Reply) -> dict[str, Any]:
         if reply.reasoning_tokens is not None
         else (estimate_tokens(reply.reasoning) if reply.reasoning else 0)
     )
-    completion_tokens = estimate_tokens(reply.content) + reasoning
+    content = _until_stop(reply.content, request.body)
+    completion_tokens = estimate_tokens(content) + reasoning
     usd = round((prompt * 0.2 + completion_tokens * 1.6) / 1_000_000, 8)
     if reply.repeat > 1:
         completion_tokens *= reply.repeat
-    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+    message: dict[str, Any] = {"role": "assistant", "content": content}
     if reply.reasoning:
         message["reasoning_content"] = reply.reasoning
     data: dict[str, Any] = {

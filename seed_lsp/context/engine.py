@@ -164,6 +164,14 @@ class ContextEngine:
         endpoint reported ``usage.prompt_tokens``."""
         self.tokens.note_usage(self._settings.model, prompt_text, reported_prompt_tokens)
 
+    def is_excluded(self, uri: str) -> bool:
+        """Whether nothing of this document may be sent (next edits show edits across files)."""
+        return self._state(uri).excluded
+
+    def path_of(self, uri: str) -> str:
+        """The workspace-relative path prompts name a document by."""
+        return self._state(uri).rel
+
     def _state(self, uri: str) -> _Open:
         state = self._open.get(uri)
         if state is None:

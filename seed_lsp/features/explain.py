@@ -152,15 +152,29 @@ class ExplainInputs:
 
 
 def explain_inputs(
-    text: str, language_id: str, range: Range, scope_finder: ScopeFinder | None = None
+    text: str,
+    language_id: str,
+    range: Range,
+    scope_finder: ScopeFinder | None = None,
+    *,
+    max_chars: int | None = None,
 ) -> ExplainInputs:
     """Selection lines, or the enclosing function/class for an empty selection (the same rule
-    as refactors), plus the enclosing scope as context."""
+    as refactors), plus the enclosing scope as context; within `max_chars` (the scope goes
+    first, then the target is cut to its first lines, and says so)."""
     target = refactor_target(text, language_id, range, scope_finder)
     scope = context_scope(text, language_id, target, scope_finder)
-    return ExplainInputs(
-        target=target,
-        target_text=lines_text(text, target),
-        scope=scope,
-        scope_text=lines_text(text, scope) if scope is not None else "",
-    )
+    target_text = lines_text(text, target)
+    scope_text = lines_text(text, scope) if scope is not None else ""
+    if max_chars is not None and len(target_text) + len(scope_text) > max_chars:
+        scope, scope_text = None, ""
+        if len(target_text) > max_chars:
+            kept = target_text[:max_chars].rsplit("\n", 1)[0] if "\n" in target_text else ""
+            shown = kept.count("\n") + 1 if kept else 0
+            cut = LineSpan(target.start, target.start + shown, target.reason)
+            rest = target.end - cut.end
+            target_text = (kept[:max_chars] if kept else target_text[:max_chars]) + (
+                f"\n... ({rest} more lines not shown: explain what is shown)"
+            )
+            target = cut if shown else target
+    return ExplainInputs(target, target_text, scope, scope_text)

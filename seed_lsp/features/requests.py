@@ -21,6 +21,8 @@ from seed_lsp.features.actions import ActionId, compute_edit, plan_edit
 from seed_lsp.features.explain import explain, explain_inputs
 from seed_lsp.llm.types import ChatBackend
 
+_CHARS_PER_TOKEN = 4  # what a budget of N tokens holds in characters, roughly
+
 
 def gather(
     engine: ContextEngine, snap: Snapshot, range_: Range, mode: Mode, budget: int, max_tokens: int
@@ -73,6 +75,13 @@ async def edit_for(
         context_block=render_snippets(bundle),
         scope_finder=snap.scope_at,
     )
+    size = sum(len(line) + 1 for line in snap.lines[plan.target.start : plan.target.end])
+    if size > settings.context_tokens * _CHARS_PER_TOKEN:
+        # The answer must hold all of it again: a target past the budget cannot be rewritten.
+        raise Refused(
+            f"The code to rewrite ({plan.target.end - plan.target.start} lines) is more than "
+            "codeActions.contextTokens allows; select less, or raise the setting."
+        )
     return await compute_edit(
         backend,
         plan,
@@ -97,7 +106,10 @@ async def explanation_for(
     """Markdown explaining the selection (or the enclosing function/class)."""
     bundle = gather(engine, snap, range_, "explain", settings.context_tokens, settings.max_tokens)
     secret = masked(snap.text, redact)
-    inputs = explain_inputs(secret.text, snap.language_id, range_, snap.scope_at)
+    room = max(0, bundle.budget_tokens - bundle.estimated_tokens) + len(bundle.selection) // 4
+    inputs = explain_inputs(
+        secret.text, snap.language_id, range_, snap.scope_at, max_chars=room * _CHARS_PER_TOKEN
+    )
     return await explain(
         backend,
         path=bundle.path,

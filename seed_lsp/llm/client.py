@@ -124,6 +124,11 @@ class ChatClient:
         ) != (options.connect_timeout, options.first_byte_timeout):
             self._pool.reset()
 
+    def warm(self) -> None:
+        """Make the connection pool now (its TLS context costs tens of milliseconds), so the
+        first request does not pay for it."""
+        self._pool.client(self.options)
+
     async def aclose(self) -> None:
         if self._discovery is not None:
             self._discovery.cancel()

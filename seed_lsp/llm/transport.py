@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -137,12 +137,14 @@ class Pool:
                         yield delta
                     return
                 events = EventParser()
-                async for line in read_lines(response.aiter_raw(), encoding, limits.stream_bytes):
+                lines = read_lines(response.aiter_raw(), encoding, limits.stream_bytes)
+                async for line in lines:
                     found = events.line(line)
                     if not found:
                         yield None
                     for event in found:
                         if event == "[DONE]":
+                            await _drain(lines)
                             return
                         yield parse_chunk(event, redact)
                 tail = events.finish()
@@ -198,6 +200,24 @@ class Pool:
         return self.hooks.classify(
             response.status_code, data.decode("utf-8", "replace"), response.headers
         )
+
+
+async def _drain(lines: AsyncIterator[str], seconds: float = 0.2, most: int = 64) -> None:
+    """Read what a stream sends after `[DONE]`, briefly: a response read to its end (a chunked
+    body's last, empty chunk) hands its connection back to the pool, so the next request skips
+    a new connection (a TLS handshake, remotely); a server that keeps the body open after
+    `[DONE]` gets its connection closed instead."""
+    import asyncio
+    import contextlib
+
+    import httpx
+
+    with contextlib.suppress(TimeoutError, errors.LLMError, httpx.HTTPError):
+        async with asyncio.timeout(seconds):
+            async for _ in lines:
+                most -= 1
+                if most < 0:
+                    return
 
 
 def encode_body(body: Any) -> bytes:

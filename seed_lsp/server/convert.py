@@ -3,11 +3,15 @@ encoding) to and from seed-lsp's `Position`/`Range` (code points), once each way
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
-from seed_lsp.documents import Document, Encoding
-from seed_lsp.edits.types import Diagnostic, Location, RelatedInformation
 from seed_lsp.text import Position, Range
+
+if TYPE_CHECKING:
+    from seed_lsp.documents import Document, Encoding
+    from seed_lsp.edits.types import Diagnostic, Location
 
 
 def position(doc: Document, value: types.Position, encoding: Encoding) -> Position:
@@ -33,6 +37,7 @@ def lsp_range(doc: Document, value: Range, encoding: Encoding) -> types.Range:
 
 def diagnostic(doc: Document, value: types.Diagnostic, encoding: Encoding) -> Diagnostic:
     """A client diagnostic; related locations in other documents keep their raw columns."""
+    from seed_lsp.edits.types import Diagnostic, Location, RelatedInformation
 
     def where(location: types.Location) -> Location:
         r = location.range

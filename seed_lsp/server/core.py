@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
+import json
 import logging
+import re
+import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Generator
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcParseError,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -25,6 +34,7 @@ log = logging.getLogger(__name__)
 USAGE_NOTIFICATION = "seed/usage"
 USAGE_REQUEST = "seed/usage"
 STATUS_REQUEST = "seed/status"
+USAGE_EVERY_S = 0.5
 
 _MESSAGE_TYPES = {
     "error": types.MessageType.Error,
@@ -47,8 +57,17 @@ class SeedProtocol(LanguageServerProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._linked: dict[Any, set[asyncio.Task[Any]]] = {}
+        self.raw_capabilities: dict[str, Any] = {}
+        """The client's capabilities as it sent them (`client_capabilities` holds the parts
+        structured at `initialize`)."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
+        if data.get("method") == types.INITIALIZE and isinstance(data.get("params"), dict):
+            data = _lean_initialize(self, data)
+        if data.get("method") == types.WORKSPACE_EXECUTE_COMMAND and "id" not in data:
+            # copilot.el sends item commands as notifications: run them, answer nothing.
+            self._run_command_notification(data.get("params"))
+            return _Invalid()
         try:
             return super().structure_message(data)
         except Exception as exc:
@@ -110,6 +129,22 @@ class SeedProtocol(LanguageServerProtocol):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
+    def _run_command_notification(self, params: Any) -> None:
+        command = params.get("command") if isinstance(params, dict) else None
+        handler = self.fm.commands.get(command) if isinstance(command, str) else None
+        if handler is None:
+            log.debug("ignored a workspace/executeCommand notification for %r", command)
+            return
+        arguments = params.get("arguments") or []
+        try:
+            result = handler(*arguments) if isinstance(arguments, list) else None
+        except Exception:
+            log.exception("command %s failed", command)
+            return
+        if inspect.isawaitable(result):
+            task = asyncio.ensure_future(result)
+            task.add_done_callback(_log_failure(str(command)))
+
     def link_to_request(self, task: asyncio.Task[Any]) -> None:
         """Cancel `task` when the client cancels the request being handled now."""
         msg_id = self.msg_id
@@ -129,6 +164,84 @@ class SeedProtocol(LanguageServerProtocol):
         for task in list(self._linked.pop(msg_id, ())):
             task.cancel()
         super()._handle_cancel_notification(msg_id)
+
+
+# The parts of the client's capabilities that pygls and seed-lsp read. Structuring all of a
+# real editor's capabilities (VS Code sends ~5 KB) into lsprotocol classes costs tens of
+# milliseconds of the start-up users wait for; the rest stays available, raw, in
+# `SeedProtocol.raw_capabilities`.
+_CAPABILITIES_READ: dict[str, tuple[str, ...] | None] = {
+    "general": ("positionEncodings",),
+    "window": None,
+    "notebookDocument": None,
+    "workspace": (
+        "applyEdit",
+        "configuration",
+        "didChangeConfiguration",
+        "fileOperations",
+        "workspaceEdit",
+        "workspaceFolders",
+    ),
+    "textDocument": ("synchronization", "codeAction", "inlineCompletion", "rename"),
+}
+
+
+def _lean_initialize(protocol: SeedProtocol, data: dict[str, Any]) -> dict[str, Any]:
+    params = data["params"]
+    raw = params.get("capabilities")
+    if not isinstance(raw, dict):
+        return data
+    protocol.raw_capabilities = raw
+    lean: dict[str, Any] = {}
+    for section, keys in _CAPABILITIES_READ.items():
+        value = raw.get(section)
+        if isinstance(value, dict):
+            lean[section] = value if keys is None else {k: value[k] for k in keys if k in value}
+    code_action = lean.get("textDocument", {}).get("codeAction")
+    if isinstance(code_action, dict):
+        lean["textDocument"]["codeAction"] = {
+            k: v for k, v in code_action.items() if k in ("resolveSupport", "dataSupport")
+        }
+    return {**data, "params": {**params, "capabilities": lean}}
+
+
+class _RecordingStdin:
+    """stdin for pygls' reader, remembering the last message body read: when pygls cannot
+    decode one (not UTF-8, nested too deeply), the server still answers it."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.last = b""
+
+    def readline(self) -> bytes:
+        return self._stream.readline()
+
+    def read(self, n: int) -> bytes:
+        self.last = self._stream.read(n)
+        return self.last
+
+
+_ID = re.compile(rb'"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")')
+
+
+def _request_id(body: bytes) -> Any:
+    """The id of a message that would not decode, if one can be read from its bytes."""
+    match = _ID.search(body[:4096])
+    if match is None:
+        return None
+    raw = match.group(1)
+    try:
+        return json.loads(raw.decode("utf-8", "replace"))
+    except ValueError:
+        return None
+
+
+def _log_failure(command: str) -> Callable[[asyncio.Future[Any]], None]:
+    def done(task: asyncio.Future[Any]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("command %s failed: %s", command, first_line(task.exception()))  # type: ignore[arg-type]
+
+    return done
 
 
 def plain_json(value: Any) -> Any:
@@ -164,7 +277,34 @@ class SeedLanguageServer(LanguageServer):
         self.client_supports_document_changes = False
         self.client_supports_apply_edit = False
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._usage_pending = False
         self._configured: asyncio.Event | None = None
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        self._stdin = _RecordingStdin(stdin or sys.stdin.buffer)
+        super().start_io(self._stdin, stdout)  # type: ignore[arg-type]
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls dropped a message it could not decode: answer it with ParseError (JSON-RPC's
+        answer when the request cannot be read), to the id its bytes show if any."""
+        if isinstance(error, (UnicodeDecodeError, ValueError, RecursionError)):
+            stdin = getattr(self, "_stdin", None)
+            body = stdin.last if stdin is not None else b""
+            reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else first_line(error)
+            if isinstance(error, RecursionError):
+                reason = "nested too deeply"
+            try:
+                self.protocol._send_response(
+                    _request_id(body),
+                    error=JsonRpcParseError(
+                        f"Could not read the message: {reason}."
+                    ).to_response_error(),
+                )
+            except Exception:
+                log.debug("could not answer an unreadable message", exc_info=True)
+            log.warning("a message could not be read (%s)", reason)
+            return
+        super().report_server_error(error, source)
 
     async def ready(self, timeout: float = 2.0) -> None:
         """Wait (briefly) until the first `workspace/configuration` answer is in, so the first
@@ -249,6 +389,18 @@ class SeedLanguageServer(LanguageServer):
             progress.tokens.pop(token, None)
 
     def _usage_changed(self, feature: str, usage: Any) -> None:
+        # Totals go out at most every USAGE_EVERY_S, with the latest figures: one write per
+        # answer would cost a stdout write on every keystroke's request.
+        if self._usage_pending:
+            return
+        self._usage_pending = True
+        try:
+            asyncio.get_running_loop().call_later(USAGE_EVERY_S, self._send_usage)
+        except RuntimeError:  # no loop (tests without a server): send now
+            self._send_usage()
+
+    def _send_usage(self) -> None:
+        self._usage_pending = False
         try:
             self.protocol.notify(USAGE_NOTIFICATION, self.session.client.ledger.snapshot())
         except Exception:

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from seed_lsp.documents import Document
 from seed_lsp.server import convert
 from seed_lsp.server.core import SeedLanguageServer
 from seed_lsp.server.requests import Report, model_request
 
 if TYPE_CHECKING:
+    from seed_lsp.documents import Document
     from seed_lsp.edits import EditResult
     from seed_lsp.edits.types import Diagnostic
     from seed_lsp.features.actions import ActionId

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from seed_lsp.documents import Document, Encoding
 from seed_lsp.errors import SeedError
-from seed_lsp.server import convert
+from seed_lsp.server import convert, next_edit
 from seed_lsp.server.core import SeedLanguageServer
 from seed_lsp.server.requests import model_request
 from seed_lsp.text import Position, Range
 
 if TYPE_CHECKING:
+    from seed_lsp.documents import Document, Encoding
     from seed_lsp.features.inline.complete import InlineSuggestion
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,8 @@ def register(server: SeedLanguageServer) -> None:
                 types.InlineCompletionItem(
                     insert_text=s.insert_text,
                     range=convert.lsp_range(doc, _range(s), encoding),
+                    # Its id, for the lifecycle (didShowCompletion, acceptance, retention).
+                    command=next_edit.completion_command(ls, doc.uri, s.start, s.insert_text),
                 )
                 for s in found
             ]
@@ -92,7 +94,7 @@ def register(server: SeedLanguageServer) -> None:
 
 
 def _range(suggestion: InlineSuggestion) -> Range:
-    return Range(Position(*suggestion.start), Position(*suggestion.end))
+    return Range(suggestion.start, suggestion.end)
 
 
 def completion_item(
@@ -109,9 +111,7 @@ def completion_item(
     new_text = word + suggestion.insert_text
     first = suggestion.insert_text.strip().splitlines()[0] if suggestion.insert_text.strip() else ""
     label = (word + first)[:60] or "seed"
-    edit_range = convert.lsp_range(
-        doc, Range(Position(line, start), Position(*suggestion.end)), encoding
-    )
+    edit_range = convert.lsp_range(doc, Range(Position(line, start), suggestion.end), encoding)
     return types.CompletionItem(
         label=label,
         kind=types.CompletionItemKind.Text,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import logging
 from pathlib import Path
@@ -13,6 +14,7 @@ from lsprotocol import types
 from seed_lsp import __version__
 from seed_lsp.log import ClientLogHandler
 from seed_lsp.paths import uri_to_path
+from seed_lsp.server import next_edit
 from seed_lsp.server.core import (
     STATUS_REQUEST,
     USAGE_REQUEST,
@@ -118,14 +120,14 @@ def register(server: SeedLanguageServer) -> None:
             "positionEncoding": ls.session.encoding,
             "openDocuments": len(ls.session.documents),
             "usage": ls.session.client.ledger.snapshot(),
+            "suggestions": next_edit.status(ls),
         }
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: SeedLanguageServer, params: Any) -> None:
         for task in list(ls._tasks):
             task.cancel()
-        ls.session.save_calibration()
-        await ls.session.client.aclose()
+        await ls.session.close()
 
 
 def workspace_root(params: types.InitializeParams) -> Path | None:
@@ -147,5 +149,9 @@ def _warm_up(ls: SeedLanguageServer) -> None:
         for module in ("actions", "hover", "inline.service", "requests"):
             importlib.import_module(f"seed_lsp.features.{module}")
         ls.session.context  # noqa: B018 - builds the context engine
+        ls.session.client.warm()
+        # Everything loaded so far (pygls, lsprotocol's thousands of classes, the features)
+        # lives as long as the process: the cyclic collector need not walk it on every pass.
+        gc.freeze()
     except Exception:
         log.exception("warm-up failed")

@@ -6,15 +6,17 @@ errors told once). Handlers then read like: get the document, call a feature, co
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 from lsprotocol import types
 
-from seed_lsp.documents import Document, Snapshot
 from seed_lsp.errors import ContentModified, InvalidParams, SeedError
 from seed_lsp.llm.errors import NoApiKey
 from seed_lsp.server.core import SeedLanguageServer, plain_json
+
+if TYPE_CHECKING:
+    from seed_lsp.documents import Document, Snapshot
 
 T = TypeVar("T")
 Report = Callable[[str], None]

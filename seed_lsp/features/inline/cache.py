@@ -1,10 +1,10 @@
 """Reuse of answers: typing the characters of a shown suggestion, or going back to an earlier
 state, costs no request.
 
-A state is keyed on (uri, a hash of the last `TAIL` characters before the cursor, a hash of the
-first `TAIL` characters after it). Hashing bounded ends rather than whole texts keeps a lookup
-cheap and keeps the key stable when the context engine moves the far edges of its window; two
-states whose 4 KiB around the cursor are identical are, for a completion, the same state.
+A state is keyed on (uri, a hash of the first `TAIL` characters after the cursor, the last
+`TAIL` characters before it). Bounded ends rather than whole texts keep a lookup cheap and the
+key stable when the context engine moves the far edges of its window; two states whose 4 KiB
+around the cursor are identical are, for a completion, the same state.
 """
 
 from __future__ import annotations
@@ -74,7 +74,11 @@ def typed_since(
 
 
 class SuggestionCache:
-    """A bounded LRU of answers with a time to live, per document state."""
+    """A bounded LRU of answers with a time to live, per document state.
+
+    A state is keyed on the document, a digest of the text after the cursor (computed once
+    per lookup) and the end of the text before it; a lookup also tries the earlier states
+    that the text typed since extends (up to `forward_chars`)."""
 
     def __init__(
         self,
@@ -84,26 +88,24 @@ class SuggestionCache:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.forward_chars = forward_chars
-        self._entries: LRU[tuple[str, bytes, bytes], Completion] = LRU(max_entries, ttl_s, clock)
+        self._entries: LRU[tuple[str, bytes, str], Completion] = LRU(max_entries, ttl_s, clock)
 
     def __len__(self) -> int:
         return len(self._entries)
 
     def put(self, uri: str, prefix: str, suffix: str, completion: Completion) -> None:
         """Remember the answer for this state (an empty answer is remembered as nothing)."""
-        self._entries.put((uri, _digest(prefix[-TAIL:]), _digest(suffix[:TAIL])), completion)
+        self._entries.put((uri, _digest(suffix[:TAIL]), prefix[-TAIL:]), completion)
 
     def get(self, uri: str, prefix: str, suffix: str) -> Completion | None:
         """The answer for this state: stored for it, or for an earlier state from which the
         user has typed (up to `forward_chars`) the start of the suggestion. `prefix` needs
         only its last `TAIL + forward_chars` characters, `suffix` its first `TAIL`."""
+        after = _digest(suffix[:TAIL])
         limit = min(self.forward_chars, len(prefix))
-        suffix_digest = _digest(suffix[:TAIL])
         for n in range(limit + 1):
             end = len(prefix) - n
-            entry = self._entries.get(
-                (uri, _digest(prefix[max(0, end - TAIL) : end]), suffix_digest)
-            )
+            entry = self._entries.get((uri, after, prefix[max(0, end - TAIL) : end]))
             if entry is None:
                 continue
             found = advance(entry, prefix[end:])

@@ -22,9 +22,7 @@ from seed_lsp.postprocess import (
     postprocess_completion,
     wants_multiline,
 )
-
-Position = tuple[int, int]
-"""(line, column) 0-based, in code points (a `seed_lsp.text.Position` fits)."""
+from seed_lsp.text import Position
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,8 @@ def decide_multiline(prefix: str, suffix: str, multiline: Multiline) -> bool:
 def suggestions_for(completion: Completion, position: Position) -> tuple[InlineSuggestion, ...]:
     """The items for a cleaned answer at a cursor (also for answers taken from the cache)."""
     line, col = position
-    return (InlineSuggestion(completion.text, (line, col), (line, col + completion.replace_len)),)
+    end = Position(line, col + completion.replace_len)
+    return (InlineSuggestion(completion.text, Position(line, col), end),)
 
 
 @dataclass

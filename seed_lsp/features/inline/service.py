@@ -36,6 +36,9 @@ from seed_lsp.text import Position
 
 log = logging.getLogger(__name__)
 
+_CALIBRATE_FIRST = 8
+_CALIBRATE_EVERY = 16
+
 _State = tuple[int, str, str]
 """(cursor offset, text before it, text after it): what a flight was asked for."""
 
@@ -83,11 +86,14 @@ class InlineService:
         self.health = EndpointHealth()
         self._clock = time.monotonic
         self._said: set[str] = set()
+        self._reports = 0
 
     def configure(self, settings: InlineCompletionSettings) -> None:
         if settings != self.settings:
             self.settings = settings
+            scale = self.debounce.scale
             self.debounce = AdaptiveDebounce.from_settings(settings.debounce_ms, self.tuning)
+            self.debounce.scale = scale
             self.cache.clear()
 
     def forget(self, uri: str) -> None:
@@ -177,7 +183,11 @@ class InlineService:
         telemetry = result.telemetry
         usage = telemetry.usage
         if usage is not None and usage.prompt_tokens:
-            engine.note_usage(prompt_text(bundle, settings, context_block), usage.prompt_tokens)
+            # Calibrating re-renders and re-counts the whole prompt: the first reports set the
+            # ratio, then a sample of them keeps it current.
+            self._reports += 1
+            if self._reports <= _CALIBRATE_FIRST or self._reports % _CALIBRATE_EVERY == 0:
+                engine.note_usage(prompt_text(bundle, settings, context_block), usage.prompt_tokens)
         log.debug(
             "inline %s: %s first token %s ms, total %s ms, prompt %s tokens (%s cached, "
             "estimated %s), completion %s tokens, $%.6f%s",

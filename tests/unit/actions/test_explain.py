@@ -129,3 +129,11 @@ async def test_a_failing_callback_closes_the_stream() -> None:
             on_delta=on_delta,
         )
     assert backend.closed_streams == 1
+
+
+def test_a_huge_selection_is_cut_to_the_budget() -> None:
+    text = "".join(f"value_{i} = compute({i})\n" for i in range(100_000))
+    inputs = explain_inputs(text, "python", Range.of(0, 0, 100_000, 0), max_chars=8_000)
+    assert len(inputs.target_text) + len(inputs.scope_text) <= 8_100
+    assert inputs.target_text.endswith("more lines not shown: explain what is shown)")
+    assert inputs.target.start == 0 and 0 < inputs.target.end < 1000
