@@ -632,7 +632,9 @@ async def recovery(report: Report) -> Outcome:
         typist = Typist(server, URI, 5)
         for _ in range(6):
             await typist.type(3)
-            paused_at = time.monotonic() - 0.3  # the last key
+            # From the last key plus the shortest debounce (50 ms): a request that starts
+            # earlier was caused by an earlier key (the fake records when it arrives).
+            paused_at = time.monotonic() - 0.3 + 0.05
             await asyncio.sleep(2.0)
             report.per_pause.append(
                 sum(1 for r in fake.chat_requests() if r.started_at >= paused_at)
