@@ -16,6 +16,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from seed_lsp import __version__
+from seed_lsp.log import REDACTOR
 from seed_lsp.session import Session
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,11 @@ class SeedProtocol(LanguageServerProtocol):
                 log.warning("ignored a %s notification with invalid params", data.get("method"))
                 return _Invalid()
             raise
+
+    def _serialize_message(self, data: Any) -> Any:
+        # Every message to the client (results, error responses with their tracebacks,
+        # notifications) is turned into JSON here: no known key leaves through any of them.
+        return REDACTOR.redact_json(super()._serialize_message(data))
 
     def handle_message(self, message: Any) -> None:
         if isinstance(message, _Invalid):
