@@ -159,6 +159,7 @@ class ContextEngine:
         self.tokens = TokenEstimator()
         """Token estimator (shared calibration); features may use ``tokens.estimate``."""
         self._filter = self._make_filter()
+        self._filter_generation = self._filter.generation
 
     # ------------------------------------------------------------------ document lifecycle
 
@@ -176,8 +177,15 @@ class ContextEngine:
         with self._lock:
             self._options = options
             self._filter = self._make_filter()
+            self._filter_generation = self._filter.generation
+            self._forget_exclusions()
+
+    def _forget_exclusions(self) -> None:
+        """Decide every open document's exclusion again and drop what was read under the old
+        rules."""
+        with self._lock:
             for doc in self._docs.values():
-                doc.excluded = self._is_excluded(doc.path)
+                doc.excluded = self._is_excluded(doc.path, doc.text)
             self._disk.clear()
             self._redacted.clear()
             self._similar_cache = None
@@ -193,7 +201,7 @@ class ContextEngine:
                 rel=self._relative(path, uri),
                 language=normalize_language(language_id),
                 text=text,
-                excluded=self._is_excluded(path),
+                excluded=self._is_excluded(path, text),
                 touched=0,
             )
 
@@ -207,6 +215,7 @@ class ContextEngine:
                 return
             self._clock += 1
             doc.text = text
+            doc.excluded = self._is_excluded(doc.path, text)  # content may make it a secret
             doc.version += 1
             doc.touched = self._clock
 
@@ -266,6 +275,10 @@ class ContextEngine:
         o = self._options
         limit = o.budget(mode) if budget_tokens is None else budget_tokens
         budget = max(0, min(limit, o.window_limit(mode)))
+        generation = self._filter.generation  # a .gitignore changed: decide again
+        if generation != self._filter_generation:
+            self._filter_generation = generation
+            self._forget_exclusions()
         doc = self._docs.get(uri)
         if doc is None or (doc.text is not text and doc.text != text):
             # Not open, or the request is for another version: index this text transiently.
@@ -276,7 +289,7 @@ class ContextEngine:
                 rel=self._relative(path, uri),
                 language=normalize_language(language_id),
                 text=text,
-                excluded=self._is_excluded(path),
+                excluded=self._is_excluded(path, text),
                 version=-2,
             )
         if doc.excluded:
@@ -889,17 +902,19 @@ class ContextEngine:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
+        if self._is_excluded(path, text):  # a secret by its content (a service-account key)
+            return None
         entry = _DiskFile(stamp, now, _Indexed(text, text.split("\n")))
         self._disk[path] = entry
         while len(self._disk) > self._options.max_files_indexed:
             self._disk.popitem(last=False)
         return entry
 
-    def _is_excluded(self, path: Path | None) -> bool:
+    def _is_excluded(self, path: Path | None, text: str | None = None) -> bool:
         if path is None:
             return False
         try:
-            return self._filter.is_excluded(path)
+            return self._filter.is_excluded(path, text)
         except Exception as exc:  # a broken .gitignore must not break requests
             log.warning("exclusion check failed for %s: %s", path, exc)
             return True

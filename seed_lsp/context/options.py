@@ -5,43 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from seed_lsp.context.exclude import DEFAULT_EXCLUDE_GLOBS
+
 Mode = Literal["fim", "edit", "explain", "hover"]
 """What a prompt is for: inline completion, refactor/fix, explanation, hover."""
 
 MODES: tuple[Mode, ...] = ("fim", "edit", "explain", "hover")
-
-DEFAULT_EXCLUDE_GLOBS: tuple[str, ...] = (
-    ".env",
-    ".env.*",
-    "*.env",
-    "*.pem",
-    "*.key",
-    "*.p12",
-    "*.pfx",
-    "*.jks",
-    "*.keystore",
-    "id_rsa*",
-    "id_dsa*",
-    "id_ecdsa*",
-    "id_ed25519*",
-    ".netrc",
-    "_netrc",
-    ".npmrc",
-    ".pypirc",
-    ".pgpass",
-    ".htpasswd",
-    "credentials*",
-    "*credentials.json",
-    "secrets.*",
-    "*.secret",
-    ".git/",
-    ".aws/",
-    ".ssh/",
-    ".gnupg/",
-    ".docker/config.json",
-    ".kube/config",
-)
-"""Files (gitignore syntax) whose content never leaves the machine, even when open."""
 
 DEFAULT_IGNORED_DIRS: tuple[str, ...] = (
     ".git",
