@@ -202,6 +202,13 @@ class Masked:
             return answer
         return _MASK.sub(lambda m: self._value(m), answer)
 
+    def hide(self, text: str) -> str:
+        """Other text sent with the masked one (a diagnostic's message quoting a line): its
+        copies of the masked values get the same numbers, and other secrets are redacted."""
+        for number, value in sorted(enumerate(self.values, 1), key=lambda p: -len(p[1])):
+            text = text.replace(value, f"<redacted-{number}>")
+        return redact(text)
+
     def _value(self, match: re.Match[str]) -> str:
         index = int(match.group(1)) - 1
         return self.values[index] if 0 <= index < len(self.values) else match.group(0)

@@ -67,6 +67,14 @@ def _mask(text: str, redact: bool) -> Masked:
     return mask_secrets(text) if redact else Masked(text, ())
 
 
+def _hide_in_diagnostic(diagnostic: Diagnostic, masked: Masked) -> Diagnostic:
+    """A linter's message may quote the secret it warns about ("hardcoded password: '…'")."""
+    related = tuple(
+        replace(r, message=masked.hide(r.message)) for r in diagnostic.related_information
+    )
+    return replace(diagnostic, message=masked.hide(diagnostic.message), related_information=related)
+
+
 async def edit_for(
     backend: ChatBackend,
     engine: ContextEngine,
@@ -83,6 +91,8 @@ async def edit_for(
     `seed_lsp.edits.AnswerError` (no code block, cut off) and `LLMError`s."""
     bundle = _gather(engine, doc, range_, "edit")
     masked = _mask(doc.text, redact)
+    if diagnostic is not None and redact:
+        diagnostic = _hide_in_diagnostic(diagnostic, masked)
     try:
         plan = plan_edit(
             action,

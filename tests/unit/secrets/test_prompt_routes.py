@@ -1,0 +1,43 @@
+"""Text that reaches a prompt besides the document: a diagnostic quoting the secret it warns
+about gets the same mask as the document's copy, and the edit still writes the real value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from seed_lsp.context import ContextEngine
+from seed_lsp.edits import Diagnostic, Location, Range, RelatedInformation
+from seed_lsp.features.requests import ModelSettings, Snapshot, edit_for
+from tests.unit.actions.fake_backend import FakeBackend, reply
+
+SECRET = "Wq7pZ2kLm9"
+DOC = f'def connect():\n    password = "{SECRET}"\n    return open_db(password)\n'
+
+
+async def test_a_diagnostic_quoting_a_secret_is_masked(tmp_path: Path) -> None:
+    uri = (tmp_path / "db.py").as_uri()
+    engine = ContextEngine(tmp_path)
+    engine.open_document(uri, DOC, "python")
+    related = RelatedInformation(Location(uri, Range.of(1, 4, 1, 12)), f"value '{SECRET}' here")
+    diagnostic = Diagnostic(
+        Range.of(1, 15, 1, 25),
+        f"B105 Possible hardcoded password: '{SECRET}'",
+        severity=2,
+        source="bandit",
+        related_information=(related,),
+    )
+    answer = '```python\n    password = os.environ.get("DB_PASSWORD", "<redacted-1>")\n```'
+    backend = FakeBackend().enqueue(reply(answer))
+    result = await edit_for(
+        backend,
+        engine,
+        Snapshot(uri, 1, DOC, "python"),
+        action="fix",
+        range_=Range.of(1, 15, 1, 25),
+        diagnostic=diagnostic,
+        settings=ModelSettings(max_tokens=100, reasoning_effort="", extra_body={}),
+    )
+    prompt = "\n".join(m.content for m in backend.requests[0].messages)
+    assert SECRET not in prompt
+    assert "Possible hardcoded password: '<redacted-1>'" in prompt
+    assert SECRET in result.new_text  # the edit gives the value back
