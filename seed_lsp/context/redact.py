@@ -31,6 +31,7 @@ _PEM = re.compile(
 _PEM_MARK = "PRIVATE KEY"
 _PEM_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 _LINE_CACHE_MAX = 50_000
+_ALLOWLISTED = re.compile(r"pragma: ?allowlist secret|gitleaks:allow")
 # Overlapping (a lookahead): ``sshpass`` holds ``pass`` too.
 _TRIGGERS = re.compile(
     "(?=("
@@ -60,7 +61,10 @@ def _builtin_line_spans(line: str) -> tuple[Span, ...]:
     """The built-in rules' spans in one line; cached, so consecutive keystrokes re-scan only
     the lines that changed."""
     cached = _line_cache.get(line)
-    if cached is None:
+    if cached is not None:
+        return cached
+    found: list[Span] = []
+    if not _ALLOWLISTED.search(line):  # the author told secret scanners it is no secret
         found = TOKEN_RULE.scan(line)
         # One pass finds which rules' literals the line holds; most lines hold none.
         hits = {m.group(1) for m in _TRIGGERS.finditer(line.lower())}
@@ -68,10 +72,10 @@ def _builtin_line_spans(line: str) -> tuple[Span, ...]:
             for rule in CONTEXT_RULES:
                 if not hits.isdisjoint(rule.triggers):
                     found.extend(rule.scan(line))
-        cached = tuple(_merge(span for span in found if span[1] > span[0]))
-        if len(_line_cache) >= _LINE_CACHE_MAX:
-            _line_cache.clear()
-        _line_cache[line] = cached
+    cached = tuple(_merge(span for span in found if span[1] > span[0]))
+    if len(_line_cache) >= _LINE_CACHE_MAX:
+        _line_cache.clear()
+    _line_cache[line] = cached
     return cached
 
 
@@ -101,20 +105,30 @@ def secret_spans(text: str, extra_patterns: Sequence[str] = ()) -> list[Span]:
         while pos >= 0:
             spans.append((pos, pos + len(secret)))
             pos = text.find(secret, pos + 1)
+    lines = text.split("\n")
+    # The loop every keystroke pays for on every line of the window: keep it lean.
+    cached = _line_cache.get
     start = 0
-    previous = ""
-    for line in text.split("\n"):
-        for a, b in _builtin_line_spans(line):
-            spans.append((start + a, start + b))
-        if extra:
-            for a, b in _extra_line_spans(line, extra):
-                spans.append((start + a, start + b))
-        if "value:" in line and "name:" in previous:
-            paired = name_then_value(previous, line)
-            if paired is not None:
-                spans.append((start + paired[0], start + paired[1]))
-        previous = line
+    for line in lines:
+        found = cached(line)
+        if found is None:
+            found = _builtin_line_spans(line)
+        if found:
+            spans.extend((start + a, start + b) for a, b in found)
         start += len(line) + 1
+    if extra:
+        start = 0
+        for line in lines:
+            spans.extend((start + a, start + b) for a, b in _extra_line_spans(line, extra))
+            start += len(line) + 1
+    if "value:" in text and "name:" in text:
+        start = 0
+        for previous, line in zip(["", *lines], lines, strict=False):
+            if "value:" in line and "name:" in previous:
+                paired = name_then_value(previous, line)
+                if paired is not None:
+                    spans.append((start + paired[0], start + paired[1]))
+            start += len(line) + 1
     return _merge(spans)
 
 

@@ -88,8 +88,11 @@ _PLACEHOLDER = re.compile(
     r"""^(?:<[^<>]*>|\[[^\[\]]*\]|\*+|[xX]+|\#+|\.{2,}|…|-+|_+|0+|[\W_]*[*xX•●]{3,}[\W_]*|
     \#[0-9a-fA-F]{3,8}|\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?[-=?][^}]*)?\}?|\$\d+|\$\(.*\)|
     %\(?\w*\)?[sd]?|%[A-Za-z_]+%|@[A-Za-z_]+@|[*&][\w-]+|![\w!]+.*|
-    (?:your|my|some|the|example|sample|dummy|fake|test|testing|placeholder|replace|insert|enter)
-    [-_ .]?[\w\s.-]*|changeme|change[-_]?me|change[-_]?it|redacted|secret|secrets|password|
+    (?:your|my|some|the|an?|example|sample|dummy|fake|test|testing|placeholder|replace|insert|enter)
+    (?:[-_ .]?(?:api|access|secret|private|auth|app|client|db|database|key|keys|token|tokens|
+    secrets|password|pass|pwd|pw|passphrase|value|here|me|this|it|string|id|user|username|
+    credentials?|creds|goes|in))*|not[-_ ]?(?:a[-_ ]?)?(?:real[-_ ]?)?(?:secret|password|key|token)|
+    changeme|change[-_]?me|change[-_]?it|redacted|secret|secrets|password|
     passwd|token|none|null|nil|true|false|undefined|yes|no|on|off|required|optional|todo|fixme|
     tbd|hidden|masked|n/?a|unset|empty|default|basic|bearer|digest|oauth2?|jwt|hmac|ntlm|
     session|cookie|header|query|anonymous|api[-_]?key|str|string|bytes|int|integer|number|float|
@@ -111,7 +114,7 @@ _TYPE_NAME = re.compile(r"^(?:[A-Z][a-z]+)+$")  # ``SecretStr``, ``Token``: a cl
 _WORD = r"(?:[A-Z]?[a-z]{2,}|[A-Z]{2,})\d{0,2}"
 _WORDY = re.compile(rf"^{_WORD}(?:[-_. /]?{_WORD})*$")  # ``types-auth0-python``, ``LatinOne``
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
-_DOTTED_NAME = re.compile(r"^[a-z_][a-z0-9_-]*(?:\.[a-z_][a-z0-9_-]*)+$")
+_DOTTED_NAME = re.compile(r"^[a-z_][a-z0-9_-]*(?:\.[a-z_][a-z0-9_-]*)*(?:\.[a-z_]\w*|:[a-z_]\w*)$")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)

@@ -197,3 +197,21 @@ def test_the_configured_api_key_never_goes_into_a_prompt() -> None:
 )
 def test_names_of_secrets(name: str, kind: str | None) -> None:
     assert key_kind(name) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ('api_key = "your_api_key_here"', True),
+        ('password="test"', True),
+        ("password = not-a-real-secret", True),
+        ('key = "YOUR-API-KEY"', True),
+        ('secret = "hunter22"  # pragma: allowlist secret', True),
+        ("detect-secrets = detect_secrets.main:main", True),
+        ('password = "therapist42"', False),
+        ('password = "mypass2024"', False),
+        ('password = "testing123"', False),
+    ],
+)
+def test_placeholders_and_allowlist_comments(text: str, kept: bool) -> None:
+    assert (redact(text) == text) is kept
