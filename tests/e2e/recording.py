@@ -23,6 +23,26 @@ class RecordingConnection(RawConnection):
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         super().__init__(process)
         self.received: list[dict[str, Any]] = []
+        self._stderr: list[bytes] = []
+        # Read stderr as it comes: a full pipe would block the server (it logs at debug).
+        self._stderr_task = asyncio.ensure_future(self._read_stderr())
+
+    async def _read_stderr(self) -> None:
+        assert self.process.stderr is not None
+        while chunk := await self.process.stderr.read(65536):
+            self._stderr.append(chunk)
+
+    async def close(self) -> str:
+        """Shut down; return everything the server wrote to stderr."""
+        try:
+            await self.request("shutdown", None, timeout=5)
+            await self.send({"method": "exit"})
+            await asyncio.wait_for(self.process.wait(), 5)
+        except (TimeoutError, EOFError, ConnectionError):
+            self.process.kill()
+            await self.process.wait()
+        await asyncio.wait_for(self._stderr_task, 5)
+        return b"".join(self._stderr).decode("utf-8", "replace")
 
     async def read(self) -> dict[str, Any]:
         message = await super().read()
