@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from seed_lsp.context import ContextEngine, ContextOptions
 from seed_lsp.context.layout import render_context
+from tests.unit.context.harness import EngineHarness
 
 WORDS = [
     "order",
@@ -266,7 +266,7 @@ def recall_run(lang: Lang, open_libs: bool, rng: random.Random) -> tuple[float, 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         text, sites = build_workspace(root, lang, 10, 40, 2000, rng)
-        engine = ContextEngine(root, ContextOptions())
+        engine = EngineHarness(root)
         main_uri = (root / lang.main_path).as_uri()
         engine.open_document(main_uri, text, lang.name)
         if open_libs:
@@ -277,7 +277,7 @@ def recall_run(lang: Lang, open_libs: bool, rng: random.Random) -> tuple[float, 
         tokens = []
         picks = rng.sample(sites, min(40, len(sites)))
         for line, _mod, fn in picks:
-            bundle = engine.gather(main_uri, text, lang.name, (line, 0), None, None, "fim")
+            bundle = engine.gather(main_uri, (line, 0))
             prompt = render_context(bundle)
             tokens.append(bundle.estimated_tokens)
             if lang.header(fn) in prompt.split("Code after the cursor")[0]:
@@ -298,7 +298,7 @@ def timing_run(main_lines: int, rng: random.Random) -> tuple[float, float, float
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         text, sites = build_workspace(root, lang, 20, 250, main_lines, rng)
-        engine = ContextEngine(root, ContextOptions())
+        engine = EngineHarness(root)
         main_uri = (root / lang.main_path).as_uri()
         engine.open_document(main_uri, text, "python")
         for f in sorted((root / lang.lib_dir).glob("*.py")):
@@ -307,21 +307,14 @@ def timing_run(main_lines: int, rng: random.Random) -> tuple[float, float, float
         times: list[float] = []
         shared: list[float] = []
         for line, _m, _f in rng.sample(sites, 8):
-            lines = text.split("\n")
-            lines.insert(line, "    ")
-            cur = "\n".join(lines)
-            engine.update_document(main_uri, cur)
+            engine.insert(main_uri, (line, 0), "    \n")
             prev = ""
             typed = "    "
             for ch in "result = compute(value, 3)":
-                typed += ch
-                lines[line] = typed
-                cur = "\n".join(lines)
                 t0 = time.perf_counter()
-                engine.update_document(main_uri, cur)
-                bundle = engine.gather(
-                    main_uri, cur, "python", (line, len(typed)), None, None, "fim"
-                )
+                engine.insert(main_uri, (line, len(typed)), ch)  # one keystroke, as didChange
+                typed += ch
+                bundle = engine.gather(main_uri, (line, len(typed)))
                 times.append((time.perf_counter() - t0) * 1000)
                 prompt = render_context(bundle)
                 if prev:
@@ -347,7 +340,7 @@ def main() -> None:
                 f"median tokens {med:.0f}  (n={n})"
             )
     print(f"  median prompt tokens over all runs: {statistics.median(all_tokens):.0f}")
-    print("prompt build while typing (update_document + gather), 20 open 2k-line documents:")
+    print("prompt build while typing (didChange + gather), 20 open 2k-line documents:")
     for n in (10_000, 50_000):
         p50, p90, share, low, count = timing_run(n, rng)
         print(

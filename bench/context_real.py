@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from seed_lsp.context import ContextEngine, ContextOptions
+from tests.unit.context.harness import EngineHarness
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("pygls", "httpx")
@@ -280,14 +280,14 @@ def run(
     times: list[float] = []
     for site in sites:
         mod = mods[site.module]
-        engine = ContextEngine(root, ContextOptions())
+        engine = EngineHarness(root)
         uri = (root / mod.rel).as_uri()
         engine.open_document(uri, mod.text, "python")
         if open_defs:
             target = root / site.callee[0]
             engine.open_document(target.as_uri(), target.read_text(encoding="utf-8"), "python")
         t0 = time.perf_counter()
-        bundle = engine.gather(uri, mod.text, "python", (site.line, 0), None, None, "fim")
+        bundle = engine.gather(uri, (site.line, 0))
         times.append((time.perf_counter() - t0) * 1000)
         tokens.append(bundle.estimated_tokens)
         rel, def_line = site.callee

@@ -19,11 +19,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from seed_lsp.config import Settings  # noqa: E402
 from seed_lsp.context import ContextEngine  # noqa: E402
 from seed_lsp.context import engine as engine_module  # noqa: E402
 from seed_lsp.context.redact import _PEM_MARK, secret_spans  # noqa: E402
 from seed_lsp.context.secret_rules import CONTEXT_RULES, name_then_value  # noqa: E402
 from seed_lsp.context.secret_tokens import TOKEN_RULE  # noqa: E402
+from seed_lsp.documents import DocumentStore  # noqa: E402
 from tests.secret_shapes import NEIGHBOURS_ONLY, SHAPES  # noqa: E402
 
 TEXT_SUFFIXES = (".py", ".pyi", ".md", ".rst", ".txt", ".cfg", ".ini", ".toml", ".json", ".yaml")
@@ -119,29 +121,36 @@ def keystroke_cost(lines: int = 10_000, keystrokes: int = 300) -> dict[str, list
     text = document(lines)
     line = lines // 2 + 7
     with tempfile.TemporaryDirectory() as tmp:
-        engine = ContextEngine(Path(tmp))
+        store = DocumentStore()
+        engine = ContextEngine(Path(tmp), store, Settings())
         uri = (Path(tmp) / "client.py").as_uri()
-        engine.open_document(uri, text, "python")
+        store.open(uri, "python", 1, text)
+        section = Settings().inline_completion
         originals = engine_module.redact, engine_module.redact_window
         engine_module.redact = timed(originals[0])  # type: ignore[assignment]
         engine_module.redact_window = timed(originals[1])  # type: ignore[assignment]
         redaction, gather, whole = [], [], []
         try:
-            lines_now = text.split("\n")
-            col = len(lines_now[line])
+            col = len(text.split("\n")[line])
             for k in range(keystrokes):
-                char = "abcdefghij"[k % 10]
-                lines_now[line] += char
+                at = (line, col)
+                store.change(uri, k + 2, [((at, at), "abcdefghij"[k % 10])], "utf-16")
                 col += 1
-                text = "\n".join(lines_now)
-                engine.update_document(uri, text)
+                snap = store.snapshot(uri)
+                assert snap is not None
                 spent[0] = 0.0
                 started = time.perf_counter()
-                engine.gather(uri, text, "python", (line, col), mode="fim")
+                engine.gather(
+                    snap,
+                    (line, col),
+                    budget=section.context_tokens,
+                    max_tokens=section.max_tokens,
+                    mode="fim",
+                )
                 gather.append((time.perf_counter() - started) * 1000)
                 redaction.append(spent[0] * 1000)
                 started = time.perf_counter()
-                secret_spans(text)
+                secret_spans(snap.text)
                 whole.append((time.perf_counter() - started) * 1000)
         finally:
             engine_module.redact, engine_module.redact_window = originals

@@ -41,8 +41,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from seed_lsp import log
+    from seed_lsp.config import Settings
 
-    log.setup(args.log_level or "info")
+    log.setup(args.log_level or Settings().log_level)
     if args.command == "check":
         from seed_lsp.check import run_check
 

@@ -5,18 +5,19 @@ section `seedLsp`. Each source is a nested camelCase mapping; `null` or a missin
 nothing. A value of the wrong type or an unknown key is reported (once, by the caller) with its
 dotted key name and the earlier value kept, so a typo never stops the server.
 
-This module imports nothing else from the package.
+Each feature receives its own section; `section.call` is what it sends with each model request.
+This is the only module holding the default of a user setting (a test checks that). It imports
+nothing else from the package but the layer mechanics.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Union
+from typing import Any, Literal
+
+from seed_lsp import layers
+from seed_lsp.layers import ConfigProblem, setting
 
 DEFAULT_BASE_URL = "https://api.aimlapi.com/v1"
 DEFAULT_MODEL = "bytedance/dola-seed-2-0-code"
@@ -24,27 +25,39 @@ DEFAULT_MODEL = "bytedance/dola-seed-2-0-code"
 HoverMode = Literal["off", "on", "explicit"]
 ReasoningEffort = Literal["", "low", "medium", "high"]
 LogLevel = Literal["error", "warning", "info", "debug"]
-
-
-def setting(default: Any, doc: str, *, env: tuple[str, ...] = (), secret: bool = False) -> Any:
-    """A dataclass field carrying its user-facing documentation (and environment variables)."""
-    meta = {"doc": doc, "env": env, "secret": secret}
-    if isinstance(default, (list, dict)):
-        frozen = _copy(default)
-        return field(default_factory=lambda: _copy(frozen), metadata=meta)
-    return field(default=default, metadata=meta)
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
+Multiline = Literal["auto", "always", "never"]
 
 
 @dataclass(frozen=True)
-class InlineCompletionSettings:
+class ModelCall:
+    """What one feature sends with each model request."""
+
+    max_tokens: int
+    reasoning_effort: str
+    """"" leaves `reasoning_effort` out of the request."""
+    extra_body: Mapping[str, Any]
+    temperature: float | None = None
+
+
+class _Calls:
+    """A section whose feature calls the model: its three model settings as one value."""
+
+    max_tokens: int
+    reasoning_effort: str
+    extra_body: dict[str, Any]
+
+    @property
+    def call(self) -> ModelCall:
+        return ModelCall(
+            self.max_tokens,
+            self.reasoning_effort,
+            self.extra_body,
+            getattr(self, "temperature", None),
+        )
+
+
+@dataclass(frozen=True)
+class InlineCompletionSettings(_Calls):
     """`inlineCompletion.*`: ghost text from `textDocument/inlineCompletion`."""
 
     enabled: bool = setting(True, "Offer inline completions (ghost text).")
@@ -63,8 +76,12 @@ class InlineCompletionSettings:
     context_tokens: int = setting(
         6000, "Prompt budget in tokens for one suggestion (cursor window plus other files)."
     )
-    multiline: bool = setting(
-        True, "Allow multi-line suggestions where a block starts (else single line only)."
+    multiline: Multiline = setting(
+        "auto",
+        "`auto`: several lines where a block starts or on an empty line, one line elsewhere; "
+        "`always`: several lines wherever the cursor ends its line; `never`: one line. "
+        "`true`/`false` mean `auto`/`never`.",
+        booleans=("auto", "never"),
     )
     extra_body: dict[str, Any] = setting(
         {"thinking": {"type": "disabled"}},
@@ -89,7 +106,7 @@ class CompletionSettings:
 
 
 @dataclass(frozen=True)
-class CodeActionSettings:
+class CodeActionSettings(_Calls):
     """`codeActions.*`: explain, refactor, fix a diagnostic."""
 
     enabled: bool = setting(True, "Offer Seed code actions.")
@@ -100,7 +117,7 @@ class CodeActionSettings:
 
 
 @dataclass(frozen=True)
-class ExplainSettings:
+class ExplainSettings(_Calls):
     """`explain.*`: the `seed.explain` command and the Explain code action."""
 
     max_tokens: int = setting(8000, "Most tokens for one explanation (reasoning included).")
@@ -113,7 +130,7 @@ class ExplainSettings:
 
 
 @dataclass(frozen=True)
-class HoverSettings:
+class HoverSettings(_Calls):
     """`hover.*`: markdown explanations on hover."""
 
     mode: HoverMode = setting(
@@ -216,198 +233,39 @@ class Settings:
     )
 
 
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-@dataclass(frozen=True)
-class ConfigProblem:
-    """One key that was ignored, with why."""
-
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"seedLsp.{self.key}: {self.message}"
-
-
-def resolve(*layers: Mapping[str, Any] | None) -> tuple[Settings, list[ConfigProblem]]:
-    """Merge layers (earliest first) onto the defaults; return settings and ignored keys."""
-    problems: list[ConfigProblem] = []
-    settings = Settings()
-    for layer in layers:
-        if layer is None:
-            continue
-        if not isinstance(layer, Mapping):
-            problems.append(ConfigProblem("", f"expected an object, got {_kind(layer)}"))
-            continue
-        settings = _merge(settings, layer, "", problems)
-    return settings, problems
+def resolve(*sources: Mapping[str, Any] | None) -> tuple[Settings, list[ConfigProblem]]:
+    """Merge sources (earliest first) onto the defaults; the settings and the ignored keys."""
+    return layers.resolve(Settings(), *sources)
 
 
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
-    """The environment as a layer: only the top-level keys that name environment variables."""
-    layer: dict[str, Any] = {}
-    for f in dataclasses.fields(Settings):
-        for var in f.metadata.get("env", ()):
-            value = environ.get(var)
-            if value:
-                layer[camel(f.name)] = value
-                break
-    return layer
-
-
-def _merge(obj: Any, layer: Mapping[str, Any], prefix: str, problems: list[ConfigProblem]) -> Any:
-    fields = {camel(f.name): f for f in dataclasses.fields(obj)}
-    hints = typing.get_type_hints(type(obj))
-    changes: dict[str, Any] = {}
-    for key, value in layer.items():
-        dotted = f"{prefix}{key}"
-        f = fields.get(key)
-        if f is None:
-            problems.append(ConfigProblem(dotted, "unknown key, ignored"))
-            continue
-        if value is None:
-            continue
-        annotation = hints[f.name]
-        current = getattr(obj, f.name)
-        if dataclasses.is_dataclass(current):
-            if not isinstance(value, Mapping):
-                problems.append(
-                    ConfigProblem(dotted, f"expected an object, got {_kind(value)}; kept defaults")
-                )
-                continue
-            changes[f.name] = _merge(current, value, dotted + ".", problems)
-            continue
-        ok, converted, expected = _convert(value, annotation)
-        if ok:
-            changes[f.name] = converted
-        else:
-            # A secret's value is never echoed, not even shortened: neither the rejected one
-            # nor the one kept.
-            secret = f.metadata.get("secret")
-            shown = "(hidden)" if secret else _short(value)
-            kept = "(hidden)" if secret else _short(current)
-            problems.append(ConfigProblem(dotted, f"expected {expected}, got {shown}; kept {kept}"))
-    return dataclasses.replace(obj, **changes) if changes else obj
-
-
-def _convert(value: Any, annotation: Any) -> tuple[bool, Any, str]:
-    origin = typing.get_origin(annotation)
-    args = typing.get_args(annotation)
-    if origin is Literal:
-        choices = " | ".join(repr(a) for a in args)
-        if isinstance(value, str) and value.lower() in args:
-            return True, value.lower(), choices
-        return False, None, f"one of {choices}"
-    if origin in (Union, types.UnionType):
-        for arg in args:
-            if arg is type(None):
-                continue
-            ok, converted, _ = _convert(value, arg)
-            if ok:
-                return True, converted, ""
-        return False, None, " or ".join(_name(a) for a in args if a is not type(None))
-    if annotation is bool:
-        if isinstance(value, bool):
-            return True, value, "a boolean"
-        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
-            return True, value.lower() in ("true", "1"), "a boolean"
-        return False, None, "a boolean"
-    if annotation is int:
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return True, value, "a non-negative integer"
-        if isinstance(value, str) and re.fullmatch(r"\d+", value.strip()):
-            return True, int(value), ""
-        return False, None, "a non-negative integer"
-    if annotation is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return True, float(value), "a number"
-        return False, None, "a number"
-    if annotation is str:
-        if isinstance(value, str):
-            return True, value, "a string"
-        return False, None, "a string"
-    if origin is list:
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return True, list(value), "a list of strings"
-        return False, None, "a list of strings"
-    if origin is dict:
-        if isinstance(value, Mapping):
-            return True, _copy(dict(value)), "an object"
-        return False, None, "an object"
-    return False, None, _name(annotation)
-
-
-def _name(annotation: Any) -> str:
-    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}.get(
-        annotation, str(annotation)
-    )
-
-
-def _kind(value: Any) -> str:
-    return {
-        bool: "a boolean",
-        int: "an integer",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "an object",
-    }.get(type(value), type(value).__name__)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """The environment as a source: the top-level keys that name environment variables."""
+    return layers.from_environment(Settings, environ)
 
 
 def settings_table() -> str:
     """The README's settings table, generated from the dataclasses above."""
-    rows = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
-
-    def walk(cls: type, prefix: str) -> None:
-        hints = typing.get_type_hints(cls)
-        for f in dataclasses.fields(cls):
-            key = prefix + camel(f.name)
-            factory: Any = f.default_factory
-            default = f.default if f.default is not dataclasses.MISSING else factory()
-            if dataclasses.is_dataclass(default):
-                walk(type(default), key + ".")
-                continue
-            doc = f.metadata.get("doc", "")
-            env = f.metadata.get("env", ())
-            if env:
-                doc += " Environment: " + ", ".join(f"`{e}`" for e in env) + "."
-            shown = "none" if default is None else _json(default)
-            rows.append(f"| `{key}` | {_type_name(hints[f.name])} | `{shown}` | {doc} |")
-
-    walk(Settings, "")
-    return "\n".join(rows) + "\n"
+    return layers.settings_table(Settings)
 
 
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, separators=(", ", ": "))
-
-
-def _type_name(annotation: Any) -> str:
-    origin = typing.get_origin(annotation)
-    if origin is Literal:
-        return " \\| ".join(f'"{a}"' for a in typing.get_args(annotation))
-    if origin in (Union, types.UnionType):
-        return " \\| ".join(_type_name(a) for a in typing.get_args(annotation))
-    if annotation is type(None):
-        return "null"
-    if origin is list:
-        return "string[]"
-    if origin is dict:
-        return "object"
-    return {bool: "boolean", int: "integer", float: "number", str: "string"}.get(
-        annotation, str(annotation)
-    )
-
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MODEL",
+    "CodeActionSettings",
+    "CompletionSettings",
+    "ConfigProblem",
+    "ContextSettings",
+    "ExplainSettings",
+    "HoverMode",
+    "HoverSettings",
+    "InlineCompletionSettings",
+    "ModelCall",
+    "Multiline",
+    "Settings",
+    "from_environment",
+    "resolve",
+    "settings_table",
+]
 
 if __name__ == "__main__":
     print(settings_table(), end="")

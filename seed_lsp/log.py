@@ -265,7 +265,7 @@ class RedactingStream(io.TextIOBase):
         return getattr(self._stream, name)
 
 
-def setup(level: str = "info") -> None:
+def setup(level: str) -> None:
     """stderr handler for the whole process; pygls' own chatter kept at warning."""
     if not isinstance(sys.stderr, RedactingStream):
         sys.stderr = RedactingStream(sys.stderr)

@@ -16,3 +16,15 @@ def cache_dir() -> Path:
     else:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "seed-lsp"
+
+
+def uri_to_path(uri: str) -> Path | None:
+    """The local path of a `file:` URI (None for other schemes)."""
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        return Path(unquote(parsed.path))
+    if not parsed.scheme:
+        return Path(uri)
+    return None

@@ -1,7 +1,8 @@
-"""The server's state without the protocol: settings, documents, the chat client, usage.
+"""The server's state without the protocol: settings, the document store, the chat client,
+the context engine and the feature services, and telling the user.
 
-`server.py` owns one `Session` and translates LSP messages into calls on it; everything here
-can be built and tested without pygls.
+`seed_lsp.server` owns one `Session` and translates LSP messages into calls on it; everything
+here can be built and tested without pygls.
 """
 
 from __future__ import annotations
@@ -14,61 +15,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seed_lsp import config, paths
-from seed_lsp.documents import Document, DocumentStore, Encoding
+from seed_lsp.errors import SeedError
 from seed_lsp.llm import errors
-from seed_lsp.llm.client import ChatClient, ClientOptions
-from seed_lsp.llm.types import Usage
 from seed_lsp.log import REDACTOR, set_level
 
+# Only what `initialize` needs is imported here: the store, the chat client and the services
+# are made (and their modules imported) on first use, after the answer has gone out.
 if TYPE_CHECKING:
-    from seed_lsp.context import ContextEngine, ContextOptions
-    from seed_lsp.features.inline import InlineOptions
+    from seed_lsp.context import ContextEngine
+    from seed_lsp.documents import DocumentStore, Encoding
+    from seed_lsp.features.hover import HoverService
     from seed_lsp.features.inline.service import InlineService
+    from seed_lsp.llm.client import ChatClient, ClientOptions
+    from seed_lsp.llm.types import Usage
 
 log = logging.getLogger(__name__)
 
 CALIBRATION_FILE = "token-calibration.json"
 
 
-def context_options(settings: config.Settings) -> ContextOptions:
-    """The user's settings as the context engine's options (engine-internal knobs keep theirs)."""
-    from seed_lsp.context import ContextOptions
-
-    return ContextOptions(
-        model=settings.model,
-        context_window=settings.context_window,
-        budget_fim=settings.inline_completion.context_tokens,
-        budget_edit=settings.code_actions.context_tokens,
-        budget_explain=settings.explain.context_tokens,
-        budget_hover=settings.hover.context_tokens,
-        max_tokens_fim=settings.inline_completion.max_tokens,
-        max_tokens_edit=settings.code_actions.max_tokens,
-        max_tokens_explain=settings.explain.max_tokens,
-        max_tokens_hover=settings.hover.max_tokens,
-        respect_gitignore=settings.context.respect_gitignore,
-        extra_exclude_globs=tuple(settings.context.exclude),
-        redact_secrets=settings.context.redact_secrets,
-        max_files_indexed=settings.context.max_files,
-    )
-
-
-def inline_options(settings: config.Settings) -> InlineOptions:
-    from seed_lsp.features.inline import InlineOptions
-    from seed_lsp.features.inline.service import inline_options as apply
-
-    s = settings.inline_completion
-    return apply(
-        InlineOptions(),
-        max_tokens=s.max_tokens,
-        temperature=s.temperature,
-        reasoning_effort=s.reasoning_effort,
-        extra_body=s.extra_body,
-        multiline=s.multiline,
-        debounce_ms=s.debounce_ms,
-    )
-
-
 def client_options(settings: config.Settings) -> ClientOptions:
+    from seed_lsp.llm.client import ClientOptions
+
     return ClientOptions(
         base_url=settings.base_url,
         model=settings.model,
@@ -82,7 +50,7 @@ def client_options(settings: config.Settings) -> ClientOptions:
 
 
 class Session:
-    """Configuration layers, the resolved settings, documents and the chat client."""
+    """Configuration layers, the resolved settings, documents and the services on them."""
 
     def __init__(
         self,
@@ -98,15 +66,48 @@ class Session:
         self._reported_problems: set[str] = set()
         self._told: set[str] = set()
         self.encoding: Encoding = "utf-16"
-        self.documents = DocumentStore()
         self.settings = config.Settings()
         self.settings = self._resolve()
-        self.client = ChatClient(
-            client_options(self.settings), on_usage=on_usage, on_notice=self._notice
-        )
+        self._on_usage = on_usage
         self.workspace_root: Path | None = None
+        self._documents: DocumentStore | None = None
+        self._client: ChatClient | None = None
         self._context: ContextEngine | None = None
         self._inline: InlineService | None = None
+        self._hover: HoverService | None = None
+
+    @property
+    def documents(self) -> DocumentStore:
+        if self._documents is None:
+            from seed_lsp.documents import DocumentStore
+
+            self._documents = DocumentStore()
+            self._documents.on_close(self._closed)
+        return self._documents
+
+    @property
+    def client(self) -> ChatClient:
+        if self._client is None:
+            from seed_lsp.llm.client import ChatClient
+
+            self._client = ChatClient(
+                client_options(self.settings), on_usage=self._on_usage, on_notice=self._notice
+            )
+        return self._client
+
+    async def close(self) -> None:
+        self.save_calibration()
+        if self._client is not None:
+            await self._client.aclose()
+
+    @property
+    def context(self) -> ContextEngine:
+        if self._context is None:
+            from seed_lsp.context import ContextEngine
+
+            self._context = ContextEngine(self.workspace_root, self.documents, self.settings)
+            self._load_calibration(self._context)
+        return self._context
 
     @property
     def inline(self) -> InlineService:
@@ -114,24 +115,21 @@ class Session:
             from seed_lsp.features.inline.service import InlineService
 
             self._inline = InlineService(
-                self.client,
-                lambda: self.context,
-                inline_options(self.settings),
-                lambda: self.settings.model,
+                self.client, lambda: self.context, self.settings.inline_completion
             )
         return self._inline
 
     @property
-    def context(self) -> ContextEngine:
-        """The context engine, made on first use: its imports stay off the start-up path."""
-        if self._context is None:
-            from seed_lsp.context import ContextEngine
+    def hover(self) -> HoverService:
+        if self._hover is None:
+            from seed_lsp.features.hover import HoverService
 
-            self._context = ContextEngine(self.workspace_root, context_options(self.settings))
-            self._load_calibration(self._context)
-            for doc in self.documents:
-                self._context.open_document(doc.uri, doc.text, doc.language_id)
-        return self._context
+            self._hover = HoverService()
+        return self._hover
+
+    def _closed(self, uri: str) -> None:
+        if self._inline is not None:
+            self._inline.forget(uri)
 
     # Token-estimate calibration learned from the endpoint's usage reports survives restarts,
     # so budgets are right from the first request of a session.
@@ -169,22 +167,6 @@ class Session:
         self.save_calibration()
         self._context = None
 
-    # -- documents --------------------------------------------------------------------------
-
-    def open_document(self, uri: str, language_id: str, version: int, text: str) -> Document:
-        doc = self.documents.open(uri, language_id, version, text)
-        self.context.open_document(uri, text, language_id)
-        return doc
-
-    def document_changed(self, doc: Document) -> None:
-        self.context.update_document(doc.uri, doc.text)
-
-    def close_document(self, uri: str) -> None:
-        self.documents.close(uri)
-        self.context.close_document(uri)
-        if self._inline is not None:
-            self._inline.forget(uri)
-
     # -- configuration ----------------------------------------------------------------------
 
     def set_initialization_options(self, options: Any) -> None:
@@ -208,14 +190,17 @@ class Session:
 
     def _apply(self) -> None:
         old = self.settings
-        self.settings = self._resolve()
-        set_level(self.settings.log_level)
-        self.client.configure(client_options(self.settings))
+        self.settings = new = self._resolve()
+        set_level(new.log_level)
+        if self._client is not None:
+            self._client.configure(client_options(new))
         if self._context is not None:
-            self._context.set_options(context_options(self.settings))
+            self._context.configure(new)
         if self._inline is not None:
-            self._inline.configure(inline_options(self.settings))
-        if old.api_key != self.settings.api_key:
+            self._inline.configure(new.inline_completion)
+        if (old.model, old.base_url) != (new.model, new.base_url) and self._hover is not None:
+            self._hover.clear()  # the cached answers were another model's
+        if old.api_key != new.api_key:
             self._told.discard("no_key")
             self._told.discard("auth")
 
@@ -240,16 +225,15 @@ class Session:
         self._notify_user(level, REDACTOR.redact(message))
 
     def report_error(self, feature: str, error: Exception) -> None:
-        """Log a failed model call; show the ones the user must act on, once each."""
+        """Log a failed request; show the ones the user must act on, once each."""
         message = REDACTOR.redact(str(error))
-        if isinstance(error, errors.NoApiKey):
-            self.tell_once(f"seed-lsp: {message}", "error", key="no_key")
-        elif isinstance(error, errors.AuthenticationFailed):
-            self.tell_once(f"seed-lsp: {message}", "error", key="auth")
-        elif isinstance(error, errors.BadModel):
-            self.tell_once(f"seed-lsp: {message}", "error", key="bad_model")
-        if isinstance(error, errors.LLMError):
-            log.warning("%s: %s", feature, message)
+        if isinstance(error, SeedError):
+            if error.notice is not None:
+                self.tell_once(f"seed-lsp: {message}", "error", key=error.notice)
+            if isinstance(error, errors.LLMError):
+                log.warning("%s: %s", feature, message)
+            else:
+                log.info("%s: %s", feature, message)
         else:
             log.exception("%s failed", feature)
 

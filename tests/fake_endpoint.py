@@ -326,11 +326,12 @@ class FakeEndpoint:
             )
 
         await event(chunk({"role": "assistant", "content": ""}))
+        content = _until_stop(reply.content, request.body)
         for piece in _pieces(reply.reasoning, 16):
             await event(chunk({"reasoning_content": piece}))
         if reply.malformed:
             await event("{this is not json")
-        for sent, piece in enumerate(_pieces(reply.content, reply.chunk_size)):
+        for sent, piece in enumerate(_pieces(content, reply.chunk_size)):
             if reply.cut_after is not None and sent >= reply.cut_after:
                 writer.write(b"0\r\n\r\n")
                 await writer.drain()
@@ -384,6 +385,19 @@ class FakeEndpoint:
         await writer.drain()
 
 
+def _until_stop(content: str, body: Any) -> str:
+    """What a real server sends of `content` for the request's `stop` sequences: the text
+    before the first one (the sequence itself is never sent)."""
+    stops = body.get("stop") if isinstance(body, dict) else None
+    if isinstance(stops, str):
+        stops = [stops]
+    cut = len(content)
+    for stop in stops or ():
+        if isinstance(stop, str) and stop and (at := content.find(stop)) >= 0:
+            cut = min(cut, at)
+    return content[:cut]
+
+
 def _pieces(text: str, size: int) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), max(1, size))]
 
@@ -403,9 +417,10 @@ def completion(request: RecordedRequest, reply: Reply) -> dict[str, Any]:
         if reply.reasoning_tokens is not None
         else (estimate_tokens(reply.reasoning) if reply.reasoning else 0)
     )
-    completion_tokens = estimate_tokens(reply.content) + reasoning
+    content = _until_stop(reply.content, request.body)
+    completion_tokens = estimate_tokens(content) + reasoning
     usd = round((prompt * 0.2 + completion_tokens * 1.6) / 1_000_000, 8)
-    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+    message: dict[str, Any] = {"role": "assistant", "content": content}
     if reply.reasoning:
         message["reasoning_content"] = reply.reasoning
     return {

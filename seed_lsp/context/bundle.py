@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
-from seed_lsp.context.options import Mode
+Mode = Literal["fim", "edit", "explain", "hover"]
+"""What a prompt is for: inline completion, refactor/fix, explanation, hover."""
 
 
 @dataclass(frozen=True, slots=True)

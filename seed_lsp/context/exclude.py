@@ -138,6 +138,16 @@ _K8S_SECRET = re.compile(r"(?m)^kind:\s*[\"']?Secret\b")
 _K8S_DATA = re.compile(r"(?m)^(?:data|stringData):")
 
 
+_SNIFFED_SUFFIXES = ("", ".json", ".yaml", ".yml", ".conf", ".config")
+
+
+def may_hold_secret_content(path: Path) -> bool:
+    """Whether ``secret_content`` looks at files of this name (JSON and YAML-ish ones); a
+    cheap test, so the text is not assembled for other files."""
+    name = path.name.lower()
+    return os.path.splitext(name)[1] in _SNIFFED_SUFFIXES or "kubeconfig" in name
+
+
 def secret_content(path: Path | None, text: str) -> str | None:
     """What kind of secret file ``text`` is, for files whose name does not say it, or None.
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from seed_lsp.context.syntax import normalize_language
+from seed_lsp.languages import normalize as normalize_language
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,38 +7,9 @@ long identical prefix, and the endpoint's prompt cache hits.
 
 from __future__ import annotations
 
-import re
-
 from seed_lsp.context.bundle import ContextBundle, Snippet
-
-FIM_HOLE = "<|cursor|>"
-"""Marker of the hole in ``render_document_with_hole``."""
-
-_FENCE_LANG = {
-    "python": "python",
-    "javascript": "javascript",
-    "javascriptreact": "jsx",
-    "typescript": "typescript",
-    "typescriptreact": "tsx",
-    "go": "go",
-    "rust": "rust",
-}
-
-
-def fence_language(language_id: str) -> str:
-    """Info string for a fenced block of ``language_id``."""
-    return _FENCE_LANG.get(language_id, language_id)
-
-
-_BACKTICKS = re.compile(r"`+")
-
-
-def _fence(body: str) -> str:
-    """A backtick fence longer than any backtick run inside ``body``."""
-    if "``" not in body:  # the common case, at C speed
-        return "```"
-    longest = max((len(run) for run in _BACKTICKS.findall(body)), default=0)
-    return "`" * max(3, longest + 1)
+from seed_lsp.languages import for_path, language
+from seed_lsp.text import fence, fence_marker
 
 
 def snippet_label(snippet: Snippet) -> str:
@@ -48,11 +19,8 @@ def snippet_label(snippet: Snippet) -> str:
 
 def render_snippet(snippet: Snippet, language_id: str = "") -> str:
     """One snippet: a label comment line, then the fenced code."""
-    fence = _fence(snippet.text)
-    return (
-        f"# {snippet_label(snippet)} ({snippet.reason})\n"
-        f"{fence}{fence_language(language_id)}\n{snippet.text}\n{fence}\n"
-    )
+    tag = language(language_id).fence_tag if language_id else ""
+    return f"# {snippet_label(snippet)} ({snippet.reason})\n{fence(snippet.text, tag)}\n"
 
 
 def render_snippets(bundle: ContextBundle) -> str:
@@ -61,24 +29,11 @@ def render_snippets(bundle: ContextBundle) -> str:
         return ""
     parts = ["Code from other files of the workspace:\n"]
     for snippet in bundle.snippets:
+        found = for_path(snippet.path)
+        lang = found.id if found.id != "plaintext" else bundle.language_id
         parts.append("\n")
-        parts.append(render_snippet(snippet, _language_of(snippet.path, bundle.language_id)))
+        parts.append(render_snippet(snippet, lang))
     return "".join(parts)
-
-
-def _language_of(path: str, default: str) -> str:
-    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
-    return {
-        "py": "python",
-        "js": "javascript",
-        "mjs": "javascript",
-        "cjs": "javascript",
-        "jsx": "javascriptreact",
-        "ts": "typescript",
-        "tsx": "typescriptreact",
-        "go": "go",
-        "rs": "rust",
-    }.get(ext, default)
 
 
 def render_fim_document(bundle: ContextBundle) -> str:
@@ -87,39 +42,27 @@ def render_fim_document(bundle: ContextBundle) -> str:
     The last characters of the result are the prefix's last characters: the model continues
     from there, and the suffix tells it where the completion must stop.
     """
-    lang = fence_language(bundle.language_id)
-    fence = _fence(bundle.prefix + bundle.suffix)
+    tag = language(bundle.language_id).fence_tag
+    marker = fence_marker(bundle.prefix + bundle.suffix)
     return (
         f"File: {bundle.path}\n"
-        f"Code after the cursor:\n{fence}{lang}\n{bundle.suffix}\n{fence}\n"
+        f"Code after the cursor:\n{marker}{tag}\n{bundle.suffix}\n{marker}\n"
         f"Code before the cursor (continue right after its last character):\n"
-        f"{fence}{lang}\n{bundle.prefix}"
+        f"{marker}{tag}\n{bundle.prefix}"
     )
-
-
-def render_document_with_hole(bundle: ContextBundle, hole: str = FIM_HOLE) -> str:
-    """Current-file window with ``hole`` at the cursor (prefix-first layout)."""
-    lang = fence_language(bundle.language_id)
-    fence = _fence(bundle.prefix + bundle.suffix)
-    return f"File: {bundle.path}\n{fence}{lang}\n{bundle.prefix}{hole}{bundle.suffix}\n{fence}\n"
 
 
 def render_edit_document(bundle: ContextBundle) -> str:
     """Current-file window for edit/explain/hover: context around, target lines marked."""
-    lang = fence_language(bundle.language_id)
-    fence = _fence(bundle.prefix + bundle.selection + bundle.suffix)
+    tag = language(bundle.language_id).fence_tag
     start, end = bundle.target if bundle.target is not None else (0, 0)
     label = f"{bundle.path}:L{start + 1}-L{max(start + 1, end)}"
     parts = [f"File: {bundle.path}\n"]
     if bundle.prefix:
-        parts.append(
-            f"Before the target:\n{fence}{lang}\n{bundle.prefix.rstrip(chr(10))}\n{fence}\n"
-        )
-    parts.append(f"Target ({label}):\n{fence}{lang}\n{bundle.selection.rstrip(chr(10))}\n{fence}\n")
+        parts.append(f"Before the target:\n{fence(bundle.prefix.rstrip(chr(10)), tag)}\n")
+    parts.append(f"Target ({label}):\n{fence(bundle.selection.rstrip(chr(10)), tag)}\n")
     if bundle.suffix:
-        parts.append(
-            f"After the target:\n{fence}{lang}\n{bundle.suffix.rstrip(chr(10))}\n{fence}\n"
-        )
+        parts.append(f"After the target:\n{fence(bundle.suffix.rstrip(chr(10)), tag)}\n")
     return "".join(parts)
 
 

@@ -16,9 +16,10 @@ from seed_lsp.edits.fences import FencedBlock, ParsedAnswer, parse_answer
 from seed_lsp.edits.imports import import_insertion, new_import_lines
 from seed_lsp.edits.lines import indent_of, is_blank, split_lines
 from seed_lsp.edits.types import LineSpan, TextEdit
+from seed_lsp.errors import SeedError
 
 
-class AnswerError(Exception):
+class AnswerError(SeedError):
     """The model's answer can't be turned into an edit. `str(error)` is meant for the user."""
 
     kind = "answer"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from seed_lsp.edits.lines import normalize_newlines
+from seed_lsp.text import normalize_newlines
 
 _OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _DIRECTIVE_WORDS = frozenset({"imports"})

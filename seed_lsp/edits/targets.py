@@ -2,8 +2,9 @@
 
 - A selection: its lines (a selection ending at column 0 of a later line stops before it).
 - An empty selection: the innermost enclosing function or class, found by a `ScopeFinder`
-  (the server passes the syntax-aware one; `indent_scope` is the dependency-free default);
-  without one, or when it is huge, the paragraph around the cursor, else the cursor's line.
+  (a document snapshot's, tree-sitter where there is a grammar; by indentation or brackets
+  otherwise); without one, or when it is huge, the paragraph around the cursor, else the
+  cursor's line.
 - A diagnostic: its lines, widened to the whole statement: upward to an unmatched opening
   bracket or a `\\` continuation, downward until brackets balance, and over the block of a
   block header (`def ...:`, `if (...) {`) when that block is small.
@@ -17,10 +18,12 @@ from collections.abc import Callable, Sequence
 
 from seed_lsp.edits.lines import indent_of, is_blank, split_lines
 from seed_lsp.edits.types import LineSpan, Range
+from seed_lsp.languages import language
+from seed_lsp.syntax.scopes import heuristic_scope
 
-ScopeFinder = Callable[[str, str, int], "tuple[int, int] | None"]
-"""`(text, language_id, line) -> [start, end)` lines of the innermost enclosing function or
-class, or None."""
+ScopeFinder = Callable[[int], "tuple[int, int] | None"]
+"""`line -> [start, end)` lines of the innermost function or class around it, or None: a
+snapshot's `scope_at` (tree-sitter where there is a grammar), or `heuristic_finder`."""
 
 MAX_SCOPE_LINES = 400
 """A scope longer than this is not used as an implicit target (the model would have to
@@ -28,39 +31,12 @@ rewrite all of it); the paragraph around the cursor is used instead."""
 MAX_PARAGRAPH_LINES = 60
 MAX_STATEMENT_LINES = 60
 MAX_HEADER_BLOCK_LINES = 40
-_SCAN_UP_LINES = 3000
 
-_MODIFIERS = (
-    r"(?:(?:export|default|pub(?:\([\w\s]+\))?|public|private|protected|internal|static|async"
-    r"|abstract|final|override|open|inline|suspend|unsafe|const|extern|virtual|sealed|data"
-    r"|partial|local|declare|readonly)\s+)*"
-)
-_HEADER = re.compile(
-    r"^\s*(?:@\w[\w.]*\s+)*" + _MODIFIERS + r"(?:def|class|fn|func|function\*?|fun|interface"
-    r"|struct|enum|trait|impl|module|object|record|union|protocol|extension|namespace|macro"
-    r"|procedure|sub|method)\b"
-)
-_ARROW = re.compile(
-    r"^\s*" + _MODIFIERS + r"(?:const|let|var)\s+[\w$]+\s*(?::[^=]+)?=\s*"
-    r"(?:async\s+)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[\w$]+\s*=>)"
-)
-_CONTROL = re.compile(r"^\s*(?:if|else|for|while|switch|catch|do|try|return|with|elif|except)\b")
-_C_LIKE_FUNCTION = re.compile(
-    r"^\s*[\w$<>\[\]:*&,\s~]+\([^;]*\)\s*(?:const\s*)?(?:(?:->|:)\s*[^{;=]+)?\{\s*$"
-)
-_PREFIX_LINE = re.compile(r"^\s*(?:@|#\[|///|//!|/\*\*|\*|\*/|//)")
-_COMMENT = re.compile(r"^\s*(?:#(?!\[)|//|/\*|\*|--)")
 _CLOSER = re.compile(r"^\s*(?:[)\]}]|end\b|fi\b|done\b|esac\b)")
 
 
 def _width(line: str) -> int:
     return len(indent_of(line).expandtabs(4))
-
-
-def _is_header(line: str) -> bool:
-    if _HEADER.match(line) or _ARROW.match(line):
-        return True
-    return bool(_C_LIKE_FUNCTION.match(line)) and not _CONTROL.match(line)
 
 
 def _block_end(lines: Sequence[str], header: int) -> int:
@@ -83,52 +59,10 @@ def _block_end(lines: Sequence[str], header: int) -> int:
     return end
 
 
-def _extend_up(lines: Sequence[str], start: int) -> int:
-    """Include decorators, attributes and doc comments directly above a header."""
-    width = _width(lines[start])
-    while start > 0:
-        above = lines[start - 1]
-        if is_blank(above) or _width(above) != width or not _PREFIX_LINE.match(above):
-            break
-        start -= 1
-    return start
-
-
-def _is_comment(line: str) -> bool:
-    return bool(_COMMENT.match(line))
-
-
-def indent_scope(text: str, language_id: str, line: int) -> tuple[int, int] | None:
-    """The innermost function or class around `line`, by keywords and indentation alone."""
+def heuristic_finder(text: str, language_id: str) -> ScopeFinder:
+    """Scopes of `text` by indentation or brackets (no tree)."""
     lines, _ = split_lines(text)
-    if not lines:
-        return None
-    line = min(max(line, 0), len(lines) - 1)
-    # On a decorator or doc comment: the header it belongs to.
-    probe = line
-    while probe < len(lines) - 1 and _PREFIX_LINE.match(lines[probe]):
-        probe += 1
-    if probe != line and _is_header(lines[probe]) and _width(lines[probe]) == _width(lines[line]):
-        return _extend_up(lines, probe), _block_end(lines, probe)
-    current = lines[line]
-    if is_blank(current) or _is_comment(current):
-        limit = 1 << 30
-    else:
-        limit = _width(current) + (1 if _CLOSER.match(current) else 0)
-    for h in range(line, max(-1, line - _SCAN_UP_LINES), -1):
-        candidate = lines[h]
-        if is_blank(candidate) or (h != line and _is_comment(candidate)):
-            continue
-        w = _width(candidate)
-        if (h == line or w < limit) and _is_header(candidate):
-            end = _block_end(lines, h)
-            if end > line:
-                return _extend_up(lines, h), end
-        if h != line and w < limit:
-            limit = w
-            if limit == 0 and not _is_header(candidate):
-                return None  # nothing can be less indented than column 0
-    return None
+    return lambda line: heuristic_scope(lines, language_id, line)
 
 
 def selection_lines(rng: Range, line_count: int) -> LineSpan:
@@ -157,10 +91,8 @@ def paragraph_around(lines: Sequence[str], line: int) -> LineSpan:
     return LineSpan(start, end, "paragraph")
 
 
-def _scope_span(
-    text: str, language_id: str, line: int, scope_finder: ScopeFinder, line_count: int
-) -> LineSpan | None:
-    found = scope_finder(text, language_id, line)
+def _scope_span(line: int, scope_finder: ScopeFinder, line_count: int) -> LineSpan | None:
+    found = scope_finder(line)
     if found is None:
         return None
     start, end = max(0, found[0]), min(found[1], line_count)
@@ -185,7 +117,7 @@ def as_cursor(text: str, rng: Range) -> Range:
 
 
 def refactor_target(
-    text: str, language_id: str, rng: Range, scope_finder: ScopeFinder = indent_scope
+    text: str, language_id: str, rng: Range, scope_finder: ScopeFinder | None = None
 ) -> LineSpan:
     """The lines a refactor (or an explanation) works on."""
     rng = as_cursor(text, rng)
@@ -195,12 +127,12 @@ def refactor_target(
     if not lines:
         return LineSpan(0, 0, "line")
     line = min(rng.start.line, len(lines) - 1)
-    scope = _scope_span(text, language_id, line, scope_finder, len(lines))
+    scope = _scope_span(line, scope_finder or heuristic_finder(text, language_id), len(lines))
     return scope if scope is not None else paragraph_around(lines, line)
 
 
 def extract_target(
-    text: str, language_id: str, rng: Range, scope_finder: ScopeFinder = indent_scope
+    text: str, language_id: str, rng: Range, scope_finder: ScopeFinder | None = None
 ) -> LineSpan:
     """For "extract function": the enclosing scope of the selection (the new function needs
     a place next to it), or the selected lines when there is no scope around them."""
@@ -208,26 +140,30 @@ def extract_target(
     selected = selection_lines(rng, len(lines))
     if not lines or selected.start >= len(lines):
         return selected
-    scope = _scope_span(text, language_id, selected.start, scope_finder, len(lines))
+    finder = scope_finder or heuristic_finder(text, language_id)
+    scope = _scope_span(selected.start, finder, len(lines))
     if scope is None or scope.end < selected.end:
         return selected
     return LineSpan(scope.start, scope.end, "extract")
 
 
 _STRING = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|`(?:\\.|[^`\\])*`""")
-_HASH_COMMENT = frozenset({"python", "ruby", "shellscript", "perl", "r", "yaml", "toml", "elixir"})
+
+
+def _hash_comments(language_id: str) -> bool:
+    return language(language_id).line_comment == "#"
 
 
 def _code_only(line: str, language_id: str) -> str:
     line = _STRING.sub('""', line)
-    marker = "#" if language_id in _HASH_COMMENT else "//"
+    marker = "#" if _hash_comments(language_id) else "//"
     cut = line.find(marker)
     return line if cut < 0 else line[:cut]
 
 
 def _brackets(language_id: str) -> tuple[str, str]:
     # In brace languages `{` mostly opens a block, not an expression: only () and [] count.
-    return ("([{", ")]}") if language_id in _HASH_COMMENT else ("([", ")]")
+    return ("([{", ")]}") if _hash_comments(language_id) else ("([", ")]")
 
 
 def _unmatched_opener_above(lines: Sequence[str], line: int, language_id: str) -> int | None:
@@ -327,7 +263,7 @@ def context_scope(
     text: str,
     language_id: str,
     target: LineSpan,
-    scope_finder: ScopeFinder = indent_scope,
+    scope_finder: ScopeFinder | None = None,
     max_lines: int = MAX_SCOPE_LINES,
 ) -> LineSpan | None:
     """The enclosing function or class of `target`, shown to the model as context, when it is
@@ -335,7 +271,7 @@ def context_scope(
     lines, _ = split_lines(text)
     if not lines or target.start >= len(lines):
         return None
-    found = scope_finder(text, language_id, target.start)
+    found = (scope_finder or heuristic_finder(text, language_id))(target.start)
     if found is None:
         return None
     start, end = max(0, found[0]), min(found[1], len(lines))

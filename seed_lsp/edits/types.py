@@ -1,4 +1,5 @@
-"""Positions, ranges, text edits and diagnostics as small frozen dataclasses.
+"""Line spans, text edits and diagnostics as small frozen dataclasses (positions and ranges
+are `seed_lsp.text`'s).
 
 All positions are 0-based: `line`, and `character` counted in Python code points (the server
 converts from and to the client's position encoding). `to_json`/`from_json` use LSP's camelCase
@@ -10,49 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from seed_lsp.errors import InvalidParams
+from seed_lsp.text import Position, Range
 
-@dataclass(frozen=True, order=True)
-class Position:
-    line: int
-    character: int
-
-    def to_json(self) -> dict[str, int]:
-        return {"line": self.line, "character": self.character}
-
-    @classmethod
-    def from_json(cls, obj: Any) -> Position:
-        if not isinstance(obj, dict):
-            raise ValueError("a position must be an object")
-        line, char = obj.get("line"), obj.get("character")
-        if not isinstance(line, int) or not isinstance(char, int) or line < 0 or char < 0:
-            raise ValueError("a position needs non-negative integer `line` and `character`")
-        return cls(line, char)
-
-
-@dataclass(frozen=True)
-class Range:
-    start: Position
-    end: Position
-
-    @classmethod
-    def of(cls, start_line: int, start_char: int, end_line: int, end_char: int) -> Range:
-        return cls(Position(start_line, start_char), Position(end_line, end_char))
-
-    @property
-    def is_empty(self) -> bool:
-        return self.start == self.end
-
-    def to_json(self) -> dict[str, Any]:
-        return {"start": self.start.to_json(), "end": self.end.to_json()}
-
-    @classmethod
-    def from_json(cls, obj: Any) -> Range:
-        if not isinstance(obj, dict):
-            raise ValueError("a range must be an object")
-        start, end = Position.from_json(obj.get("start")), Position.from_json(obj.get("end"))
-        if end < start:
-            raise ValueError("a range must not end before it starts")
-        return cls(start, end)
+__all__ = [
+    "Diagnostic",
+    "LineSpan",
+    "Location",
+    "Position",
+    "Range",
+    "RelatedInformation",
+    "TextEdit",
+]
 
 
 @dataclass(frozen=True)
@@ -144,10 +114,10 @@ class Diagnostic:
     @classmethod
     def from_json(cls, obj: Any) -> Diagnostic:
         if not isinstance(obj, dict):
-            raise ValueError("a diagnostic must be an object")
+            raise InvalidParams("a diagnostic must be an object")
         message = obj.get("message")
         if not isinstance(message, str):
-            raise ValueError("a diagnostic needs a string `message`")
+            raise InvalidParams("a diagnostic needs a string `message`")
         severity = obj.get("severity")
         code = obj.get("code")
         source = obj.get("source")

@@ -11,17 +11,12 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
-from seed_lsp.edits.targets import (
-    ScopeFinder,
-    context_scope,
-    indent_scope,
-    lines_text,
-    refactor_target,
-)
+from seed_lsp.config import ModelCall
+from seed_lsp.edits.targets import ScopeFinder, context_scope, lines_text, refactor_target
 from seed_lsp.edits.types import LineSpan, Range
-from seed_lsp.features.actions.prompts import fence, language_name
+from seed_lsp.features.prompting import code_block, header_parts
 from seed_lsp.llm.types import ChatBackend, ChatRequest, Message
 
 EXPLAIN_SYSTEM_PROMPT: Final = """\
@@ -43,7 +38,6 @@ REASONING_EXHAUSTED_MESSAGE: Final = (
     "explain a smaller piece of code."
 )
 CUT_OFF_NOTE: Final = "\n\n*(The explanation was cut off at the token limit.)*"
-DEFAULT_EXPLAIN_MAX_TOKENS: Final = 16_000
 
 OnDelta = Callable[[str], "Awaitable[object] | object"]
 
@@ -60,15 +54,13 @@ def build_explain_messages(
     question: str = "",
 ) -> tuple[Message, ...]:
     """Messages asking to explain `target_text` (lines `target` of `path`)."""
-    parts: list[str] = []
-    if context_block.strip():
-        parts.append("Context from other files (for reference only):\n" + context_block.strip())
-    parts.append(f"File: {path}\nLanguage: {language_name(language_id)}")
+    parts = header_parts(path, language_id, context_block)
     if scope is not None and scope_text.strip() and scope_text != target_text:
         parts.append(
-            f"Enclosing scope, lines {scope.human} (context):\n" + fence(scope_text, language_id)
+            f"Enclosing scope, lines {scope.human} (context):\n"
+            + code_block(scope_text, language_id)
         )
-    parts.append(f"TARGET, lines {target.human}:\n" + fence(target_text, language_id))
+    parts.append(f"TARGET, lines {target.human}:\n" + code_block(target_text, language_id))
     if question.strip():
         parts.append("The reader asks: " + question.strip())
     return (Message("system", EXPLAIN_SYSTEM_PROMPT), Message("user", "\n\n".join(parts)))
@@ -98,11 +90,9 @@ async def explain(
     scope_text: str = "",
     context_block: str = "",
     question: str = "",
+    call: ModelCall,
     on_delta: OnDelta | None = None,
     throttle_s: float = 0.25,
-    reasoning_effort: str | None = "medium",
-    max_tokens: int | None = DEFAULT_EXPLAIN_MAX_TOKENS,
-    extra_body: dict[str, Any] | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> str:
     """Stream an explanation and return the final markdown (title line, then the content).
@@ -121,13 +111,7 @@ async def explain(
         context_block=context_block,
         question=question,
     )
-    request = ChatRequest(
-        messages=messages,
-        feature="explain",
-        max_tokens=max_tokens,
-        reasoning_effort=reasoning_effort,
-        extra_body=dict(extra_body or {}),
-    )
+    request = ChatRequest.for_call(messages, "explain", call)
     chunks: list[str] = []
     finish_reason: str | None = None
     reported = ""
@@ -168,15 +152,29 @@ class ExplainInputs:
 
 
 def explain_inputs(
-    text: str, language_id: str, range: Range, scope_finder: ScopeFinder = indent_scope
+    text: str,
+    language_id: str,
+    range: Range,
+    scope_finder: ScopeFinder | None = None,
+    *,
+    max_chars: int | None = None,
 ) -> ExplainInputs:
     """Selection lines, or the enclosing function/class for an empty selection (the same rule
-    as refactors), plus the enclosing scope as context."""
+    as refactors), plus the enclosing scope as context; within `max_chars` (the scope goes
+    first, then the target is cut to its first lines, and says so)."""
     target = refactor_target(text, language_id, range, scope_finder)
     scope = context_scope(text, language_id, target, scope_finder)
-    return ExplainInputs(
-        target=target,
-        target_text=lines_text(text, target),
-        scope=scope,
-        scope_text=lines_text(text, scope) if scope is not None else "",
-    )
+    target_text = lines_text(text, target)
+    scope_text = lines_text(text, scope) if scope is not None else ""
+    if max_chars is not None and len(target_text) + len(scope_text) > max_chars:
+        scope, scope_text = None, ""
+        if len(target_text) > max_chars:
+            kept = target_text[:max_chars].rsplit("\n", 1)[0] if "\n" in target_text else ""
+            shown = kept.count("\n") + 1 if kept else 0
+            cut = LineSpan(target.start, target.start + shown, target.reason)
+            rest = target.end - cut.end
+            target_text = (kept[:max_chars] if kept else target_text[:max_chars]) + (
+                f"\n... ({rest} more lines not shown: explain what is shown)"
+            )
+            target = cut if shown else target
+    return ExplainInputs(target, target_text, scope, scope_text)

@@ -9,6 +9,7 @@ HTTP response at once, so the endpoint stops generating (and billing).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
@@ -157,6 +158,11 @@ class ChatClient:
         ):
             http, self._http = self._http, None
             self._closing = asyncio.ensure_future(http.aclose())
+
+    def warm(self) -> None:
+        """Make the connection pool now (its TLS context costs tens of milliseconds), so the
+        first request does not pay for it."""
+        self._client()
 
     async def aclose(self) -> None:
         if self._http is not None:
@@ -395,7 +401,7 @@ class ChatClient:
 
         headers = self._headers()
         try:
-            response = await self._client().post(self._url(), json=body, headers=headers)
+            response = await self._client().post(self._url(), content=_wire(body), headers=headers)
         except httpx.TimeoutException as exc:
             raise errors.Timeout(self._network_message(exc)) from None
         except httpx.HTTPError as exc:
@@ -415,7 +421,9 @@ class ChatClient:
         headers = self._headers()
         client = self._client()
         try:
-            async with client.stream("POST", self._url(), json=body, headers=headers) as response:
+            async with client.stream(
+                "POST", self._url(), content=_wire(body), headers=headers
+            ) as response:
                 if response.status_code >= 400:
                     text = (await response.aread()).decode("utf-8", "replace")
                     raise self.classify(response.status_code, text, response.headers)
@@ -427,12 +435,18 @@ class ChatClient:
                         yield delta
                     return
                 done = False
-                async for data in _sse_data(response.aiter_lines()):
+                events = _sse_data(response.aiter_lines())
+                async for data in events:
                     if data == "[DONE]":
                         done = True
                         break
                     yield parse_chunk(data, self._redact)
-                if not done:
+                if done:
+                    # Read the body's end too (a chunked stream's last, empty chunk): a
+                    # response read to its end hands its connection back to the pool, and the
+                    # next request skips a new connection (a TLS handshake, remotely).
+                    await _drain(events)
+                else:
                     raise errors.NetworkError(
                         "The endpoint closed the stream before it finished (no [DONE])."
                     )
@@ -494,6 +508,16 @@ class ChatClient:
         return errors.BadRequest(
             f"The endpoint refused the request (HTTP {status}): {message}", param
         )
+
+
+def _wire(body: dict[str, Any]) -> bytes:
+    """The request body as UTF-8 JSON. A lone surrogate (a broken character some editors send)
+    cannot be encoded: it becomes U+FFFD rather than failing the request."""
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode("utf-8")
 
 
 def _loop_deadline(deadline: float) -> float:
@@ -582,6 +606,17 @@ def _looks_like_bad_model(lower: str, model: str) -> bool:
     ):
         return True
     return model.lower() in lower and "not" in lower
+
+
+async def _drain(events: AsyncIterator[str], seconds: float = 0.2, limit: int = 64) -> None:
+    """Read what a stream sends after its last event, briefly: a server that keeps the body
+    open after `[DONE]` gets its connection closed instead."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            async for _ in events:
+                limit -= 1
+                if limit < 0:
+                    return
 
 
 async def _sse_data(lines: AsyncIterator[str]) -> AsyncGenerator[str, None]:

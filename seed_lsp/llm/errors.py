@@ -5,9 +5,11 @@ Messages never contain the API key; `redact` is applied to anything that came fr
 
 from __future__ import annotations
 
+from seed_lsp.errors import SeedError
 
-class LLMError(Exception):
-    """Base class. `str(error)` is a one-line message meant for the user."""
+
+class LLMError(SeedError):
+    """A model call failed. `str(error)` is a one-line message meant for the user."""
 
     kind = "error"
     retryable = False
@@ -15,6 +17,7 @@ class LLMError(Exception):
 
 class NoApiKey(LLMError):
     kind = "no_key"
+    notice = "no_key"
 
     def __init__(self) -> None:
         super().__init__(
@@ -26,6 +29,7 @@ class NoApiKey(LLMError):
 
 class AuthenticationFailed(LLMError):
     kind = "auth"
+    notice = "auth"
 
 
 class RateLimited(LLMError):
@@ -43,6 +47,7 @@ class ContextTooLong(LLMError):
 
 class BadModel(LLMError):
     kind = "bad_model"
+    notice = "bad_model"
 
 
 class BadRequest(LLMError):

@@ -5,7 +5,8 @@ Only the fields seed-lsp reads are modelled; everything else in a response is ig
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+import copy
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -19,6 +20,19 @@ class Message:
 
     def to_wire(self) -> dict[str, Any]:
         return {"role": self.role, "content": self.content}
+
+
+class CallSettings(Protocol):
+    """What a feature sends with each request (`seed_lsp.config.ModelCall`)."""
+
+    @property
+    def max_tokens(self) -> int: ...
+    @property
+    def reasoning_effort(self) -> str: ...
+    @property
+    def extra_body(self) -> Mapping[str, Any]: ...
+    @property
+    def temperature(self) -> float | None: ...
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,20 @@ class ChatRequest:
     tool_choice: Any = None
     extra_body: dict[str, Any] = field(default_factory=dict)
     """Merged into the body last (e.g. `{"thinking": {"type": "disabled"}}`)."""
+
+    @classmethod
+    def for_call(
+        cls, messages: tuple[Message, ...], feature: str, call: CallSettings, **fields: Any
+    ) -> ChatRequest:
+        """A request with a feature's model settings (`fields` override them)."""
+        values: dict[str, Any] = {
+            "max_tokens": call.max_tokens,
+            "reasoning_effort": call.reasoning_effort or None,
+            "temperature": call.temperature,
+            "extra_body": copy.deepcopy(dict(call.extra_body)),
+        }
+        values.update(fields)
+        return cls(messages=messages, feature=feature, **values)
 
 
 @dataclass(frozen=True)

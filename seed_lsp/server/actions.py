@@ -7,17 +7,12 @@ import logging
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcContentModified, JsonRpcInvalidParams
 
 from seed_lsp.features.action_kinds import CODE_ACTION_KINDS
+from seed_lsp.server import convert
 from seed_lsp.server.core import SeedLanguageServer, plain_json
-from seed_lsp.server.edits import (
-    lsp_range,
-    model_edit,
-    open_document,
-    plain_diagnostic,
-    plain_range,
-)
+from seed_lsp.server.edits import model_edit
+from seed_lsp.server.requests import check_version, document
 
 if TYPE_CHECKING:
     from seed_lsp.edits import Diagnostic
@@ -36,7 +31,6 @@ def register(server: SeedLanguageServer) -> None:
     def code_action(
         ls: SeedLanguageServer, params: types.CodeActionParams
     ) -> list[types.CodeAction]:
-        from seed_lsp.context.syntax import enclosing_scope
         from seed_lsp.features.actions import list_code_actions
 
         session = ls.session
@@ -47,18 +41,19 @@ def register(server: SeedLanguageServer) -> None:
         # Editors ask for code actions as the cursor moves: a free signal of where the user
         # looks, which the context engine weighs when choosing snippets.
         session.context.note_visit(doc.uri, params.range.start.line)
-        pairs = [(plain_diagnostic(doc, d, encoding), d) for d in params.context.diagnostics]
-        request_range = plain_range(doc, params.range, encoding)
+        pairs = [(convert.diagnostic(doc, d, encoding), d) for d in params.context.diagnostics]
+        snap = doc.snapshot()
         specs = list_code_actions(
             uri=doc.uri,
             version=doc.version,
-            text=doc.text,
+            # A large document gets its fixes only: the refactors would read all of it.
+            text="" if snap.large else snap.text,
             language_id=doc.language_id,
-            range=request_range,
+            range=convert.range_(doc, params.range, encoding),
             diagnostics=[plain for plain, _ in pairs],
             only=params.context.only,
             automatic=params.context.trigger_kind == types.CodeActionTriggerKind.Automatic,
-            scope_finder=enclosing_scope,
+            scope_finder=snap.scope_at,
         )
         return [to_code_action(ls, spec, pairs, params.range) for spec in specs]
 
@@ -66,29 +61,19 @@ def register(server: SeedLanguageServer) -> None:
     async def resolve(ls: SeedLanguageServer, action: types.CodeAction) -> types.CodeAction:
         from seed_lsp.features.actions import ActionData
 
-        try:
-            data = ActionData.from_json(plain_json(action.data))
-        except ValueError as exc:
-            raise JsonRpcInvalidParams(str(exc)) from None
+        if action.data is None and action.command is not None:
+            return action  # listed with its command already (Explain, clients without resolve)
+        data = ActionData.from_json(plain_json(action.data))
+        doc = document(ls, data.uri)
         if data.action == "explain":
-            doc = open_document(ls, data.uri)
+            lsp_range = convert.lsp_range(doc, data.range, ls.session.encoding)
+            argument = {"uri": data.uri, "range": _json(ls, lsp_range)}
             action.command = types.Command(
-                title=action.title,
-                command="seed.explain",
-                arguments=[
-                    {
-                        "uri": data.uri,
-                        "range": _json(lsp_range(doc, data.range, ls.session.encoding)),
-                    }
-                ],
+                title=action.title, command="seed.explain", arguments=[argument]
             )
             return action
         await ls.ready()
-        doc = open_document(ls, data.uri)
-        if data.version is not None and doc.version != data.version:
-            raise JsonRpcContentModified(
-                "The document changed since this action was offered; ask for actions again."
-            )
+        check_version(doc, data.version)
         action.edit, _ = await model_edit(
             ls,
             doc,
@@ -122,11 +107,11 @@ def to_code_action(
         # arguments are in LSP terms (the client's position encoding), like any command's.
         argument: dict[str, object] = {
             "uri": spec.data["uri"],
-            "range": _json(originals[0].range if originals else request_range),
+            "range": _json(ls, originals[0].range if originals else request_range),
             "version": spec.data.get("version"),
         }
         if originals:
-            argument["diagnostic"] = ls.protocol._converter.unstructure(originals[0])
+            argument["diagnostic"] = _json(ls, originals[0])
         elif spec.action != "explain":
             argument["action"] = spec.action
         action.data = None
@@ -138,8 +123,5 @@ def to_code_action(
     return action
 
 
-def _json(range_: types.Range) -> dict[str, object]:
-    return {
-        "start": {"line": range_.start.line, "character": range_.start.character},
-        "end": {"line": range_.end.line, "character": range_.end.character},
-    }
+def _json(ls: SeedLanguageServer, value: object) -> object:
+    return ls.protocol._converter.unstructure(value)

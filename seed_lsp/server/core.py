@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import re
+import sys
 import uuid
 from collections.abc import AsyncIterator, Callable, Generator
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcParseError,
+)
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from seed_lsp import __version__
+from seed_lsp.errors import SeedError
 from seed_lsp.log import REDACTOR
 from seed_lsp.session import Session
 
@@ -24,6 +33,7 @@ log = logging.getLogger(__name__)
 USAGE_NOTIFICATION = "seed/usage"
 USAGE_REQUEST = "seed/usage"
 STATUS_REQUEST = "seed/status"
+USAGE_EVERY_S = 0.5
 
 _MESSAGE_TYPES = {
     "error": types.MessageType.Error,
@@ -35,19 +45,24 @@ _MESSAGE_TYPES = {
 class _Invalid:
     """Stands for a message whose params could not be converted (already answered)."""
 
-    jsonrpc = "invalid"
-
 
 class SeedProtocol(LanguageServerProtocol):
-    """pygls' protocol, plus two promises of INTERFACE.md that pygls does not keep:
-    a request whose params fail to convert gets `InvalidParams` (pygls drops it silently), and
-    `$/cancelRequest` also cancels the tasks a command handler linked to its request."""
+    """pygls' protocol, plus promises of INTERFACE.md that pygls does not keep: a request whose
+    params fail to convert gets `InvalidParams` (pygls drops it silently), a request after
+    `shutdown` gets `InvalidRequest` (pygls ignores it), a `SeedError` becomes the JSON-RPC error
+    of its code (pygls would answer InternalError with a traceback), and `$/cancelRequest`
+    also cancels the tasks a command handler linked to its request."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._linked: dict[Any, set[asyncio.Task[Any]]] = {}
+        self.raw_capabilities: dict[str, Any] = {}
+        """The client's capabilities as it sent them (`client_capabilities` holds the parts
+        structured at `initialize`)."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
+        if data.get("method") == types.INITIALIZE and isinstance(data.get("params"), dict):
+            data = _lean_initialize(self, data)
         try:
             return super().structure_message(data)
         except Exception as exc:
@@ -74,7 +89,21 @@ class SeedProtocol(LanguageServerProtocol):
     def handle_message(self, message: Any) -> None:
         if isinstance(message, _Invalid):
             return
+        if self._shutdown and getattr(message, "method", "exit") != "exit":
+            if getattr(message, "id", None) is not None:
+                error = JsonRpcInvalidRequest("The server is shutting down.")
+                self._send_response(message.id, None, error.to_response_error())
+            return
         super().handle_message(message)
+
+    def _send_handler_result(self, future: Any, *, msg_id: Any) -> None:
+        exc = None if future.cancelled() else future.exception()
+        if isinstance(exc, SeedError):
+            self._request_futures.pop(msg_id, None)
+            error = JsonRpcException(REDACTOR.redact(str(exc)), code=exc.code)
+            self._send_response(msg_id, error=error.to_response_error())
+            return
+        super()._send_handler_result(future, msg_id=msg_id)
 
     # seed-lsp's DocumentStore owns document text; pygls' workspace would keep a second copy
     # and re-split it on every keystroke (7 ms at 50k lines), so text sync goes to our
@@ -121,6 +150,76 @@ class SeedProtocol(LanguageServerProtocol):
         super()._handle_cancel_notification(msg_id)
 
 
+# The parts of the client's capabilities that pygls and seed-lsp read. Structuring all of a
+# real editor's capabilities (VS Code sends ~5 KB) into lsprotocol classes costs tens of
+# milliseconds of the start-up users wait for; the rest stays available, raw, in
+# `SeedProtocol.raw_capabilities`.
+_CAPABILITIES_READ: dict[str, tuple[str, ...] | None] = {
+    "general": ("positionEncodings",),
+    "window": None,
+    "notebookDocument": None,
+    "workspace": (
+        "applyEdit",
+        "configuration",
+        "didChangeConfiguration",
+        "fileOperations",
+        "workspaceEdit",
+        "workspaceFolders",
+    ),
+    "textDocument": ("synchronization", "codeAction", "inlineCompletion", "rename"),
+}
+
+
+def _lean_initialize(protocol: SeedProtocol, data: dict[str, Any]) -> dict[str, Any]:
+    params = data["params"]
+    raw = params.get("capabilities")
+    if not isinstance(raw, dict):
+        return data
+    protocol.raw_capabilities = raw
+    lean: dict[str, Any] = {}
+    for section, keys in _CAPABILITIES_READ.items():
+        value = raw.get(section)
+        if isinstance(value, dict):
+            lean[section] = value if keys is None else {k: value[k] for k in keys if k in value}
+    code_action = lean.get("textDocument", {}).get("codeAction")
+    if isinstance(code_action, dict):
+        lean["textDocument"]["codeAction"] = {
+            k: v for k, v in code_action.items() if k in ("resolveSupport", "dataSupport")
+        }
+    return {**data, "params": {**params, "capabilities": lean}}
+
+
+class _RecordingStdin:
+    """stdin for pygls' reader, remembering the last message body read: when pygls cannot
+    decode one (not UTF-8, nested too deeply), the server still answers it."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.last = b""
+
+    def readline(self) -> bytes:
+        return self._stream.readline()
+
+    def read(self, n: int) -> bytes:
+        self.last = self._stream.read(n)
+        return self.last
+
+
+_ID = re.compile(rb'"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")')
+
+
+def _request_id(body: bytes) -> Any:
+    """The id of a message that would not decode, if one can be read from its bytes."""
+    match = _ID.search(body[:4096])
+    if match is None:
+        return None
+    raw = match.group(1)
+    try:
+        return json.loads(raw.decode("utf-8", "replace"))
+    except ValueError:
+        return None
+
+
 def plain_json(value: Any) -> Any:
     """pygls hands over JSON objects it has no type for as named tuples; make them dicts."""
     if hasattr(value, "_asdict"):
@@ -154,7 +253,34 @@ class SeedLanguageServer(LanguageServer):
         self.client_supports_document_changes = False
         self.client_supports_apply_edit = False
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._usage_pending = False
         self._configured: asyncio.Event | None = None
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        self._stdin = _RecordingStdin(stdin or sys.stdin.buffer)
+        super().start_io(self._stdin, stdout)  # type: ignore[arg-type]
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls dropped a message it could not decode: answer it with ParseError (JSON-RPC's
+        answer when the request cannot be read), to the id its bytes show if any."""
+        if isinstance(error, (UnicodeDecodeError, ValueError, RecursionError)):
+            stdin = getattr(self, "_stdin", None)
+            body = stdin.last if stdin is not None else b""
+            reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else first_line(error)
+            if isinstance(error, RecursionError):
+                reason = "nested too deeply"
+            try:
+                self.protocol._send_response(
+                    _request_id(body),
+                    error=JsonRpcParseError(
+                        f"Could not read the message: {reason}."
+                    ).to_response_error(),
+                )
+            except Exception:
+                log.debug("could not answer an unreadable message", exc_info=True)
+            log.warning("a message could not be read (%s)", reason)
+            return
+        super().report_server_error(error, source)
 
     async def ready(self, timeout: float = 2.0) -> None:
         """Wait (briefly) until the first `workspace/configuration` answer is in, so the first
@@ -239,6 +365,18 @@ class SeedLanguageServer(LanguageServer):
             progress.tokens.pop(token, None)
 
     def _usage_changed(self, feature: str, usage: Any) -> None:
+        # Totals go out at most every USAGE_EVERY_S, with the latest figures: one write per
+        # answer would cost a stdout write on every keystroke's request.
+        if self._usage_pending:
+            return
+        self._usage_pending = True
+        try:
+            asyncio.get_running_loop().call_later(USAGE_EVERY_S, self._send_usage)
+        except RuntimeError:  # no loop (tests without a server): send now
+            self._send_usage()
+
+    def _send_usage(self) -> None:
+        self._usage_pending = False
         try:
             self.protocol.notify(USAGE_NOTIFICATION, self.session.client.ledger.snapshot())
         except Exception:

@@ -1,4 +1,4 @@
-"""Text synchronisation handlers: keep the document store in step with the editor."""
+"""Text synchronisation: the document store follows the editor (ranges passed down once)."""
 
 from __future__ import annotations
 
@@ -15,27 +15,22 @@ def register(server: SeedLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SeedLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
         doc = params.text_document
-        ls.session.open_document(doc.uri, doc.language_id, doc.version, doc.text)
+        ls.session.documents.open(doc.uri, doc.language_id, doc.version, doc.text)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SeedLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-        doc = ls.session.documents.get(params.text_document.uri)
-        if doc is None:
-            log.warning("didChange for a document that is not open: %s", params.text_document.uri)
-            return
+        changes: list[tuple[tuple[tuple[int, int], tuple[int, int]] | None, str]] = []
         for change in params.content_changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
-                r = change.range
-                doc.apply_lsp_change(
-                    ((r.start.line, r.start.character), (r.end.line, r.end.character)),
-                    change.text,
-                    ls.session.encoding,
-                )
+                start, end = change.range.start, change.range.end
+                lsp_range = ((start.line, start.character), (end.line, end.character))
+                changes.append((lsp_range, change.text))
             else:
-                doc.apply_lsp_change(None, change.text, ls.session.encoding)
-        doc.version = params.text_document.version
-        ls.session.document_changed(doc)
+                changes.append((None, change.text))
+        uri, version = params.text_document.uri, params.text_document.version
+        if ls.session.documents.change(uri, version, changes, ls.session.encoding) is None:
+            log.warning("didChange for a document that is not open: %s", uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SeedLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.session.close_document(params.text_document.uri)
+        ls.session.documents.close(params.text_document.uri)

@@ -8,51 +8,45 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from seed_lsp.documents import Document, Encoding
-from seed_lsp.llm.errors import NoApiKey
-from seed_lsp.server.convert import to_point, to_range
+from seed_lsp.errors import SeedError
+from seed_lsp.server import convert
 from seed_lsp.server.core import SeedLanguageServer
+from seed_lsp.server.requests import model_request
+from seed_lsp.text import Position, Range
 
 if TYPE_CHECKING:
+    from seed_lsp.documents import Document, Encoding
     from seed_lsp.features.inline.complete import InlineSuggestion
-    from seed_lsp.features.inline.service import InlineOutcome
 
 log = logging.getLogger(__name__)
 
 
 async def suggest(
     ls: SeedLanguageServer, uri: str, position: types.Position, invoked: bool
-) -> tuple[Document, InlineOutcome] | None:
-    """Shared by both handlers: the suggestions for this cursor, or None when there are none
-    to give (no document, feature off, no key, stale answer)."""
+) -> tuple[Document, tuple[InlineSuggestion, ...]] | None:
+    """Shared by both handlers: the document and the suggestions for this cursor; None when
+    there is nothing to offer (no document, the feature off, no key, a stale answer)."""
     await ls.ready()
     session = ls.session
     doc = session.documents.get(uri)
     if doc is None or not session.settings.inline_completion.enabled:
         return None
-    if not session.has_key:
-        session.report_error("inline", NoApiKey())
-        return None
     from seed_lsp.features.inline.service import InlineRequest
 
-    point = to_point(doc, position, session.encoding)
-    version = doc.version
-    request = InlineRequest(
-        uri=uri,
-        language_id=doc.language_id,
-        text=doc.text,
-        offset=doc.offset_at(point),
-        position=point,
-        invoked=invoked,
-    )
-    outcome = await session.inline.suggest(request)
-    if outcome.result is not None and outcome.result.error is not None:
-        session.report_error("inline", outcome.result.error)
-    current = session.documents.get(uri)
-    if current is not doc or current.version != version:
-        # The text moved on while we waited: the ranges no longer fit. Answer empty.
-        return None
-    return doc, outcome
+    snap = doc.snapshot()
+    request = InlineRequest(snap, convert.position(doc, position, session.encoding), invoked)
+
+    async def work(_: object) -> tuple[InlineSuggestion, ...]:
+        outcome = await session.inline.suggest(request)
+        if outcome.result is not None and outcome.result.error is not None:
+            raise outcome.result.error
+        return outcome.suggestions
+
+    try:
+        found = await model_request(ls, "inline", snap, work)
+    except SeedError:
+        return None  # told once where the user must act; an empty answer otherwise
+    return (doc, found) if found else None
 
 
 def register(server: SeedLanguageServer) -> None:
@@ -61,18 +55,20 @@ def register(server: SeedLanguageServer) -> None:
         ls: SeedLanguageServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList:
         invoked = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
-        found = await suggest(ls, params.text_document.uri, params.position, invoked)
-        if found is None:
+        answer = await suggest(ls, params.text_document.uri, params.position, invoked)
+        if answer is None:
             return types.InlineCompletionList(items=[])
-        doc, outcome = found
+        doc, found = answer
         encoding = ls.session.encoding
-        items = [
-            types.InlineCompletionItem(
-                insert_text=s.insert_text, range=to_range(doc, s.start, s.end, encoding)
-            )
-            for s in outcome.suggestions
-        ]
-        return types.InlineCompletionList(items=items)
+        return types.InlineCompletionList(
+            items=[
+                types.InlineCompletionItem(
+                    insert_text=s.insert_text,
+                    range=convert.lsp_range(doc, _range(s), encoding),
+                )
+                for s in found
+            ]
+        )
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=None)
@@ -87,12 +83,16 @@ def register(server: SeedLanguageServer) -> None:
         invoked = bool(
             params.context and params.context.trigger_kind == types.CompletionTriggerKind.Invoked
         )
-        found = await suggest(ls, params.text_document.uri, params.position, invoked)
-        if found is None or not found[1].suggestions:
+        answer = await suggest(ls, params.text_document.uri, params.position, invoked)
+        if answer is None:
             return types.CompletionList(is_incomplete=True, items=[])
-        doc, outcome = found
-        item = completion_item(doc, outcome.suggestions[0], ls.session.encoding)
+        doc, found = answer
+        item = completion_item(doc, found[0], ls.session.encoding)
         return types.CompletionList(is_incomplete=True, items=[item])
+
+
+def _range(suggestion: InlineSuggestion) -> Range:
+    return Range(suggestion.start, suggestion.end)
 
 
 def completion_item(
@@ -109,7 +109,7 @@ def completion_item(
     new_text = word + suggestion.insert_text
     first = suggestion.insert_text.strip().splitlines()[0] if suggestion.insert_text.strip() else ""
     label = (word + first)[:60] or "seed"
-    edit_range = to_range(doc, (line, start), suggestion.end, encoding)
+    edit_range = convert.lsp_range(doc, Range(Position(line, start), suggestion.end), encoding)
     return types.CompletionItem(
         label=label,
         kind=types.CompletionItemKind.Text,

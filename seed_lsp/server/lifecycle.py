@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import importlib
 import logging
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from lsprotocol import types
 
 from seed_lsp import __version__
 from seed_lsp.log import ClientLogHandler, safe_url
+from seed_lsp.paths import uri_to_path
 from seed_lsp.server.core import (
     STATUS_REQUEST,
     USAGE_REQUEST,
@@ -84,7 +87,9 @@ def register(server: SeedLanguageServer) -> None:
             if ls._configured is not None:
                 ls._configured.set()
         if not ls.session.has_key:
-            ls.session.report_error("startup", _no_key())
+            from seed_lsp.llm.errors import NoApiKey
+
+            ls.session.report_error("startup", NoApiKey())
         # What `initialize` did not need is imported now, while the user is still opening
         # files, so the first completion does not pay for it.
         asyncio.get_running_loop().call_later(0.3, _warm_up, ls)
@@ -120,14 +125,11 @@ def register(server: SeedLanguageServer) -> None:
     async def shutdown(ls: SeedLanguageServer, params: Any) -> None:
         for task in list(ls._tasks):
             task.cancel()
-        ls.session.save_calibration()
-        await ls.session.client.aclose()
+        await ls.session.close()
 
 
 def workspace_root(params: types.InitializeParams) -> Path | None:
     """The first workspace folder (or the root URI) as a local path."""
-    from seed_lsp.context.engine import uri_to_path
-
     uris = [f.uri for f in params.workspace_folders or []]
     if params.root_uri:
         uris.append(params.root_uri)
@@ -142,16 +144,12 @@ def workspace_root(params: types.InitializeParams) -> Path | None:
 
 def _warm_up(ls: SeedLanguageServer) -> None:
     try:
-        import seed_lsp.features.actions
-        import seed_lsp.features.inline.service
-        import seed_lsp.features.requests  # noqa: F401
-
+        for module in ("actions", "hover", "inline.service", "requests"):
+            importlib.import_module(f"seed_lsp.features.{module}")
         ls.session.context  # noqa: B018 - builds the context engine
+        ls.session.client.warm()
+        # Everything loaded so far (pygls, lsprotocol's thousands of classes, the features)
+        # lives as long as the process: the cyclic collector need not walk it on every pass.
+        gc.freeze()
     except Exception:
         log.exception("warm-up failed")
-
-
-def _no_key() -> Exception:
-    from seed_lsp.llm.errors import NoApiKey
-
-    return NoApiKey()

@@ -14,12 +14,11 @@ class RawConnection:
         self.next_id = 1000
 
     @classmethod
-    async def start(cls, env: dict[str, str]) -> RawConnection:
+    async def start(cls, env: dict[str, str], argv: list[str] | None = None) -> RawConnection:
+        """The server (or another one: `argv`) on stdio."""
+        command = argv or [sys.executable, "-m", "seed_lsp", "--stdio"]
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "seed_lsp",
-            "--stdio",
+            *command,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

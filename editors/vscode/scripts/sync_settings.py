@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 from seed_lsp import config
+from seed_lsp.layers import camel
 
 PACKAGE_JSON = Path(__file__).resolve().parents[1] / "package.json"
 
@@ -63,7 +64,7 @@ def server_settings() -> dict[str, dict[str, Any]]:
     def walk(cls: type, prefix: str) -> None:
         hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):
-            key = prefix + config.camel(f.name)
+            key = prefix + camel(f.name)
             factory: Any = f.default_factory
             default = f.default if f.default is not dataclasses.MISSING else factory()
             if dataclasses.is_dataclass(default):

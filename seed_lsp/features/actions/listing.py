@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from seed_lsp.edits.lines import split_lines
-from seed_lsp.edits.targets import ScopeFinder, as_cursor, indent_scope, refactor_target
+from seed_lsp.edits.targets import ScopeFinder, as_cursor, refactor_target
 from seed_lsp.edits.types import Diagnostic, LineSpan, Range
+from seed_lsp.errors import InvalidParams
 from seed_lsp.features.action_kinds import (
     ACTION_KINDS,
     KIND_DOCSTRING,
@@ -24,18 +25,13 @@ from seed_lsp.features.action_kinds import (
     KIND_SIMPLIFY,
     KIND_TYPE_HINTS,
 )
+from seed_lsp.languages import language
 
 ActionId = Literal[
     "explain", "simplify", "typeHints", "docstring", "names", "extractFunction", "fix", "custom"
 ]
 """`custom` is the free-form `seed.refactor` command (an `instruction`); it is never listed."""
 
-
-TYPED_LANGUAGES: Final = frozenset(
-    {"python", "typescript", "typescriptreact", "php", "dart", "hack", "elixir", "ruby", "lua"}
-)
-"""Languages with optional type annotations, where "Add type hints" makes sense (Ruby: RBS
-comments/Sorbet sigs; Lua: LuaLS annotations; Elixir: typespecs)."""
 
 TITLE_PREFIX: Final = "Seed: "
 MAX_FIXES: Final = 20
@@ -91,24 +87,24 @@ class ActionData:
 
     @classmethod
     def from_json(cls, obj: Any) -> ActionData:
-        """Raises ValueError (the server answers InvalidParams) on anything malformed."""
+        """Raises `InvalidParams` on anything malformed."""
         if not isinstance(obj, dict) or obj.get("seed") != DATA_VERSION:
-            raise ValueError("not a seed-lsp code action (missing or unknown `data.seed`)")
+            raise InvalidParams("not a seed-lsp code action (missing or unknown `data.seed`)")
         uri, version, action = obj.get("uri"), obj.get("version"), obj.get("action")
         if not isinstance(uri, str) or not uri:
-            raise ValueError("code action data needs a `uri`")
+            raise InvalidParams("code action data needs a `uri`")
         if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-            raise ValueError("code action data `version` must be an integer or null")
+            raise InvalidParams("code action data `version` must be an integer or null")
         if action not in ACTION_KINDS:
-            raise ValueError(f"unknown code action {action!r}")
+            raise InvalidParams(f"unknown code action {action!r}")
         diagnostic = None
         if obj.get("diagnostic") is not None:
             diagnostic = Diagnostic.from_json(obj["diagnostic"])
         if action == "fix" and diagnostic is None:
-            raise ValueError("a fix needs its `diagnostic`")
+            raise InvalidParams("a fix needs its `diagnostic`")
         instruction = obj.get("instruction", "")
         if not isinstance(instruction, str):
-            raise ValueError("`instruction` must be a string")
+            raise InvalidParams("`instruction` must be a string")
         return cls(
             uri=uri,
             version=version,
@@ -175,7 +171,7 @@ def list_code_actions(
     diagnostics: Sequence[Diagnostic],
     only: Sequence[str] | None = None,
     automatic: bool = False,
-    scope_finder: ScopeFinder = indent_scope,
+    scope_finder: ScopeFinder | None = None,
 ) -> list[ActionSpec]:
     """The actions for a `textDocument/codeAction` request, without calling the model.
 
@@ -213,7 +209,7 @@ def list_code_actions(
     if automatic and not selection:
         return specs
     refactor_kinds = [KIND_EXPLAIN, KIND_SIMPLIFY, KIND_DOCSTRING, KIND_NAMES]
-    if language_id in TYPED_LANGUAGES:
+    if language(language_id).typed:
         refactor_kinds.append(KIND_TYPE_HINTS)
     if selection:
         refactor_kinds.append(KIND_EXTRACT_FUNCTION)
@@ -232,7 +228,7 @@ def list_code_actions(
         ("explain", f"Explain {what}"),
         ("simplify", f"Simplify {what}"),
     ]
-    if language_id in TYPED_LANGUAGES:
+    if language(language_id).typed:
         candidates.append(("typeHints", f"Add type hints to {what}"))
     if selection or target.reason == "scope":
         candidates.append(("docstring", f"Add {doc_word} to {what}"))

@@ -3,10 +3,12 @@ key on it); everything that varies goes into the user message, stable parts firs
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from seed_lsp.edits.types import Diagnostic, LineSpan
+from seed_lsp.errors import InvalidParams
+from seed_lsp.features.prompting import code_block, header_parts, language_name
+from seed_lsp.languages import language
 from seed_lsp.llm.types import Message
 
 EDIT_SYSTEM_PROMPT: Final = """\
@@ -25,31 +27,6 @@ why. No other code blocks.
 4. Keep behaviour unless the task says otherwise, follow the file's existing style, and do not \
 add comments that narrate the change. If nothing should change, return the target unchanged.
 """
-
-_LANGUAGE_NAMES: Final = {
-    "typescriptreact": "TypeScript (TSX)",
-    "javascriptreact": "JavaScript (JSX)",
-    "cpp": "C++",
-    "csharp": "C#",
-    "shellscript": "shell",
-}
-
-_DOC_CONVENTIONS: Final = {
-    "python": "a PEP 257 docstring (summary line, then Args/Returns/Raises if useful)",
-    "javascript": "a JSDoc comment (/** ... */) above it",
-    "javascriptreact": "a JSDoc comment (/** ... */) above it",
-    "typescript": "a TSDoc comment (/** ... */) above it, without repeating the types",
-    "typescriptreact": "a TSDoc comment (/** ... */) above it, without repeating the types",
-    "rust": "/// doc comments above it (with # Errors / # Panics sections if they apply)",
-    "go": "a // comment above it that starts with the identifier's name",
-    "java": "a Javadoc comment (/** ... */) above it",
-    "kotlin": "a KDoc comment (/** ... */) above it",
-    "csharp": "/// <summary> XML doc comments above it",
-    "ruby": "# comments above it in YARD style",
-    "php": "a PHPDoc comment (/** ... */) above it",
-    "c": "a /** ... */ comment above it",
-    "cpp": "a /** ... */ or /// comment above it",
-}
 
 REFACTOR_TASKS: Final[dict[str, str]] = {
     "simplify": (
@@ -78,25 +55,6 @@ REFACTOR_TASKS: Final[dict[str, str]] = {
 }
 
 
-def language_name(language_id: str) -> str:
-    return _LANGUAGE_NAMES.get(language_id, language_id or "plain text")
-
-
-def fence(code: str, info: str = "") -> str:
-    """`code` in a fenced block whose fence is longer than any backtick run inside it."""
-    longest = max((len(m) for m in re.findall(r"`{3,}", code)), default=0)
-    marker = "`" * max(3, longest + 1)
-    return f"{marker}{info}\n{code}\n{marker}"
-
-
-def _header(path: str, language_id: str, context_block: str) -> list[str]:
-    parts: list[str] = []
-    if context_block.strip():
-        parts.append("Context from other files (for reference only):\n" + context_block.strip())
-    parts.append(f"File: {path}\nLanguage: {language_name(language_id)}")
-    return parts
-
-
 def _target_parts(
     language_id: str,
     target: LineSpan,
@@ -108,9 +66,9 @@ def _target_parts(
     if scope is not None and scope_text.strip() and scope_text != target_text:
         parts.append(
             f"Enclosing scope, lines {scope.human} (context; only the target changes):\n"
-            + fence(scope_text, language_id)
+            + code_block(scope_text, language_id)
         )
-    parts.append(f"TARGET, lines {target.human}:\n" + fence(target_text, language_id))
+    parts.append(f"TARGET, lines {target.human}:\n" + code_block(target_text, language_id))
     return parts
 
 
@@ -118,11 +76,11 @@ def refactor_task(action: str, language_id: str, instruction: str = "") -> str:
     """The task sentence for a built-in refactor, or the user's own `instruction`."""
     if action not in REFACTOR_TASKS:
         if not instruction.strip():
-            raise ValueError("a custom refactor needs an instruction")
+            raise InvalidParams("a custom refactor needs an instruction")
         return instruction.strip()
     task = REFACTOR_TASKS[action].format(
         language=language_name(language_id),
-        doc=_DOC_CONVENTIONS.get(language_id, "the usual doc comment of the language"),
+        doc=language(language_id).doc_style,
     )
     if instruction.strip():
         task += f"\nAlso: {instruction.strip()}"
@@ -144,10 +102,12 @@ def build_refactor_messages(
     selection_text: str = "",
 ) -> tuple[Message, ...]:
     """Messages for a refactor (`action` a built-in id, or `custom` with `instruction`)."""
-    parts = _header(path, language_id, context_block)
+    parts = header_parts(path, language_id, context_block)
     parts += _target_parts(language_id, target, target_text, scope, scope_text)
     if selection is not None and selection_text:
-        parts.append(f"SELECTION, lines {selection.human}:\n" + fence(selection_text, language_id))
+        parts.append(
+            f"SELECTION, lines {selection.human}:\n" + code_block(selection_text, language_id)
+        )
     parts.append("Task: " + refactor_task(action, language_id, instruction))
     return (
         Message("system", EDIT_SYSTEM_PROMPT),
@@ -179,7 +139,7 @@ def build_fix_messages(
     instruction: str = "",
 ) -> tuple[Message, ...]:
     """Messages for fixing one diagnostic."""
-    parts = _header(path, language_id, context_block)
+    parts = header_parts(path, language_id, context_block)
     parts += _target_parts(language_id, target, target_text, scope, scope_text)
     parts.append("Diagnostic:\n" + describe_diagnostic(diagnostic))
     task = (

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from seed_lsp.config import ModelCall
 from seed_lsp.edits.answer import AnswerCutOff, EditResult, NoCodeBlock, edits_from_answer
 from seed_lsp.edits.lines import split_lines
 from seed_lsp.edits.targets import (
@@ -15,18 +15,15 @@ from seed_lsp.edits.targets import (
     context_scope,
     diagnostic_target,
     extract_target,
-    indent_scope,
     lines_text,
     refactor_target,
     selection_lines,
 )
 from seed_lsp.edits.types import Diagnostic, LineSpan, Range
+from seed_lsp.errors import InvalidParams
 from seed_lsp.features.actions.listing import ActionId
 from seed_lsp.features.actions.prompts import build_fix_messages, build_refactor_messages
 from seed_lsp.llm.types import ChatBackend, ChatRequest, Message
-
-DEFAULT_EDIT_MAX_TOKENS = 32_000
-"""Room for reasoning plus the whole target: a truncated answer changes nothing."""
 
 
 @dataclass(frozen=True)
@@ -53,14 +50,14 @@ def plan_edit(
     diagnostic: Diagnostic | None = None,
     instruction: str = "",
     context_block: str = "",
-    scope_finder: ScopeFinder = indent_scope,
+    scope_finder: ScopeFinder | None = None,
 ) -> EditPlan:
     """Choose the target (docs/edits.md, "Targets") and build the prompt."""
     if action == "explain":
-        raise ValueError("explain is not an edit; use seed_lsp.features.explain")
+        raise InvalidParams("explain is not an edit; use seed_lsp.features.explain")
     if action == "fix":
         if diagnostic is None:
-            raise ValueError("a fix needs a diagnostic")
+            raise InvalidParams("a fix needs a diagnostic")
         target = diagnostic_target(text, language_id, diagnostic.range)
         scope = context_scope(text, language_id, target, scope_finder)
         messages = build_fix_messages(
@@ -78,7 +75,7 @@ def plan_edit(
     selection: LineSpan | None = None
     if action == "extractFunction":
         if range.is_empty:
-            raise ValueError("extract function needs a non-empty selection")
+            raise InvalidParams("extract function needs a non-empty selection")
         target = extract_target(text, language_id, range, scope_finder)
         selection = selection_lines(range, len(split_lines(text)[0]))
     else:
@@ -110,10 +107,7 @@ async def compute_edit(
     *,
     text: str,
     language_id: str,
-    reasoning_effort: str | None = "medium",
-    max_tokens: int | None = DEFAULT_EDIT_MAX_TOKENS,
-    temperature: float | None = None,
-    extra_body: dict[str, Any] | None = None,
+    call: ModelCall,
     restore: Callable[[str], str] | None = None,
 ) -> EditResult:
     """Ask the model for the plan's replacement and return minimal edits against `text`.
@@ -123,14 +117,7 @@ async def compute_edit(
     `restore` maps the answer back to real text when the prompt was built from a masked
     document (secrets replaced by numbered placeholders): the edit then keeps the real values.
     """
-    request = ChatRequest(
-        messages=plan.messages,
-        feature=plan.feature,
-        max_tokens=max_tokens,
-        temperature=temperature,
-        reasoning_effort=reasoning_effort,
-        extra_body=dict(extra_body or {}),
-    )
+    request = ChatRequest.for_call(plan.messages, plan.feature, call)
     response = await backend.complete(request)
     truncated = response.finish_reason == "length"
     if not response.content.strip():

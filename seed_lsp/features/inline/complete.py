@@ -7,7 +7,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from seed_lsp.features.inline.options import InlineOptions
+from seed_lsp._tuning import INLINE, InlineTuning
+from seed_lsp.config import InlineCompletionSettings, Multiline
 from seed_lsp.features.inline.prompt import build_inline_request
 from seed_lsp.llm.errors import LLMError
 from seed_lsp.llm.types import ChatBackend, ChatRequest, Usage
@@ -21,9 +22,7 @@ from seed_lsp.postprocess import (
     postprocess_completion,
     wants_multiline,
 )
-
-Position = tuple[int, int]
-"""(line, column) 0-based; the column counts Python code points (the caller converts)."""
+from seed_lsp.text import Position
 
 
 @dataclass(frozen=True)
@@ -72,13 +71,13 @@ class InlineResult:
     error: LLMError | None = None
 
 
-def decide_multiline(prefix: str, suffix: str, options: InlineOptions) -> bool:
+def decide_multiline(prefix: str, suffix: str, multiline: Multiline) -> bool:
     """Whether to ask for several lines here (text after the cursor always means one)."""
     if current_line_rest(suffix).strip():
         return False
-    if options.multiline == "never":
+    if multiline == "never":
         return False
-    if options.multiline == "always":
+    if multiline == "always":
         return True
     return wants_multiline(prefix, suffix)
 
@@ -86,7 +85,8 @@ def decide_multiline(prefix: str, suffix: str, options: InlineOptions) -> bool:
 def suggestions_for(completion: Completion, position: Position) -> tuple[InlineSuggestion, ...]:
     """The items for a cleaned answer at a cursor (also for answers taken from the cache)."""
     line, col = position
-    return (InlineSuggestion(completion.text, (line, col), (line, col + completion.replace_len)),)
+    end = Position(line, col + completion.replace_len)
+    return (InlineSuggestion(completion.text, Position(line, col), end),)
 
 
 @dataclass
@@ -139,7 +139,8 @@ async def complete_inline(
     suffix: str,
     position: Position,
     context_block: str = "",
-    options: InlineOptions | None = None,
+    settings: InlineCompletionSettings,
+    tuning: InlineTuning = INLINE,
     style: IndentStyle | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> InlineResult:
@@ -150,15 +151,14 @@ async def complete_inline(
     (detected from `prefix` when `None`). Never raises `LLMError`: errors come back as
     `reason`/`error`. Cancelling the awaiting task closes the stream.
     """
-    options = options or InlineOptions()
-    style = style or detect_indent_style(prefix, options.tab_size)
-    multiline = decide_multiline(prefix, suffix, options)
+    style = style or detect_indent_style(prefix, tuning.tab_size)
+    multiline = decide_multiline(prefix, suffix, settings.multiline)
     started = clock()
     attempts: list[_Attempt] = []
 
     def done(content: str) -> bool:
         return is_complete(
-            content, prefix, suffix, multiline=multiline, max_lines=options.max_lines, style=style
+            content, prefix, suffix, multiline=multiline, max_lines=tuning.max_lines, style=style
         )
 
     def request(
@@ -172,7 +172,8 @@ async def complete_inline(
             suffix=suffix,
             context_block=context_block,
             multiline=multiline,
-            options=options,
+            settings=settings,
+            tuning=tuning,
             max_tokens=max_tokens,
             reasoning_effort=reasoning_effort,
         )
@@ -208,14 +209,14 @@ async def complete_inline(
         )
 
     try:
-        async with asyncio.timeout(options.timeout_ms / 1000):
+        async with asyncio.timeout(tuning.timeout_ms / 1000):
             attempts.append(await _stream_once(backend, request(), done, clock))
             last = attempts[-1]
             exhausted = last.finish_reason == "length" and not extract_answer(last.content).strip()
-            if exhausted and options.retry_on_length:
+            if exhausted and tuning.retry_on_length:
                 req = request(
-                    max_tokens=max(options.retry_max_tokens, options.max_tokens),
-                    reasoning_effort=options.retry_reasoning_effort,
+                    max_tokens=max(tuning.retry_max_tokens, settings.max_tokens),
+                    reasoning_effort=tuning.retry_reasoning_effort,
                 )
                 attempts.append(await _stream_once(backend, req, done, clock))
                 last = attempts[-1]
@@ -236,7 +237,7 @@ async def complete_inline(
         prefix,
         suffix,
         multiline=multiline,
-        max_lines=options.max_lines,
+        max_lines=tuning.max_lines,
         style=style,
         truncated=last.finish_reason == "length" and not last.stopped_early,
     )

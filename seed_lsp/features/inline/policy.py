@@ -1,18 +1,13 @@
-"""When to ask the model: skip rules, an adaptive debounce, and at most one request in flight
-per document (a newer request supersedes, i.e. cancels, the older one).
-"""
+"""When to ask the model: skip rules and an adaptive debounce (the one-request-in-flight rule
+is `seed_lsp.features.flights`)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Generic, TypeVar
 
-from seed_lsp.features.inline.options import InlineOptions
-
-T = TypeVar("T")
+from seed_lsp._tuning import InlineTuning
 
 
 def _is_ident(ch: str) -> bool:
@@ -24,7 +19,7 @@ def skip_reason(
     line_rest: str,
     *,
     invoked: bool,
-    options: InlineOptions,
+    tuning: InlineTuning,
 ) -> str | None:
     """Why an automatic request at this cursor should not be sent, or `None` to send it.
 
@@ -34,13 +29,13 @@ def skip_reason(
     if invoked:
         return None
     after = line_rest[:1]
-    if options.skip_mid_word and after and _is_ident(after):
+    if tuning.skip_mid_word and after and _is_ident(after):
         # Completing inside a word rarely gets accepted: the editor's word list serves it.
         return "mid_word"
-    if options.skip_after_dot and line_prefix.endswith("."):
+    if tuning.skip_after_dot and line_prefix.endswith("."):
         return "after_dot"
     if (
-        options.skip_in_leading_whitespace
+        tuning.skip_in_leading_whitespace
         and not line_prefix.strip()
         and line_rest.strip()
         and line_rest[:1] in (" ", "\t")
@@ -60,9 +55,9 @@ class AdaptiveDebounce:
 
     def __init__(
         self,
-        initial_ms: float = 150,
-        min_ms: float = 50,
-        max_ms: float = 600,
+        initial_ms: float,
+        min_ms: float,
+        max_ms: float,
         *,
         adaptive: bool = True,
         factor: float = 1.25,
@@ -86,12 +81,12 @@ class AdaptiveDebounce:
         self._generation: dict[str, int] = {}
 
     @classmethod
-    def from_options(cls, options: InlineOptions) -> AdaptiveDebounce:
+    def from_settings(cls, debounce_ms: int, tuning: InlineTuning) -> AdaptiveDebounce:
         return cls(
-            options.debounce_ms,
-            options.debounce_min_ms,
-            options.debounce_max_ms,
-            adaptive=options.adaptive_debounce,
+            debounce_ms,
+            tuning.debounce_min_ms,
+            tuning.debounce_max_ms,
+            adaptive=tuning.adaptive_debounce,
         )
 
     @property
@@ -131,104 +126,3 @@ class AdaptiveDebounce:
     def forget(self, uri: str) -> None:
         self._last.pop(uri, None)
         self._generation.pop(uri, None)
-
-
-@dataclass
-class Flight(Generic[T]):
-    """One request in flight for a document; `state` is what the caller attached to it (e.g.
-    the prefix and suffix it was asked for, to decide whether it can serve a later state)."""
-
-    task: asyncio.Task[T]
-    state: object = None
-    waiters: int = 0
-    """Callers awaiting the task now (its owner and requests that joined it)."""
-
-
-class InflightCoordinator(Generic[T]):
-    """At most one task in flight per key (document).
-
-    `run` cancels the key's previous task (its HTTP stream closes at once) and the superseded
-    caller gets `None`. A caller that is itself cancelled (the client cancelled its request)
-    leaves the task running when `keep_alive_on_cancel` (default): the next request can then
-    `join` it if the user typed consistently with it, and its result can fill the cache;
-    otherwise the next `run` cancels it.
-    """
-
-    def __init__(self, keep_alive_on_cancel: bool = True, orphan_grace_s: float = 0.3) -> None:
-        self.keep_alive_on_cancel = keep_alive_on_cancel
-        # A task nobody awaits any more lives this long, for a next request to join, then its
-        # stream is closed: the endpoint must not bill for answers nobody will see.
-        self.orphan_grace_s = orphan_grace_s
-        self._flights: dict[str, Flight[T]] = {}
-
-    def current(self, key: str) -> Flight[T] | None:
-        """The key's task if it is still running."""
-        flight = self._flights.get(key)
-        if flight is not None and flight.task.done():
-            return None
-        return flight
-
-    def cancel(self, key: str) -> bool:
-        """Cancel the key's task, if one runs; whether one did."""
-        flight = self._flights.pop(key, None)
-        if flight is None or flight.task.done():
-            return False
-        flight.task.cancel()
-        return True
-
-    async def run(
-        self, key: str, factory: Callable[[], Awaitable[T]], state: object = None
-    ) -> T | None:
-        """Run `factory()` as the key's only task; its result, or `None` if superseded."""
-        self.cancel(key)
-
-        async def body() -> T:
-            return await factory()
-
-        task: asyncio.Task[T] = asyncio.ensure_future(body())
-        flight = Flight(task, state)
-        self._flights[key] = flight
-        task.add_done_callback(lambda t: self._forget(key, flight, t))
-        return await self._await(flight, own=True)
-
-    async def join(self, flight: Flight[T]) -> T | None:
-        """Wait for a running task without owning it; `None` if it gets superseded."""
-        return await self._await(flight, own=False)
-
-    async def _await(self, flight: Flight[T], own: bool) -> T | None:
-        flight.waiters += 1
-        try:
-            return await self._await_counted(flight, own)
-        finally:
-            flight.waiters -= 1
-            if flight.waiters == 0 and not flight.task.done():
-                asyncio.get_running_loop().call_later(
-                    self.orphan_grace_s, self._close_if_orphaned, flight
-                )
-
-    @staticmethod
-    def _close_if_orphaned(flight: Flight[T]) -> None:
-        if flight.waiters == 0 and not flight.task.done():
-            flight.task.cancel()
-
-    async def _await_counted(self, flight: Flight[T], own: bool) -> T | None:
-        try:
-            return await asyncio.shield(flight.task)
-        except asyncio.CancelledError:
-            if flight.task.cancelled():
-                # Superseded by a newer request (or cancelled through `cancel`): answer empty,
-                # unless this caller was itself being cancelled at the same time.
-                current = asyncio.current_task()
-                if current is not None and current.cancelling():
-                    raise
-                return None
-            # This caller was cancelled; the task goes on unless told otherwise.
-            if own and not self.keep_alive_on_cancel:
-                flight.task.cancel()
-            raise
-
-    def _forget(self, key: str, flight: Flight[T], task: asyncio.Task[T]) -> None:
-        if not task.cancelled():
-            task.exception()  # retrieved here too: a detached task's error is the caller's to log
-        if self._flights.get(key) is flight:
-            del self._flights[key]

@@ -9,9 +9,8 @@ one-line directive. Only the tail after the cursor differs between two keystroke
 
 from __future__ import annotations
 
-import copy
-
-from seed_lsp.features.inline.options import InlineOptions
+from seed_lsp._tuning import INLINE, InlineTuning
+from seed_lsp.config import InlineCompletionSettings
 from seed_lsp.llm.types import ChatRequest, Message
 from seed_lsp.postprocess import CLOSE_TAG, HOLE, OPEN_TAG
 
@@ -105,15 +104,16 @@ def build_inline_request(
     suffix: str,
     context_block: str = "",
     multiline: bool,
-    options: InlineOptions,
+    settings: InlineCompletionSettings,
+    tuning: InlineTuning = INLINE,
     max_tokens: int | None = None,
     reasoning_effort: str | None = None,
 ) -> ChatRequest:
     """A deterministic `ChatRequest` for one completion.
 
-    `max_tokens` and `reasoning_effort` override the options (for the retry).
+    `max_tokens` and `reasoning_effort` override the settings (for the retry).
     """
-    system = SYSTEM_PROMPT_FEW_SHOT if options.few_shot else SYSTEM_PROMPT
+    system = SYSTEM_PROMPT_FEW_SHOT if tuning.few_shot else SYSTEM_PROMPT
     user = render_user_message(
         path=path,
         language_id=language_id,
@@ -121,16 +121,13 @@ def build_inline_request(
         suffix=suffix,
         context_block=context_block,
         multiline=multiline,
-        max_lines=options.max_lines,
+        max_lines=tuning.max_lines,
     )
-    effort = reasoning_effort if reasoning_effort is not None else options.reasoning_effort
-    return ChatRequest(
-        messages=(Message("system", system), Message("user", user)),
-        feature="inline",
-        max_tokens=max_tokens if max_tokens is not None else options.max_tokens,
-        temperature=options.temperature,
-        stop=(CLOSE_TAG,),
-        seed=options.seed,
-        reasoning_effort=effort or None,
-        extra_body=copy.deepcopy(options.extra_body),
+    overrides: dict[str, object] = {"stop": (CLOSE_TAG,), "seed": tuning.seed}
+    if max_tokens is not None:
+        overrides["max_tokens"] = max_tokens
+    if reasoning_effort is not None:
+        overrides["reasoning_effort"] = reasoning_effort or None
+    return ChatRequest.for_call(
+        (Message("system", system), Message("user", user)), "inline", settings.call, **overrides
     )

@@ -1,8 +1,8 @@
 """One inline-completion request, end to end, without LSP: skip rules, reuse, joining the
 request in flight, debounce, context gathering, the model call, and what it cost.
 
-The server hands over a snapshot of the document (text, cursor) and gets back suggestions in
-(line, code-point column) coordinates; `None` means "superseded: answer empty".
+The server hands over a document snapshot and the cursor and gets back suggestions in
+(line, code-point column) coordinates.
 """
 
 from __future__ import annotations
@@ -10,11 +10,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+from seed_lsp._tuning import INLINE, InlineTuning
+from seed_lsp.config import InlineCompletionSettings
 from seed_lsp.context import ContextBundle, ContextEngine
 from seed_lsp.context.layout import render_snippets
-from seed_lsp.features.inline.cache import SuggestionCache, advance, typed_since
+from seed_lsp.documents import Snapshot
+from seed_lsp.features.flights import InflightCoordinator
+from seed_lsp.features.inline.cache import TAIL, SuggestionCache, advance, typed_since
 from seed_lsp.features.inline.complete import (
     InlineResult,
     InlineSuggestion,
@@ -23,26 +27,28 @@ from seed_lsp.features.inline.complete import (
     decide_multiline,
     suggestions_for,
 )
-from seed_lsp.features.inline.options import InlineOptions
-from seed_lsp.features.inline.policy import AdaptiveDebounce, InflightCoordinator, skip_reason
+from seed_lsp.features.inline.policy import AdaptiveDebounce, skip_reason
 from seed_lsp.features.inline.prompt import build_inline_request
 from seed_lsp.llm.types import ChatBackend
 from seed_lsp.postprocess import detect_indent_style
+from seed_lsp.text import Position
 
 log = logging.getLogger(__name__)
+
+_CALIBRATE_FIRST = 8
+_CALIBRATE_EVERY = 16
+
+_State = tuple[int, str, str]
+"""(cursor offset, text before it, text after it): what a flight was asked for."""
 
 
 @dataclass(frozen=True)
 class InlineRequest:
-    """A snapshot of what the request is about."""
+    """What the request is about."""
 
-    uri: str
-    language_id: str
-    text: str
-    offset: int
-    """Code-point offset of the cursor in `text`."""
-    position: tuple[int, int]
-    """The cursor as (line, code-point column)."""
+    snapshot: Snapshot
+    position: Position
+    """The cursor, in code points."""
     invoked: bool
     """The user asked explicitly (never skipped, never debounced)."""
 
@@ -62,17 +68,17 @@ class InlineService:
         self,
         backend: ChatBackend,
         context: Callable[[], ContextEngine],
-        options: InlineOptions,
-        model: Callable[[], str],
+        settings: InlineCompletionSettings,
+        tuning: InlineTuning = INLINE,
     ) -> None:
         self._backend = backend
         self._context = context
-        self._model = model
-        self.options = options
+        self.settings = settings
+        self.tuning = tuning
         self.cache = SuggestionCache(
-            options.cache_size, options.cache_ttl_s, options.cache_forward_chars
+            tuning.cache_size, tuning.cache_ttl_s, tuning.cache_forward_chars
         )
-        self.debounce = AdaptiveDebounce.from_options(options)
+        self.debounce = AdaptiveDebounce.from_settings(settings.debounce_ms, tuning)
         self.flights: InflightCoordinator[InlineResult] = InflightCoordinator()
         # After the endpoint failed (down, timing out, 5xx), automatic requests pause for a
         # while instead of failing once per keystroke; an invoked request always tries.
@@ -80,11 +86,12 @@ class InlineService:
         self._paused_until = 0.0
         self._clock = time.monotonic
         self._said: set[str] = set()
+        self._reports = 0
 
-    def configure(self, options: InlineOptions) -> None:
-        if options != self.options:
-            self.options = options
-            self.debounce = AdaptiveDebounce.from_options(options)
+    def configure(self, settings: InlineCompletionSettings) -> None:
+        if settings != self.settings:
+            self.settings = settings
+            self.debounce = AdaptiveDebounce.from_settings(settings.debounce_ms, self.tuning)
             self.cache.clear()
 
     def forget(self, uri: str) -> None:
@@ -94,31 +101,28 @@ class InlineService:
 
     async def suggest(self, request: InlineRequest) -> InlineOutcome:
         # Whatever this request turns out to be, older ones still waiting are superseded.
-        self.debounce.supersede(request.uri)
-        options = self.options
-        text, offset = request.text, request.offset
-        line_start = text.rfind("\n", 0, offset) + 1
-        line_end = text.find("\n", offset)
-        line_end = len(text) if line_end < 0 else line_end
-        line_prefix = text[line_start:offset]
-        line_rest = text[offset:line_end].rstrip("\r")
-        why = skip_reason(line_prefix, line_rest, invoked=request.invoked, options=options)
+        snap = request.snapshot
+        uri = snap.uri
+        self.debounce.supersede(uri)
+        tuning = self.tuning
+        line, col = snap.clamp(request.position)
+        text = snap.lines[line]
+        why = skip_reason(text[:col], text[col:], invoked=request.invoked, tuning=tuning)
         if why is None and not request.invoked and self._clock() < self._paused_until:
             why = "endpoint_failing"
         if why is not None:
             return InlineOutcome((), f"skipped:{why}")
 
-        before, after = text[:offset], text[offset:]
-        hit = self.cache.get(request.uri, before, after)
+        position = Position(line, col)
+        before, after = snap.around(position, TAIL + tuning.cache_forward_chars, TAIL)
+        state: _State = (snap.offset_at(position), before, after)
+        hit = self.cache.get(uri, before, after)
         if hit is not None:
-            return InlineOutcome(suggestions_for(hit, request.position), "cache")
+            return InlineOutcome(suggestions_for(hit, position), "cache")
 
-        flight = self.flights.current(request.uri)
+        flight = self.flights.current(uri)
         if flight is not None and isinstance(flight.state, tuple):
-            earlier_before, earlier_after = flight.state
-            typed = typed_since(
-                earlier_before, earlier_after, before, after, max_chars=options.cache_forward_chars
-            )
+            typed = typed_since(flight.state, state, max_chars=tuning.cache_forward_chars)
             if typed is not None:
                 joined = await self.flights.join(flight)
                 if joined is None:
@@ -126,21 +130,21 @@ class InlineService:
                 served = advance(joined.completion, typed) if joined.completion else None
                 if served is None:
                     return InlineOutcome((), "empty:joined", joined)
-                return InlineOutcome(suggestions_for(served, request.position), "joined", joined)
-        self.flights.cancel(request.uri)
+                return InlineOutcome(suggestions_for(served, position), "joined", joined)
+        self.flights.cancel(uri)
 
-        if not request.invoked and not await self.debounce.wait(request.uri):
+        if not request.invoked and not await self.debounce.wait(uri):
             return InlineOutcome((), "superseded")
 
         async def ask() -> InlineResult:
-            return await self._ask(request)
+            return await self._ask(snap, position)
 
-        result = await self.flights.run(request.uri, ask, state=(before, after))
+        result = await self.flights.run(uri, ask, state=state)
         if result is None:
             return InlineOutcome((), "superseded")
         self._note_health(result)
         if result.completion is not None:
-            self.cache.put(request.uri, before, after, result.completion)
+            self.cache.put(uri, before, after, result.completion)
         if not result.suggestions:
             return InlineOutcome((), f"empty:{result.reason}", result)
         return InlineOutcome(result.suggestions, "model", result)
@@ -158,10 +162,11 @@ class InlineService:
         elif result.error is None:
             self._paused_until = 0.0
 
-    async def _ask(self, request: InlineRequest) -> InlineResult:
+    async def _ask(self, snap: Snapshot, position: Position) -> InlineResult:
         engine = self._context()
+        settings = self.settings
         bundle = engine.gather(
-            request.uri, request.text, request.language_id, request.position, mode="fim"
+            snap, position, budget=settings.context_tokens, max_tokens=settings.max_tokens
         )
         if bundle.excluded:
             return InlineResult((), None, InlineTelemetry(), "excluded", None)
@@ -169,19 +174,23 @@ class InlineService:
         result = await complete_inline(
             self._backend,
             path=bundle.path,
-            language_id=request.language_id,
+            language_id=snap.language_id,
             prefix=bundle.prefix,
             suffix=bundle.suffix,
-            position=request.position,
+            position=position,
             context_block=context_block,
-            options=self.options,
-            style=detect_indent_style(bundle.prefix[-4000:], self.options.tab_size),
+            settings=settings,
+            tuning=self.tuning,
+            style=detect_indent_style(bundle.prefix[-4000:], self.tuning.tab_size),
         )
         telemetry = result.telemetry
         usage = telemetry.usage
         if usage is not None and usage.prompt_tokens:
-            sent = prompt_text(bundle, self.options, context_block)
-            engine.note_usage(self._model(), sent, usage.prompt_tokens)
+            # Calibrating re-renders and re-counts the whole prompt: the first reports set the
+            # ratio, then a sample of them keeps it current.
+            self._reports += 1
+            if self._reports <= _CALIBRATE_FIRST or self._reports % _CALIBRATE_EVERY == 0:
+                engine.note_usage(prompt_text(bundle, settings, context_block), usage.prompt_tokens)
         log.debug(
             "inline %s: %s first token %s ms, total %s ms, prompt %s tokens (%s cached, "
             "estimated %s), completion %s tokens, $%.6f%s",
@@ -205,7 +214,9 @@ class InlineService:
         return result
 
 
-def prompt_text(bundle: ContextBundle, options: InlineOptions, context_block: str) -> str:
+def prompt_text(
+    bundle: ContextBundle, settings: InlineCompletionSettings, context_block: str
+) -> str:
     """Every message's content of the request `complete_inline` sent for `bundle`, for
     calibrating the token estimate against what the endpoint counted."""
     request = build_inline_request(
@@ -214,32 +225,10 @@ def prompt_text(bundle: ContextBundle, options: InlineOptions, context_block: st
         prefix=bundle.prefix,
         suffix=bundle.suffix,
         context_block=context_block,
-        multiline=decide_multiline(bundle.prefix, bundle.suffix, options),
-        options=options,
+        multiline=decide_multiline(bundle.prefix, bundle.suffix, settings.multiline),
+        settings=settings,
     )
     return "".join(m.content for m in request.messages)
 
 
-def inline_options(
-    base: InlineOptions,
-    *,
-    max_tokens: int,
-    temperature: float,
-    reasoning_effort: str,
-    extra_body: dict[str, object],
-    multiline: bool,
-    debounce_ms: int,
-) -> InlineOptions:
-    """The user's settings applied over the feature's own defaults."""
-    return replace(
-        base,
-        max_tokens=max_tokens,
-        temperature=temperature,
-        reasoning_effort=reasoning_effort or None,
-        extra_body=dict(extra_body),
-        multiline="auto" if multiline else "never",
-        debounce_ms=debounce_ms,
-    )
-
-
-__all__ = ["InlineOutcome", "InlineRequest", "InlineService", "inline_options", "prompt_text"]
+__all__ = ["InlineOutcome", "InlineRequest", "InlineService", "prompt_text"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from seed_lsp.config import ExplainSettings
 from seed_lsp.edits import LineSpan, Range
 from seed_lsp.features.explain import (
     CUT_OFF_NOTE,
@@ -16,6 +17,8 @@ from seed_lsp.llm.types import StreamDelta
 
 from .fake_backend import FakeBackend
 from .samples import PY
+
+CALL = ExplainSettings().call
 
 
 class Clock:
@@ -49,6 +52,7 @@ async def test_streams_with_throttled_progress_and_returns_markdown() -> None:
         language_id="python",
         target=LineSpan(7, 15),
         target_text="def load(): ...",
+        call=CALL,
         on_delta=on_delta,
         throttle_s=0.25,
         clock=clock,
@@ -76,6 +80,7 @@ async def test_async_progress_callback() -> None:
         language_id="python",
         target=LineSpan(0, 1),
         target_text="x",
+        call=CALL,
         on_delta=on_delta,
         throttle_s=0,
     )
@@ -83,7 +88,13 @@ async def test_async_progress_callback() -> None:
 
 
 async def test_empty_and_length_exhausted_answers() -> None:
-    kwargs = {"path": "x.py", "language_id": "python", "target": LineSpan(0, 1), "target_text": "x"}
+    kwargs = {
+        "path": "x.py",
+        "language_id": "python",
+        "target": LineSpan(0, 1),
+        "target_text": "x",
+        "call": CALL,
+    }
     empty = await explain(FakeBackend().enqueue(_deltas()), **kwargs)  # type: ignore[arg-type]
     assert EMPTY_MESSAGE in empty and empty.startswith("### Explanation of `x.py`, line 1")
     exhausted = await explain(FakeBackend().enqueue(_deltas(finish="length")), **kwargs)  # type: ignore[arg-type]
@@ -114,6 +125,15 @@ async def test_a_failing_callback_closes_the_stream() -> None:
             language_id="python",
             target=LineSpan(0, 1),
             target_text="x",
+            call=CALL,
             on_delta=on_delta,
         )
     assert backend.closed_streams == 1
+
+
+def test_a_huge_selection_is_cut_to_the_budget() -> None:
+    text = "".join(f"value_{i} = compute({i})\n" for i in range(100_000))
+    inputs = explain_inputs(text, "python", Range.of(0, 0, 100_000, 0), max_chars=8_000)
+    assert len(inputs.target_text) + len(inputs.scope_text) <= 8_100
+    assert inputs.target_text.endswith("more lines not shown: explain what is shown)")
+    assert inputs.target.start == 0 and 0 < inputs.target.end < 1000

@@ -6,19 +6,21 @@ import asyncio
 
 import pytest
 
-from seed_lsp.edits import Position
+from seed_lsp.config import HoverSettings
+from seed_lsp.context import ContextEngine
+from seed_lsp.documents import DocumentStore
 from seed_lsp.features.hover import (
-    HOVER_SYSTEM_PROMPT,
-    HoverCache,
-    HoverExplainer,
+    HoverService,
     HoverSubject,
     build_hover_messages,
+    hover_for,
     hover_subject,
-    parse_hover_mode,
-    should_call_model,
     symbol_at,
 )
+from seed_lsp.features.hover.subject import HOVER_SYSTEM_PROMPT
 from seed_lsp.llm.errors import NoApiKey
+from seed_lsp.lru import LRU
+from seed_lsp.text import Position
 
 from .fake_backend import FakeBackend, reply
 from .samples import PY
@@ -95,17 +97,25 @@ def test_hover_prompt() -> None:
 
 
 def test_lru_cache_is_bounded() -> None:
-    cache = HoverCache(maxsize=2)
+    cache: LRU[str, str] = LRU(maxsize=2)
     cache.put("a", "A")
     cache.put("b", "B")
     assert cache.get("a") == "A"  # a is now most recent
     cache.put("c", "C")
     assert "b" not in cache and "a" in cache and "c" in cache and len(cache) == 2
-    assert cache.hits == 1
     cache.clear()
     assert len(cache) == 0
     with pytest.raises(ValueError):
-        HoverCache(0)
+        LRU(0)
+
+
+def test_a_minified_line_stays_within_the_budget() -> None:
+    line = "x=1;" * 250_000 + "value = compute(total)" + ";y=2" * 250_000
+    text = "def f():\n    " + line + "\n    return value\n"
+    col = 4 + line.index("compute") + 2
+    subject = hover_subject(text, "m.py", "python", Position(1, col), max_chars=4000)
+    assert subject is not None and subject.symbol.expression == "compute(total)"
+    assert len(subject.line_text) <= 1100 and len(subject.context_text) <= 4000
 
 
 def _subject() -> HoverSubject:
@@ -114,11 +124,14 @@ def _subject() -> HoverSubject:
     return subject
 
 
+CALL = HoverSettings().call
+
+
 async def test_second_hover_is_a_cache_hit() -> None:
     backend = FakeBackend().enqueue(reply("  `path` is the file to read.  "))
-    explainer = HoverExplainer()
-    first = await explainer.explain(backend, _subject(), timeout=1)
-    second = await explainer.explain(backend, _subject(), timeout=1)
+    service = HoverService()
+    first = await service.explain(backend, _subject(), call=CALL, timeout_s=1)
+    second = await service.explain(backend, _subject(), call=CALL, timeout_s=1)
     assert first == second == "`path` is the file to read."
     assert len(backend.requests) == 1
     (request,) = backend.requests
@@ -127,10 +140,10 @@ async def test_second_hover_is_a_cache_hit() -> None:
 
 async def test_concurrent_hovers_share_one_call() -> None:
     backend = FakeBackend(delay=0.05).enqueue(reply("shared"))
-    explainer = HoverExplainer()
+    service = HoverService()
     results = await asyncio.gather(
-        explainer.explain(backend, _subject(), timeout=1),
-        explainer.explain(backend, _subject(), timeout=1),
+        service.explain(backend, _subject(), call=CALL, timeout_s=1),
+        service.explain(backend, _subject(), call=CALL, timeout_s=1),
     )
     assert list(results) == ["shared", "shared"]
     assert len(backend.requests) == 1
@@ -138,41 +151,48 @@ async def test_concurrent_hovers_share_one_call() -> None:
 
 async def test_timeout_returns_none_and_abandons_the_call() -> None:
     backend = FakeBackend(delay=10).enqueue(reply("too late"))
-    explainer = HoverExplainer()
-    assert await explainer.explain(backend, _subject(), timeout=0.01) is None
-    await asyncio.sleep(0)
+    service = HoverService()
+    assert await service.explain(backend, _subject(), call=CALL, timeout_s=0.01) is None
+    await asyncio.sleep(0.5)  # a short grace for another hover to join, then it is closed
     assert backend.cancelled == 1
-    assert len(explainer.cache) == 0
+    assert len(service.cache) == 0
 
 
 async def test_modes() -> None:
-    explainer = HoverExplainer()
+    store = DocumentStore()
+    snap = store.open("file:///store.py", "python", 1, PY).snapshot()
+    engine = ContextEngine(None, store)
+    service = HoverService()
     backend = FakeBackend()
-    assert await explainer.explain(backend, _subject(), timeout=1, mode="off") is None
-    assert await explainer.explain(backend, _subject(), timeout=1, mode="explicit") is None
+    settings = HoverSettings()
+    position = Position(9, 13)
+
+    async def hover(mode: str) -> str | None:
+        found = await hover_for(
+            backend,
+            engine,
+            service,
+            snap,
+            position=position,
+            mode=mode,
+            settings=settings,  # type: ignore[arg-type]
+        )
+        return found[0] if found else None
+
+    assert await hover("off") is None
+    assert await hover("explicit") is None
     assert backend.requests == []
     backend.enqueue(reply("asked for"))
-    got = await explainer.explain(backend, _subject(), timeout=1, mode="explicit", explicit=True)
-    assert got == "asked for"
+    assert await hover("on") == "asked for"  # what the seed.hover command does
     # Now cached: a plain hover in explicit mode shows it without a call.
-    assert await explainer.explain(backend, _subject(), timeout=1, mode="explicit") == "asked for"
+    assert await hover("explicit") == "asked for"
     assert len(backend.requests) == 1
 
 
 async def test_errors_propagate_and_empty_answers_are_none() -> None:
-    explainer = HoverExplainer()
+    service = HoverService()
     with pytest.raises(NoApiKey):
-        await explainer.explain(FakeBackend().enqueue(NoApiKey()), _subject(), timeout=1)
-    assert (
-        await explainer.explain(FakeBackend().enqueue(reply("  ")), _subject(), timeout=1) is None
-    )
-    assert len(explainer.cache) == 0
-
-
-def test_parse_hover_mode() -> None:
-    assert parse_hover_mode("explicit") == "explicit"
-    assert parse_hover_mode(False) == "off"
-    assert parse_hover_mode(None) == "on"
-    assert parse_hover_mode("sometimes") == "on"
-    assert should_call_model("on", False) and not should_call_model("explicit", False)
-    assert should_call_model("explicit", True) and not should_call_model("off", True)
+        await service.explain(FakeBackend().enqueue(NoApiKey()), _subject(), call=CALL, timeout_s=1)
+    empty = FakeBackend().enqueue(reply("  "))
+    assert await service.explain(empty, _subject(), call=CALL, timeout_s=1) is None
+    assert len(service.cache) == 0

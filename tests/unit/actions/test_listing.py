@@ -9,6 +9,7 @@ import time
 import pytest
 
 from seed_lsp.edits import Diagnostic, Location, Range, RelatedInformation
+from seed_lsp.errors import InvalidParams
 from seed_lsp.features.actions import (
     KIND_EXPLAIN,
     KIND_EXTRACT_FUNCTION,
@@ -81,7 +82,7 @@ def test_type_hints_only_for_languages_that_have_them() -> None:
 
 
 def test_docstring_title_follows_the_language() -> None:
-    titles = [s.title for s in _list(language_id="rust")]
+    titles = [s.title for s in _list(language_id="rust", scope_finder=lambda line: (7, 15))]
     assert "Seed: Add doc comment to `load`" in titles
 
 
@@ -149,14 +150,14 @@ def test_data_is_json_and_round_trips() -> None:
     ],
 )
 def test_bad_data_is_refused(bad: object) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidParams):
         ActionData.from_json(bad)
 
 
 def test_listing_calls_the_scope_finder_at_most_once() -> None:
     calls: list[int] = []
 
-    def finder(text: str, language_id: str, line: int) -> tuple[int, int] | None:
+    def finder(line: int) -> tuple[int, int] | None:
         calls.append(line)
         return None
 

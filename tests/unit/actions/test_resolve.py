@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from seed_lsp.config import CodeActionSettings
 from seed_lsp.edits import (
     AnswerCutOff,
     Diagnostic,
@@ -13,12 +14,15 @@ from seed_lsp.edits import (
     RelatedInformation,
     apply_text_edits,
 )
+from seed_lsp.errors import InvalidParams
 from seed_lsp.features.actions import EDIT_SYSTEM_PROMPT, compute_edit, plan_edit
-from seed_lsp.features.actions.prompts import fence
 from seed_lsp.llm.errors import RateLimited
+from seed_lsp.text import fence
 
 from .fake_backend import FakeBackend, reply
 from .samples import PY
+
+CALL = CodeActionSettings().call
 
 
 async def test_refactor_round_trip() -> None:
@@ -31,10 +35,10 @@ async def test_refactor_round_trip() -> None:
         '        return read(path, mode="r") or None\n```\nInlined the temporary.'
     )
     backend = FakeBackend().enqueue(reply(answer))
-    result = await compute_edit(backend, plan, text=PY, language_id="python")
+    result = await compute_edit(backend, plan, text=PY, language_id="python", call=CALL)
     (request,) = backend.requests
     assert request.feature == "refactor"
-    assert request.reasoning_effort == "medium"
+    assert request.reasoning_effort == "low"  # codeActions.reasoningEffort
     assert request.messages[0].content == EDIT_SYSTEM_PROMPT
     user = request.messages[1].content
     assert "TARGET, lines 8-15" in user and "Simplify" in user and "File: store.py" in user
@@ -74,7 +78,7 @@ async def test_fix_prompt_carries_the_diagnostic_and_scope() -> None:
     assert user.index("Context from other files") < user.index("File: store.py")
     assert "Enclosing scope, lines 8-15" in user
     backend = FakeBackend().enqueue(reply("```\n        data = read(path)\n```"))
-    result = await compute_edit(backend, plan, text=PY, language_id="python")
+    result = await compute_edit(backend, plan, text=PY, language_id="python", call=CALL)
     assert backend.requests[0].feature == "fix"
     assert "        data = read(path)\n        if data:" in result.new_text
 
@@ -89,7 +93,7 @@ async def test_custom_instruction_and_builtin_extra() -> None:
         instruction="use pathlib",
     )
     assert plan.messages[1].content.endswith("Task: use pathlib")
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidParams):
         plan_edit("custom", text=PY, path="p.py", language_id="python", range=Range.of(1, 0, 1, 0))
 
 
@@ -103,7 +107,7 @@ async def test_extract_function_targets_the_enclosing_function_and_marks_the_sel
     )
     assert (plan.target.start, plan.target.end, plan.target.reason) == (7, 15, "extract")
     assert "SELECTION, lines 13-15" in plan.messages[1].content
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidParams):
         plan_edit(
             "extractFunction",
             text=PY,
@@ -119,11 +123,19 @@ async def test_errors_from_the_answer() -> None:
     )
     with pytest.raises(NoCodeBlock):
         await compute_edit(
-            FakeBackend().enqueue(reply("Looks fine.")), plan, text=PY, language_id="python"
+            FakeBackend().enqueue(reply("Looks fine.")),
+            plan,
+            text=PY,
+            language_id="python",
+            call=CALL,
         )
     with pytest.raises(AnswerCutOff):
         await compute_edit(
-            FakeBackend().enqueue(reply("", "length")), plan, text=PY, language_id="python"
+            FakeBackend().enqueue(reply("", "length")),
+            plan,
+            text=PY,
+            language_id="python",
+            call=CALL,
         )
     with pytest.raises(AnswerCutOff):
         await compute_edit(
@@ -131,10 +143,15 @@ async def test_errors_from_the_answer() -> None:
             plan,
             text=PY,
             language_id="python",
+            call=CALL,
         )
     with pytest.raises(RateLimited):
         await compute_edit(
-            FakeBackend().enqueue(RateLimited("slow down")), plan, text=PY, language_id="python"
+            FakeBackend().enqueue(RateLimited("slow down")),
+            plan,
+            text=PY,
+            language_id="python",
+            call=CALL,
         )
 
 
@@ -151,5 +168,5 @@ def test_system_prompt_is_byte_stable_and_fences_grow() -> None:
 
 
 def test_explain_is_not_an_edit() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidParams):
         plan_edit("explain", text=PY, path="a.py", language_id="python", range=Range.of(0, 0, 0, 0))

@@ -9,7 +9,7 @@ from seed_lsp.edits import (
     Range,
     diagnostic_target,
     extract_target,
-    indent_scope,
+    heuristic_finder,
     refactor_target,
 )
 from seed_lsp.edits.targets import context_scope
@@ -48,7 +48,7 @@ def test_selection_past_the_end_is_clamped() -> None:
     ],
 )
 def test_indent_scope_python(line: int, expected: tuple[int, int] | None) -> None:
-    assert indent_scope(PY, "python", line) == expected
+    assert heuristic_finder(PY, "python")(line) == expected
 
 
 @pytest.mark.parametrize(
@@ -56,13 +56,13 @@ def test_indent_scope_python(line: int, expected: tuple[int, int] | None) -> Non
     [(6, (5, 8)), (5, (5, 8)), (7, (5, 8)), (12, (10, 15)), (3, (2, 9)), (0, None)],
 )
 def test_indent_scope_braces(line: int, expected: tuple[int, int] | None) -> None:
-    assert indent_scope(TS, "typescript", line) == expected
+    assert heuristic_finder(TS, "typescript")(line) == expected
 
 
 def test_empty_selection_uses_the_scope_finder_once() -> None:
     calls: list[int] = []
 
-    def finder(text: str, language_id: str, line: int) -> tuple[int, int] | None:
+    def finder(line: int) -> tuple[int, int] | None:
         calls.append(line)
         return (7, 15)
 
@@ -77,7 +77,7 @@ def test_empty_selection_without_scope_falls_back_to_paragraph_then_line() -> No
 
 
 def test_huge_scope_falls_back_to_paragraph() -> None:
-    def finder(text: str, language_id: str, line: int) -> tuple[int, int] | None:
+    def finder(line: int) -> tuple[int, int] | None:
         return (0, 454)
 
     text = "x = 1\n" * 450 + "\n" + "y = 2\n" * 3

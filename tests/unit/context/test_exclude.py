@@ -11,13 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from seed_lsp.context.exclude import DEFAULT_EXCLUDE_GLOBS, PathFilter, secret_content
+from seed_lsp.context.exclude import (
+    DEFAULT_EXCLUDE_GLOBS,
+    PathFilter,
+    may_hold_secret_content,
+    secret_content,
+)
 from seed_lsp.context.gitignore import (
     default_excludes_file,
     excludes_file_from_config,
     global_excludes_file,
 )
-from seed_lsp.context.options import DEFAULT_EXCLUDE_GLOBS as OPTIONS_GLOBS
+from tests.unit.context.harness import EngineHarness
 
 
 @pytest.fixture(autouse=True)
@@ -134,10 +139,6 @@ def test_secret_files_are_excluded(tmp_path: Path, name: str) -> None:
 @pytest.mark.parametrize("name", ORDINARY_FILES)
 def test_ordinary_files_are_not(tmp_path: Path, name: str) -> None:
     assert not _filter(tmp_path).is_excluded(tmp_path / name)
-
-
-def test_the_list_has_one_home_and_options_use_it() -> None:
-    assert OPTIONS_GLOBS is DEFAULT_EXCLUDE_GLOBS
 
 
 def test_outside_the_workspace_the_list_applies_to_the_trailing_parts(tmp_path: Path) -> None:
@@ -434,53 +435,50 @@ def _engine_ws(tmp_path: Path) -> Path:
 
 
 def test_engine_reads_no_linked_file_from_outside(tmp_path: Path) -> None:
-    from seed_lsp.context import ContextEngine
     from seed_lsp.context.layout import render_context
 
     ws = _engine_ws(tmp_path)
-    engine = ContextEngine(ws)
+    h = EngineHarness(ws)
     uri = (ws / "main.py").as_uri()
-    engine.open_document(uri, CALLER, "python")
-    bundle = engine.gather(uri, CALLER, "python", (4, 4), mode="fim")
-    assert "LEAK_MARKER_OUTSIDE" not in render_context(bundle)
+    h.open_document(uri, CALLER, "python")
+    assert "LEAK_MARKER_OUTSIDE" not in render_context(h.gather(uri, (4, 4)))
     # The control: the same file, a real one inside the workspace, is read.
     (ws / "helper_link.py").unlink()
     _write(ws / "helper_link.py", HELPER)
-    engine = ContextEngine(ws)
-    engine.open_document(uri, CALLER, "python")
-    bundle = engine.gather(uri, CALLER, "python", (4, 4), mode="fim")
-    assert "LEAK_MARKER_OUTSIDE" in render_context(bundle)
+    h = EngineHarness(ws)
+    h.open_document(uri, CALLER, "python")
+    assert "LEAK_MARKER_OUTSIDE" in render_context(h.gather(uri, (4, 4)))
 
 
 def test_engine_open_link_document_is_excluded(tmp_path: Path) -> None:
-    from seed_lsp.context import ContextEngine
-
     ws = _engine_ws(tmp_path)
-    engine = ContextEngine(ws)
+    h = EngineHarness(ws)
     uri = (ws / "helper_link.py").as_uri()
-    engine.open_document(uri, HELPER, "python")
-    assert engine.gather(uri, HELPER, "python", (0, 0), mode="fim").excluded
+    h.open_document(uri, HELPER, "python")
+    assert h.gather(uri, (0, 0)).excluded
 
 
 def test_engine_content_that_becomes_a_secret_file(tmp_path: Path) -> None:
-    from seed_lsp.context import ContextEngine
-
-    engine = ContextEngine(tmp_path)
+    h = EngineHarness(tmp_path)
     uri = (tmp_path / "project-4f2a.json").as_uri()
-    engine.open_document(uri, "{}", "json")
-    assert not engine.gather(uri, "{}", "json", (0, 0), mode="fim").excluded
-    engine.update_document(uri, SERVICE_ACCOUNT)
-    assert engine.gather(uri, SERVICE_ACCOUNT, "json", (0, 0), mode="fim").excluded
+    h.open_document(uri, "{}", "json")
+    assert not h.gather(uri, (0, 0)).excluded
+    h.update_document(uri, SERVICE_ACCOUNT)
+    assert h.gather(uri, (0, 0)).excluded
 
 
 def test_engine_sees_a_new_gitignore(tmp_path: Path) -> None:
-    from seed_lsp.context import ContextEngine
-
     _write(tmp_path / "notes.py", "NOTE = 1\n")
-    engine = ContextEngine(tmp_path)
-    engine._filter.recheck_s = 0
+    h = EngineHarness(tmp_path)
+    h.engine._filter.recheck_s = 0
     uri = (tmp_path / "notes.py").as_uri()
-    engine.open_document(uri, "NOTE = 1\n", "python")
-    assert not engine.gather(uri, "NOTE = 1\n", "python", (0, 0), mode="fim").excluded
+    h.open_document(uri, "NOTE = 1\n", "python")
+    assert not h.gather(uri, (0, 0)).excluded
     _write(tmp_path / ".gitignore", "notes.py\n")
-    assert engine.gather(uri, "NOTE = 1\n", "python", (0, 0), mode="fim").excluded
+    assert h.gather(uri, (0, 0)).excluded
+
+
+def test_only_json_and_yaml_ish_names_are_sniffed(tmp_path: Path) -> None:
+    assert may_hold_secret_content(tmp_path / "a.json")
+    assert may_hold_secret_content(tmp_path / "config")
+    assert not may_hold_secret_content(tmp_path / "a.py")

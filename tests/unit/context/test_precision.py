@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from seed_lsp.context import ContextEngine, ContextOptions
 from seed_lsp.context.imports import python_imported_names
-from seed_lsp.context.symbols import extract_definitions
+from seed_lsp.syntax.definitions import extract_definitions
+from tests.unit.context.harness import EngineHarness
 
 SERVICE = """import logging
 
@@ -52,12 +52,12 @@ async def handle(params):
 def _gather(tmp_path: Path, open_service: bool) -> set[str]:
     (tmp_path / "svc.py").write_text(SERVICE)
     (tmp_path / "main.py").write_text(CALLER)
-    engine = ContextEngine(tmp_path, ContextOptions())
+    engine = EngineHarness(tmp_path)
     uri = (tmp_path / "main.py").as_uri()
     engine.open_document(uri, CALLER, "python")
     if open_service:
         engine.open_document((tmp_path / "svc.py").as_uri(), SERVICE, "python")
-    b = engine.gather(uri, CALLER, "python", (12, 0), None, 4000, "fim")
+    b = engine.gather(uri, (12, 0), None, 4000, "fim")
     return {s.reason for s in b.snippets}
 
 

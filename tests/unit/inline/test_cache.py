@@ -131,4 +131,17 @@ def test_drop_and_clear() -> None:
     ],
 )
 def test_typed_since(earlier: tuple[str, str], now: tuple[str, str], expected: str | None) -> None:
-    assert typed_since(*earlier, *now) == expected
+    # States are (offset, text before, text after); here the texts start at offset 0.
+    before0, after0 = earlier
+    before, after = now
+    assert typed_since((len(before0), before0, after0), (len(before), before, after)) == expected
+
+
+def test_typed_since_sees_only_bounded_windows() -> None:
+    # A state far into a document holds only the tail of the text before the cursor.
+    head = "x" * 10_000 + PREFIX
+    earlier = (len(head), head[-2100:], SUFFIX)
+    now = (len(head) + 2, (head + "su")[-2100:], SUFFIX)
+    assert typed_since(earlier, now) == "su"
+    moved = (len(head) + 2, ("y" + head[1:] + "su")[-2100:], SUFFIX)
+    assert typed_since(earlier, moved) == "su"  # an edit 10k characters away does not matter

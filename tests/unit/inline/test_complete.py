@@ -6,9 +6,8 @@ import asyncio
 
 import pytest
 
+from seed_lsp.features.flights import InflightCoordinator
 from seed_lsp.features.inline import (
-    InflightCoordinator,
-    InlineOptions,
     InlineResult,
     InlineSuggestion,
     SuggestionCache,
@@ -21,12 +20,14 @@ from seed_lsp.llm.errors import BadRequest, NoApiKey, ServerError
 from seed_lsp.llm.types import StreamDelta, Usage
 
 from .fake_backend import FakeBackend, answer, exhausted
-from .helpers import position, split
+from .helpers import knobs, position, split
 
 URI = "file:///shop/cart.py"
 
 
-async def run(backend: FakeBackend, doc: str, options: InlineOptions | None = None) -> InlineResult:
+async def run(
+    backend: FakeBackend, doc: str, options: dict[str, object] | None = None
+) -> InlineResult:
     prefix, suffix = split(doc)
     return await complete_inline(
         backend,
@@ -36,7 +37,7 @@ async def run(backend: FakeBackend, doc: str, options: InlineOptions | None = No
         suffix=suffix,
         position=position(doc),
         context_block="",
-        options=options,
+        **(options or knobs()),  # type: ignore[arg-type]
     )
 
 
@@ -114,7 +115,7 @@ async def test_reasoning_exhaustion_retries_once_with_a_bigger_budget() -> None:
 
 async def test_reasoning_exhaustion_retry_keeps_effort_when_asked() -> None:
     backend = FakeBackend().enqueue(exhausted(), answer("<completion>sum(items)"))
-    options = InlineOptions(reasoning_effort="medium", retry_reasoning_effort=None)
+    options = knobs(reasoning_effort="medium", retry_reasoning_effort=None)
     result = await run(backend, "total = █", options)
     assert result.suggestions
     assert [r.reasoning_effort for r in backend.requests] == ["medium", "medium"]
@@ -130,7 +131,7 @@ async def test_reasoning_exhaustion_twice_gives_a_reason() -> None:
 
 async def test_no_retry_when_disabled() -> None:
     backend = FakeBackend().enqueue(exhausted(), answer("<completion>never"))
-    result = await run(backend, "total = █", InlineOptions(retry_on_length=False))
+    result = await run(backend, "total = █", knobs(retry_on_length=False))
     assert result.reason == "reasoning_exhausted"
     assert len(backend.requests) == 1
 
@@ -176,7 +177,7 @@ async def test_empty_results_have_reasons(content: str, reason: str) -> None:
 
 async def test_timeout_closes_the_stream() -> None:
     backend = FakeBackend(gate=asyncio.Event()).enqueue(answer("<completion>never"))
-    result = await run(backend, "total = █", InlineOptions(timeout_ms=30))
+    result = await run(backend, "total = █", knobs(timeout_ms=30))
     assert result.reason == "timeout"
     assert backend.records[0].closed_early
 
@@ -233,14 +234,13 @@ async def test_in_flight_request_can_serve_a_consistent_later_state() -> None:
     coord: InflightCoordinator[InlineResult] = InflightCoordinator()
     prefix, suffix = split("total = █\n")
     owner = asyncio.ensure_future(
-        coord.run(URI, lambda: run(backend, "total = █\n"), state=(prefix, suffix))
+        coord.run(URI, lambda: run(backend, "total = █\n"), state=(len(prefix), prefix, suffix))
     )
     await asyncio.sleep(0.01)
     # The user typed "su" while the request was in flight.
     flight = coord.current(URI)
     assert flight is not None and isinstance(flight.state, tuple)
-    earlier_prefix, earlier_suffix = flight.state
-    typed = typed_since(earlier_prefix, earlier_suffix, prefix + "su", suffix)
+    typed = typed_since(flight.state, (len(prefix) + 2, prefix + "su", suffix))
     assert typed == "su"
     joined = asyncio.ensure_future(coord.join(flight))
     gate.set()

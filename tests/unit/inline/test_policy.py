@@ -6,18 +6,15 @@ import asyncio
 
 import pytest
 
-from seed_lsp.features.inline import (
-    AdaptiveDebounce,
-    InflightCoordinator,
-    InlineOptions,
-    skip_reason,
-)
+from seed_lsp._tuning import InlineTuning
+from seed_lsp.features.flights import InflightCoordinator
+from seed_lsp.features.inline import AdaptiveDebounce, skip_reason
 
-DEFAULT = InlineOptions()
+DEFAULT = InlineTuning()
 
 
 @pytest.mark.parametrize(
-    ("line_prefix", "line_rest", "invoked", "options", "expected"),
+    ("line_prefix", "line_rest", "invoked", "tuning", "expected"),
     [
         pytest.param("x = fo", "o", False, DEFAULT, "mid_word", id="mid-word"),
         pytest.param("x = fo", "o", True, DEFAULT, None, id="invoked-always-asks"),
@@ -25,25 +22,25 @@ DEFAULT = InlineOptions()
         pytest.param("x = ", "", False, DEFAULT, None, id="end-of-line"),
         pytest.param("os.", "", False, DEFAULT, None, id="after-dot-default"),
         pytest.param(
-            "os.", "", False, InlineOptions(skip_after_dot=True), "after_dot", id="after-dot-on"
+            "os.", "", False, InlineTuning(skip_after_dot=True), "after_dot", id="after-dot-on"
         ),
         pytest.param(
-            "x = fo", "o", False, InlineOptions(skip_mid_word=False), None, id="mid-word-off"
+            "x = fo", "o", False, InlineTuning(skip_mid_word=False), None, id="mid-word-off"
         ),
         pytest.param(
             "  ",
             "  return x",
             False,
-            InlineOptions(skip_in_leading_whitespace=True),
+            InlineTuning(skip_in_leading_whitespace=True),
             "in_indentation",
             id="in-indentation",
         ),
     ],
 )
 def test_skip_reason(
-    line_prefix: str, line_rest: str, invoked: bool, options: InlineOptions, expected: str | None
+    line_prefix: str, line_rest: str, invoked: bool, tuning: InlineTuning, expected: str | None
 ) -> None:
-    assert skip_reason(line_prefix, line_rest, invoked=invoked, options=options) == expected
+    assert skip_reason(line_prefix, line_rest, invoked=invoked, tuning=tuning) == expected
 
 
 class Clock:
@@ -95,10 +92,10 @@ def test_debounce_ignores_pauses_and_can_be_fixed() -> None:
     assert fixed.delay_s == pytest.approx(0.2)
 
 
-def test_debounce_from_options() -> None:
-    debounce = AdaptiveDebounce.from_options(InlineOptions(debounce_ms=300, debounce_max_ms=250))
+def test_debounce_from_settings() -> None:
+    debounce = AdaptiveDebounce.from_settings(300, InlineTuning(debounce_max_ms=250))
     assert debounce.delay_s == pytest.approx(0.25)
-    off = AdaptiveDebounce.from_options(InlineOptions(debounce_ms=0))
+    off = AdaptiveDebounce.from_settings(0, InlineTuning())
     off.note_keystroke("a")
     off.note_keystroke("a")
     assert off.delay_s == 0.0

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 
-from seed_lsp.features.inline import InlineOptions, build_inline_request, render_user_message
+from seed_lsp.features.inline import build_inline_request, render_user_message
 from seed_lsp.features.inline.prompt import SYSTEM_PROMPT, SYSTEM_PROMPT_FEW_SHOT
 from seed_lsp.postprocess import CLOSE_TAG, HOLE
+from tests.unit.inline.helpers import knobs
 
 FILE = "\n".join(f"def helper_{i}(value):\n    return value * {i}\n" for i in range(40))
 CONTEXT = "# utils/math.py\ndef clamp(x, lo, hi):\n    return max(lo, min(x, hi))\n"
 
 
-def _request(prefix: str, suffix: str, options: InlineOptions | None = None, **kw: object) -> str:
+def _request(
+    prefix: str, suffix: str, options: dict[str, object] | None = None, **kw: object
+) -> str:
     request = build_inline_request(
         path="pkg/mod.py",
         language_id="python",
@@ -20,7 +23,7 @@ def _request(prefix: str, suffix: str, options: InlineOptions | None = None, **k
         suffix=suffix,
         context_block=CONTEXT,
         multiline=False,
-        options=options or InlineOptions(),
+        **(options or knobs()),  # type: ignore[arg-type]
     )
     return json.dumps([m.to_wire() for m in request.messages])
 
@@ -78,10 +81,10 @@ def test_consecutive_keystrokes_share_most_of_the_prompt() -> None:
 def test_deterministic_and_system_prompt_byte_stable() -> None:
     assert _request("a", "b") == _request("a", "b")
     r1 = build_inline_request(
-        path="a", language_id="c", prefix="1", suffix="2", multiline=False, options=InlineOptions()
+        path="a", language_id="c", prefix="1", suffix="2", multiline=False, **knobs()
     )
     r2 = build_inline_request(
-        path="z", language_id="go", prefix="9", suffix="8", multiline=True, options=InlineOptions()
+        path="z", language_id="go", prefix="9", suffix="8", multiline=True, **knobs()
     )
     assert r1.messages[0] == r2.messages[0]
     assert r1.messages[0].content == SYSTEM_PROMPT_FEW_SHOT
@@ -91,7 +94,7 @@ def test_deterministic_and_system_prompt_byte_stable() -> None:
         prefix="1",
         suffix="2",
         multiline=False,
-        options=InlineOptions(few_shot=False),
+        **knobs(few_shot=False),
     )
     assert no_shot.messages[0].content == SYSTEM_PROMPT
     assert "Example" not in SYSTEM_PROMPT
@@ -104,7 +107,7 @@ def test_request_parameters_default() -> None:
         prefix="",
         suffix="",
         multiline=False,
-        options=InlineOptions(),
+        **knobs(),
     )
     assert request.feature == "inline"
     assert request.stop == (CLOSE_TAG,)
@@ -115,16 +118,16 @@ def test_request_parameters_default() -> None:
 
 
 def test_request_parameters_overridable() -> None:
-    options = InlineOptions(reasoning_effort="", extra_body={"top_k": 5}, seed=7)
+    options = knobs(reasoning_effort="", extra_body={"top_k": 5}, seed=7)
     request = build_inline_request(
-        path="a.py", language_id="python", prefix="", suffix="", multiline=False, options=options
+        path="a.py", language_id="python", prefix="", suffix="", multiline=False, **options
     )
     assert request.reasoning_effort is None  # "" leaves it out
     assert request.extra_body == {"top_k": 5}
     assert request.seed == 7
     # The request gets its own copy: changing it does not change the options.
     request.extra_body["x"] = 1
-    assert options.extra_body == {"top_k": 5}
+    assert options["settings"].extra_body == {"top_k": 5}  # type: ignore[attr-defined]
 
 
 def test_overrides_for_retry() -> None:
@@ -134,7 +137,7 @@ def test_overrides_for_retry() -> None:
         prefix="",
         suffix="",
         multiline=False,
-        options=InlineOptions(),
+        **knobs(),
         max_tokens=2048,
         reasoning_effort="minimal",
     )

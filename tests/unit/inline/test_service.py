@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
-from seed_lsp.context import ContextEngine, ContextOptions
-from seed_lsp.features.inline import InlineOptions
+from seed_lsp.config import InlineCompletionSettings
+from seed_lsp.context import ContextEngine
+from seed_lsp.documents import DocumentStore
 from seed_lsp.features.inline.service import InlineRequest, InlineService
 from seed_lsp.llm.errors import ServerError
+from seed_lsp.text import Position
 from tests.unit.inline.fake_backend import FakeBackend, answer
 
 URI = "file:///w/a.py"
 TEXT = "def total(items):\n    \n"
 
 
+STORE = DocumentStore()
+STORE.open(URI, "python", 1, TEXT)
+
+
 def service(backend: FakeBackend) -> InlineService:
-    engine = ContextEngine(None, ContextOptions())
-    engine.open_document(URI, TEXT, "python")
-    return InlineService(backend, lambda: engine, InlineOptions(debounce_ms=0), lambda: "m")
+    engine = ContextEngine(None, STORE)
+    return InlineService(backend, lambda: engine, InlineCompletionSettings(debounce_ms=0))
 
 
 def request(invoked: bool) -> InlineRequest:
-    offset = TEXT.index("\n    \n") + 5
-    return InlineRequest(URI, "python", TEXT, offset, (1, 4), invoked)
+    snap = STORE.snapshot(URI)
+    assert snap is not None
+    return InlineRequest(snap, Position(1, 4), invoked)
 
 
 async def test_a_failing_endpoint_pauses_automatic_requests() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from seed_lsp.context import ContextEngine
+from seed_lsp.config import CodeActionSettings
 from seed_lsp.edits import Diagnostic, Location, Range, RelatedInformation
-from seed_lsp.features.requests import ModelSettings, Snapshot, edit_for
+from seed_lsp.features.requests import edit_for
 from tests.unit.actions.fake_backend import FakeBackend, reply
+from tests.unit.context.harness import EngineHarness
 
 SECRET = "Wq7pZ2kLm9"
 DOC = f'def connect():\n    password = "{SECRET}"\n    return open_db(password)\n'
@@ -16,8 +17,10 @@ DOC = f'def connect():\n    password = "{SECRET}"\n    return open_db(password)\
 
 async def test_a_diagnostic_quoting_a_secret_is_masked(tmp_path: Path) -> None:
     uri = (tmp_path / "db.py").as_uri()
-    engine = ContextEngine(tmp_path)
-    engine.open_document(uri, DOC, "python")
+    h = EngineHarness(tmp_path)
+    h.open_document(uri, DOC, "python")
+    snap = h.store.snapshot(uri)
+    assert snap is not None
     related = RelatedInformation(Location(uri, Range.of(1, 4, 1, 12)), f"value '{SECRET}' here")
     diagnostic = Diagnostic(
         Range.of(1, 15, 1, 25),
@@ -30,12 +33,12 @@ async def test_a_diagnostic_quoting_a_secret_is_masked(tmp_path: Path) -> None:
     backend = FakeBackend().enqueue(reply(answer))
     result = await edit_for(
         backend,
-        engine,
-        Snapshot(uri, 1, DOC, "python"),
+        h.engine,
+        snap,
         action="fix",
         range_=Range.of(1, 15, 1, 25),
         diagnostic=diagnostic,
-        settings=ModelSettings(max_tokens=100, reasoning_effort="", extra_body={}),
+        settings=CodeActionSettings(),
     )
     prompt = "\n".join(m.content for m in backend.requests[0].messages)
     assert SECRET not in prompt

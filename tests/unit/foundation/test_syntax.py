@@ -1,8 +1,15 @@
-"""enclosing_scope per language (tree-sitter) and the heuristic fallback."""
+"""Scopes per language (a document's tree-sitter tree) and the heuristic fallback."""
 
 import pytest
 
-from seed_lsp.context.syntax import enclosing_scope, heuristic_scope
+from seed_lsp.documents import DocumentStore
+from seed_lsp.syntax.scopes import heuristic_scope
+from seed_lsp.text import Position, Range
+
+
+def enclosing_scope(text: str, language_id: str, line: int) -> tuple[int, int] | None:
+    return DocumentStore().open("file:///x", language_id, 1, text).snapshot().scope_at(line)
+
 
 PY = """import os
 
@@ -98,11 +105,16 @@ def test_out_of_range_line() -> None:
 
 
 def test_incremental_reparse_matches_full_parse() -> None:
-    from seed_lsp.context.syntax import TreeCache, enclosing_scope_in
-
-    cache = TreeCache()
-    enclosing_scope_in(PY, "python", 4, cache, "k")
-    edited = PY.replace("return 2", "return 2 + helper(3)")
-    edited = "import sys\n" + edited
-    assert enclosing_scope_in(edited, "python", 5, cache, "k") == (3, 9)
-    assert enclosing_scope(edited, "python", 5) == (3, 9)
+    store = DocumentStore()
+    doc = store.open("file:///x.py", "python", 1, PY)
+    assert doc.snapshot().scope_at(4) == (2, 8)
+    # Edits arrive as ranges: the tree is edited, then reparsed on demand.
+    doc.apply_change(Range(Position(7, 12), Position(7, 12)), " + helper(3)")
+    doc.apply_change(Range(Position(0, 0), Position(0, 0)), "import sys\n")
+    edited = "import sys\n" + PY.replace("return 2", "return 2 + helper(3)")
+    assert doc.snapshot().text == edited
+    assert doc.snapshot().scope_at(5) == (3, 9)
+    tree = doc.tree()
+    assert tree is not None
+    full = store.open("file:///y.py", "python", 1, edited).tree()
+    assert full is not None and str(tree.root_node) == str(full.root_node)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from seed_lsp.context.lines import LineChange
-from seed_lsp.context.symbols import Definition, extract_definitions, top_level_header
-from seed_lsp.context.syntax import LONG_LINE
+from seed_lsp.syntax.definitions import Definition, extract_definitions, top_level_header
+from seed_lsp.syntax.scopes import LONG_LINE
+from seed_lsp.text import LineChange
 
 _FOLD_LINES = 256  # a region grown past this by edits far apart is folded into the base
 _MAX_SCAN = 5000  # lines scanned for a top-level header (a region is at most ~2x this)
@@ -44,10 +44,6 @@ class LiveDefinitions:
         self._pending: LineChange | None = None  # base -> current lines
         self._region = (0, 0)  # re-extracted lines, current coordinates
         self._region_defs: dict[str, list[Definition]] = {}
-
-    @classmethod
-    def extract(cls, language: str, text: str, lines: list[str]) -> LiveDefinitions:
-        return cls(language, extract_definitions(text, lines, language))
 
     def update(self, lines: list[str], change: LineChange) -> None:
         """``lines`` are the new lines; ``change`` says which of them differ from the last."""

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from seed_lsp.context import livedefs
-from seed_lsp.context.lines import splice_lines
-from seed_lsp.context.livedefs import LiveDefinitions
-from seed_lsp.context.symbols import Definition, extract_definitions, top_level_header
+from seed_lsp.documents import Document
+from seed_lsp.syntax import livedefs
+from seed_lsp.syntax.definitions import Definition, extract_definitions, top_level_header
+from seed_lsp.text import Position, Range
 
 PY_BLOCKS = [
     "def f{n}(a, b):\n    x = a + b\n    return x\n",
@@ -60,7 +60,8 @@ def test_live_definitions_equal_full_extraction(
     blocks = LANGS[language]
     text = _blocks(rng, blocks, 30, 0)
     lines = text.split("\n")
-    live = LiveDefinitions.extract(language, text, lines)
+    doc = Document("file:///x", language, 1, text)
+    doc.definitions()  # extracted once; the edits below update it
     for step in range(40):
         new_lines = list(lines)
         i = rng.randrange(len(new_lines))
@@ -82,11 +83,31 @@ def test_live_definitions_equal_full_extraction(
             del new_lines[i : i + rng.randint(1, 3)]
         else:  # a far edit: a new block at the end
             new_lines += _blocks(rng, blocks, 1, 200 + step).split("\n")
-        new_text = "\n".join(new_lines)
-        spliced, change = splice_lines(text, lines, new_text)
-        assert spliced == new_lines
-        live.update(spliced, change)
-        text, lines = new_text, spliced
+        _apply_as_lsp_edit(doc, lines, new_lines)
+        text, lines = "\n".join(new_lines), new_lines
+        assert doc.snapshot().text == text
+        live = doc.definitions()
         expected = _by_name(extract_definitions(text, lines, language))
         for name in expected.keys() | {"f1", "m3", "C2", "nothing"}:
             assert live.get(name) == expected.get(name, []), (step, name)
+
+
+def _apply_as_lsp_edit(doc: Document, old: list[str], new: list[str]) -> None:
+    """The change from `old` to `new` lines as one range edit, the way an editor sends it."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    if end_old < len(old):
+        replaced = Range(Position(start, 0), Position(end_old, 0))
+        inserted = "".join(line + "\n" for line in new[start:end_new])
+    elif start < len(old):  # the change reaches the end of the text
+        replaced = Range(Position(start, 0), Position(len(old) - 1, len(old[-1])))
+        inserted = "\n".join(new[start:])
+    else:  # lines added after the last one
+        replaced = Range(Position(start - 1, len(old[-1])), Position(start - 1, len(old[-1])))
+        inserted = "".join("\n" + line for line in new[start:])
+    doc.apply_change(replaced, inserted)

@@ -1,4 +1,5 @@
-"""Cheap per-file indexes: definitions (regex + block heuristics) and identifier windows.
+"""Definitions in source text (regexes plus block heuristics) and the identifiers worth
+matching.
 
 Regexes, not a parser: indexing thousands of files on disk must cost little, and a definition's
 head plus its block extent is all the prompt needs.
@@ -7,122 +8,29 @@ head plus its block extent is all the prompt needs.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from seed_lsp.context.syntax import (
-    INDENT_LANGUAGES,
-    brace_block_end,
-    indent_block_end,
-    normalize_language,
-)
+from seed_lsp.languages import language as language_of
+from seed_lsp.syntax.scopes import brace_block_end, indent_block_end
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-STOPWORDS = frozenset(
-    [
-        "and",
-        "as",
-        "assert",
-        "async",
-        "await",
-        "break",
-        "case",
-        "catch",
-        "class",
-        "const",
-        "continue",
-        "def",
-        "default",
-        "del",
-        "do",
-        "elif",
-        "else",
-        "enum",
-        "except",
-        "export",
-        "extends",
-        "false",
-        "final",
-        "finally",
-        "fn",
-        "for",
-        "from",
-        "func",
-        "function",
-        "go",
-        "if",
-        "impl",
-        "import",
-        "in",
-        "interface",
-        "is",
-        "lambda",
-        "let",
-        "loop",
-        "match",
-        "mod",
-        "mut",
-        "new",
-        "nil",
-        "none",
-        "not",
-        "null",
-        "or",
-        "package",
-        "pass",
-        "pub",
-        "raise",
-        "return",
-        "self",
-        "static",
-        "struct",
-        "super",
-        "switch",
-        "this",
-        "throw",
-        "true",
-        "try",
-        "type",
-        "typeof",
-        "use",
-        "var",
-        "void",
-        "while",
-        "with",
-        "yield",
-        "int",
-        "str",
-        "bool",
-        "float",
-        "string",
-        "number",
-        "any",
-        "i32",
-        "i64",
-        "u8",
-        "u32",
-        "u64",
-        "usize",
-        "f64",
-        "len",
-        "print",
-        "println",
-        "fmt",
-        "err",
-        "error",
-        "ok",
-        "some",
-        "string_view",
-        "crate",
-        "where",
-        "dyn",
-        "ref",
-        "box",
-        "vec",
-    ]
-)
+_KEYWORD_WORDS = """
+    and as assert async await break case catch class const continue crate def default del do
+    dyn elif else enum except export extends false final finally fn for from func function
+    go if impl import in interface is lambda let loop match mod module mut new nil none not
+    null or package pass private protected pub public raise ref return self static struct
+    super switch this throw true try type typeof use var void where while with yield None
+    True False
+"""
+KEYWORDS = frozenset(_KEYWORD_WORDS.split())
+"""Keywords of the languages seed-lsp knows: never a name worth looking up or explaining."""
+
+_COMMON_WORDS = """int str bool float string number any i32 i64 u8 u32 u64 usize f64 len print
+    println fmt err error ok some string_view box vec"""
+STOPWORDS = KEYWORDS | frozenset(_COMMON_WORDS.split())
+"""Keywords plus names so common (builtins, primitive types) that matching them finds noise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,10 +129,11 @@ def _line_of(starts: Sequence[int], offset: int) -> int:
 
 def extract_definitions(text: str, lines: Sequence[str], language_id: str) -> list[Definition]:
     """Definitions found in ``text`` (whose lines are ``lines``), in source order."""
-    language = normalize_language(language_id)
+    lang = language_of(language_id)
+    language = lang.id
     starts = _line_starts(text)
     defs: list[Definition] = []
-    indent_based = language in INDENT_LANGUAGES
+    indent_based = lang.indent_based
 
     def block_end(start: int, kind: str) -> int:
         if kind not in _BLOCK_KINDS:
@@ -258,7 +167,7 @@ def extract_definitions(text: str, lines: Sequence[str], language_id: str) -> li
         for m in _PY_ASSIGN.finditer(text):
             line = _line_of(starts, m.start())
             defs.append(Definition(m.group("n"), "var", line, _statement_end(lines, line)))
-    elif language in ("javascript", "javascriptreact", "typescript", "typescriptreact"):
+    elif lang.family == "js":
         for m in _JS_DEFS.finditer(text):
             line = _line_of(starts, m.start())
             kind = m.group("k")
@@ -316,9 +225,10 @@ def top_level_header(line: str, language: str) -> bool:
     """Whether ``line`` starts a definition at column 0 (where blocks above it end)."""
     if not line or line[0] in " \t":
         return False
-    if language == "python":
+    family = language_of(language).family
+    if family == "python":
         return _PY_DEFS.match(line) is not None
-    if language in ("javascript", "javascriptreact", "typescript", "typescriptreact"):
+    if family == "js":
         return _JS_DEFS.match(line) is not None
     if language == "go":
         return _GO_DEFS.match(line) is not None
@@ -347,45 +257,3 @@ def _js_value_end(lines: Sequence[str], start: int) -> int:
 def identifiers(text: str) -> list[str]:
     """Identifiers in ``text`` worth matching (no keywords, no one-letter names)."""
     return [w for w in IDENT.findall(text) if len(w) > 1 and w not in STOPWORDS]
-
-
-@dataclass(slots=True)
-class WindowIndex:
-    """Identifier sets of fixed, overlapping line windows, with an inverted index."""
-
-    window: int
-    step: int
-    sizes: list[int] = field(default_factory=list)
-    postings: dict[str, list[int]] = field(default_factory=dict)
-
-    @classmethod
-    def build(cls, lines: Sequence[str], window: int) -> WindowIndex:
-        """Index windows of ``window`` lines every ``window // 2`` lines."""
-        step = max(1, window // 2)
-        index = cls(window, step)
-        postings: defaultdict[str, list[int]] = defaultdict(list)
-        line_sets = [set(identifiers(line)) for line in lines]
-        n = len(lines)
-        starts = range(0, max(1, n - window + step), step) if n else range(0)
-        for w, start in enumerate(starts):
-            words: set[str] = set()
-            for s in line_sets[start : start + window]:
-                words |= s
-            index.sizes.append(len(words))
-            for word in words:
-                postings[word].append(w)
-        index.postings = dict(postings)
-        return index
-
-    def best(self, query: set[str], limit: int) -> list[tuple[float, int]]:
-        """Top ``limit`` (Jaccard, window start line) for ``query``, best first."""
-        if not query or not self.sizes:
-            return []
-        hits: dict[int, int] = {}
-        for word in query:
-            for w in self.postings.get(word, ()):
-                hits[w] = hits.get(w, 0) + 1
-        q = len(query)
-        scored = [(inter / (q + self.sizes[w] - inter), w * self.step) for w, inter in hits.items()]
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        return scored[:limit]
