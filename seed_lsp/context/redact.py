@@ -158,6 +158,27 @@ def redact(text: str, placeholder: str = "<redacted>", extra_patterns: Sequence[
     return "".join(out)
 
 
+def redact_part(text: str, part: str, placeholder: str = "<redacted>") -> str:
+    """``part`` (a piece of ``text``: an expression, a cut line) with the secrets of the whole
+    ``text`` replaced. A secret is known by what surrounds it (``password = "…"``), which the
+    piece alone may not hold."""
+    start = text.find(part)
+    if start < 0:
+        return redact(part, placeholder)
+    end = start + len(part)
+    out: list[str] = []
+    pos = start
+    for a, b in secret_spans(text):
+        if b <= start or a >= end:
+            continue
+        a, b = max(a, start), min(b, end)
+        out.append(text[pos:a])
+        out.append(placeholder)
+        pos = b
+    out.append(text[pos:end])
+    return "".join(out)
+
+
 def redact_window(
     prefix: str,
     suffix: str,

@@ -9,6 +9,7 @@ from seed_lsp.config import HoverMode, HoverSettings
 from seed_lsp.context import ContextEngine
 from seed_lsp.context.layout import render_snippets
 from seed_lsp.context.redact import redact as redact_text
+from seed_lsp.context.redact import redact_part
 from seed_lsp.documents import Snapshot
 from seed_lsp.features.hover.service import HoverService
 from seed_lsp.features.hover.subject import (
@@ -54,9 +55,14 @@ async def hover_for(
     if subject is None:
         return None
     if redact:
+        # The expression and the (possibly cut) line are redacted as parts of the whole line,
+        # where the name that says "secret" is: `define('DB_PASSWORD', '…')` alone says less.
+        full = snap.lines[position.line]
+        symbol = replace(subject.symbol, expression=redact_part(full, subject.symbol.expression))
         subject = replace(
             subject,
-            line_text=redact_text(subject.line_text),
+            symbol=symbol,
+            line_text=redact_part(full, subject.line_text),
             context_text=redact_text(subject.context_text),
         )
     symbol_range = Range.of(position.line, subject.symbol.start, position.line, subject.symbol.end)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from seed_lsp.config import CodeActionSettings
 from seed_lsp.edits import Diagnostic, Location, Range, RelatedInformation
 from seed_lsp.features.requests import edit_for
@@ -44,3 +46,36 @@ async def test_a_diagnostic_quoting_a_secret_is_masked(tmp_path: Path) -> None:
     assert SECRET not in prompt
     assert "Possible hardcoded password: '<redacted-1>'" in prompt
     assert SECRET in result.new_text  # the edit gives the value back
+
+
+@pytest.mark.parametrize(
+    ("line", "column"),
+    [
+        (f"define('DB_PASSWORD', '{SECRET}');", 2),  # on the call: its whole expression
+        (f'password = "{SECRET}"', 13),  # on the value: a string alone says nothing
+        ("x = 1; " * 40 + f'api_token = "tok_{SECRET}abc123"', 283),  # a line cut around it
+    ],
+)
+async def test_a_hover_never_sends_a_secret_under_or_near_the_cursor(
+    line: str, column: int
+) -> None:
+    from seed_lsp.config import HoverSettings
+    from seed_lsp.context import ContextEngine
+    from seed_lsp.documents import DocumentStore
+    from seed_lsp.features.hover import HoverService, hover_for
+    from seed_lsp.text import Position
+
+    store = DocumentStore()
+    snap = store.open("file:///w/settings.php", "php", 1, f"{line}\nx = 2\n").snapshot()
+    backend = FakeBackend().enqueue(reply("It defines a constant."))
+    await hover_for(
+        backend,
+        ContextEngine(None, store),
+        HoverService(),
+        snap,
+        position=Position(0, column),
+        mode="on",
+        settings=HoverSettings(),
+    )
+    (request,) = backend.requests
+    assert SECRET not in "\n".join(m.content for m in request.messages)
