@@ -7,7 +7,8 @@ Prints:
     by core.excludesFile and at its default place; every pattern of the default list; secret
     content under ordinary names) and for every credential shape of tests/secret_shapes.py in
     Python, JS/TS, YAML, .ini, shell, Dockerfile and PHP. Each file is asked for an inline
-    completion, code actions resolved (refactor, fix), an explanation and a hover, open; the
+    completion, code actions resolved (refactor, fix), an explanation and hovers (on each
+    line's first word and on each secret, for the shapes), open; the
     importable ones also closed (imported by an open file, read from disk). Counted: markers of
     excluded files and secret values in what reached the endpoint (target 0), neighbours of
     secrets that did not (target 0), and controls that must reach it (all).
@@ -154,6 +155,19 @@ def build(root: Path) -> tuple[Path, Path, list[Route], list[str]]:
     return ws, home, routes, ["CONTROLMARK_control", *(s.neighbour for s in closed)]
 
 
+def hover_points(text: str) -> list[tuple[int, int]]:
+    """On every line: its first word, and the start and middle of every secret on it."""
+    points = []
+    for number, line in enumerate(text.split("\n")):
+        if line.strip():
+            points.append((number, len(line) - len(line.lstrip()) + 1))
+        for shape in SHAPES:
+            at = line.find(shape.secret)
+            if at >= 0:
+                points += [(number, at + 1), (number, at + len(shape.secret) // 2)]
+    return points
+
+
 class Driver:
     def __init__(self, connection: RecordingConnection) -> None:
         self.connection = connection
@@ -185,8 +199,11 @@ class Driver:
     async def ask(self, method: str, params: Any) -> dict[str, Any]:
         return await self.connection.request(method, params, timeout=30)
 
-    async def everything(self, uri: str, text: str) -> None:
-        """Every feature that calls the model, on the whole document."""
+    async def everything(
+        self, uri: str, text: str, hovers: list[tuple[int, int]] | None = None
+    ) -> None:
+        """Every feature that calls the model, on the whole document; hovers at ``hovers``
+        (line, column) too."""
         lines = text.split("\n")
         last = max(0, len(lines) - 2)
         whole = {"start": {"line": 0, "character": 0}, "end": {"line": last, "character": 0}}
@@ -218,9 +235,9 @@ class Driver:
                 await self.ask("codeAction/resolve", action)
         explain = {"command": "seed.explain", "arguments": [{"uri": uri, "range": whole}]}
         await self.ask("workspace/executeCommand", explain)
-        await self.ask(
-            "textDocument/hover", {"textDocument": doc, "position": {"line": 0, "character": 5}}
-        )
+        for line, character in [(0, 5), *(hovers or [])]:
+            position = {"line": line, "character": character}
+            await self.ask("textDocument/hover", {"textDocument": doc, "position": position})
 
 
 async def leak_run(root: Path) -> dict[str, Any]:
@@ -251,7 +268,7 @@ async def leak_run(root: Path) -> dict[str, Any]:
         shape_files = sorted({s.file for s in SHAPES})
         for name in shape_files:
             uri, text = await driver.open(ws / "shapes" / name)
-            await driver.everything(uri, text)
+            await driver.everything(uri, text, hover_points(text))
         await connection.drain()
         await connection.close()
         prompts = [r.prompt_text for r in fake.chat_requests()]

@@ -121,11 +121,12 @@ def secret_spans(text: str, extra_patterns: Sequence[str] = ()) -> list[Span]:
         for line in lines:
             spans.extend((start + a, start + b) for a, b in _extra_line_spans(line, extra))
             start += len(line) + 1
-    if "value:" in text and "name:" in text:
+    if "value:" in text:
         start = 0
-        for previous, line in zip(["", *lines], lines, strict=False):
-            if "value:" in line and "name:" in previous:
-                paired = name_then_value(previous, line)
+        for number, line in enumerate(lines):
+            if "value:" in line and (number == 0 or "name:" in lines[number - 1]):
+                # A value whose name is on the line above; for the first line, above the text.
+                paired = name_then_value(lines[number - 1] if number else None, line)
                 if paired is not None:
                     spans.append((start + paired[0], start + paired[1]))
             start += len(line) + 1
@@ -158,14 +159,10 @@ def redact(text: str, placeholder: str = "<redacted>", extra_patterns: Sequence[
     return "".join(out)
 
 
-def redact_part(text: str, part: str, placeholder: str = "<redacted>") -> str:
-    """``part`` (a piece of ``text``: an expression, a cut line) with the secrets of the whole
-    ``text`` replaced. A secret is known by what surrounds it (``password = "…"``), which the
-    piece alone may not hold."""
-    start = text.find(part)
-    if start < 0:
-        return redact(part, placeholder)
-    end = start + len(part)
+def redact_part(text: str, start: int, end: int, placeholder: str = "<redacted>") -> str:
+    """``text[start:end]`` (an expression, a cut line) with the secrets of the whole ``text``
+    replaced. A secret is known by what surrounds it (``password = "…"``, a ``name:`` line
+    before a ``value:`` line), which the piece alone may not hold."""
     out: list[str] = []
     pos = start
     for a, b in secret_spans(text):

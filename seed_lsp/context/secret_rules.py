@@ -169,11 +169,13 @@ _VALUE_LINE = re.compile(
 )
 
 
-def name_then_value(previous: str, line: str) -> Span | None:
+def name_then_value(previous: str | None, line: str) -> Span | None:
     """The value on ``line`` when ``previous`` names a secret: a Kubernetes or compose
-    environment entry (``- name: DB_PASSWORD`` then ``value: …``)."""
-    named = _NAME_LINE.fullmatch(previous)
-    kind = key_kind(named.group("k")) if named else None
+    environment entry (``- name: DB_PASSWORD`` then ``value: …``). ``previous`` None: the
+    line above is not in the text (a window or a snippet starts here), so the name is
+    unknown and the value is judged as a password's."""
+    named = _NAME_LINE.fullmatch(previous) if previous is not None else None
+    kind = "password" if previous is None else key_kind(named.group("k")) if named else None
     valued = _VALUE_LINE.fullmatch(line) if kind else None
     if kind is None or valued is None:
         return None

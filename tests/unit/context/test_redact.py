@@ -215,3 +215,11 @@ def test_names_of_secrets(name: str, kind: str | None) -> None:
 )
 def test_placeholders_and_allowlist_comments(text: str, kept: bool) -> None:
     assert (redact(text) == text) is kept
+
+
+def test_a_value_whose_name_is_above_the_text() -> None:
+    # A window or a snippet may start between `- name: DB_PASSWORD` and its `value:` line.
+    assert redact("          value: nIyAe045%x\n        - name: DB_USER\n") == (
+        f"          value: {P}\n        - name: DB_USER\n"
+    )
+    assert redact("x = 1\n          value: 10\n") == "x = 1\n          value: 10\n"

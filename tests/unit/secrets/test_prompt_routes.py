@@ -54,10 +54,11 @@ async def test_a_diagnostic_quoting_a_secret_is_masked(tmp_path: Path) -> None:
         (f"define('DB_PASSWORD', '{SECRET}');", 2),  # on the call: its whole expression
         (f'password = "{SECRET}"', 13),  # on the value: a string alone says nothing
         ("x = 1; " * 40 + f'api_token = "tok_{SECRET}abc123"', 283),  # a line cut around it
+        (f"- name: DB_PASSWORD\n  value: {SECRET}", (1, 12)),  # the name on the line above
     ],
 )
 async def test_a_hover_never_sends_a_secret_under_or_near_the_cursor(
-    line: str, column: int
+    line: str, column: int | tuple[int, int]
 ) -> None:
     from seed_lsp.config import HoverSettings
     from seed_lsp.context import ContextEngine
@@ -73,7 +74,7 @@ async def test_a_hover_never_sends_a_secret_under_or_near_the_cursor(
         ContextEngine(None, store),
         HoverService(),
         snap,
-        position=Position(0, column),
+        position=Position(*column) if isinstance(column, tuple) else Position(0, column),
         mode="on",
         settings=HoverSettings(),
     )
