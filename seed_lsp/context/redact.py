@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -92,6 +93,12 @@ def _extra_line_spans(line: str, extra: tuple[str, ...]) -> list[Span]:
 def secret_spans(text: str, extra_patterns: Sequence[str] = ()) -> list[Span]:
     """Sorted, non-overlapping [start, end) spans of secret values in ``text``."""
     extra = tuple(extra_patterns)
+    return _merge(_whole_text_spans(text) + _line_wise_spans(text, extra, True))
+
+
+def _whole_text_spans(text: str) -> list[Span]:
+    """What only the whole text shows: private key blocks (which span lines) and the API keys
+    this process was given (which never go into a prompt, whatever their shape)."""
     spans: list[Span] = []
     if _PEM_MARK in text:
         spans.extend(m.span() for m in _PEM.finditer(text))
@@ -99,12 +106,19 @@ def secret_spans(text: str, extra_patterns: Sequence[str] = ()) -> list[Span]:
         end = _PEM_END.search(text)
         if end is not None and "-----BEGIN" not in text[: end.start()]:
             spans.append((0, end.end()))
-    # The API keys this process was given never go into a prompt, whatever their shape.
     for secret in REDACTOR.values():
         pos = text.find(secret)
         while pos >= 0:
             spans.append((pos, pos + len(secret)))
             pos = text.find(secret, pos + 1)
+    return spans
+
+
+def _line_wise_spans(text: str, extra: tuple[str, ...], first_is_orphan: bool) -> list[Span]:
+    """The spans lines show, each alone or with the line above (a ``value:`` under its
+    ``name:``). ``first_is_orphan``: the first line's line above is not known (the text is a
+    window or a snippet), rather than given separately (a chunk of a window)."""
+    spans: list[Span] = []
     lines = text.split("\n")
     # The loop every keystroke pays for on every line of the window: keep it lean.
     cached = _line_cache.get
@@ -124,12 +138,63 @@ def secret_spans(text: str, extra_patterns: Sequence[str] = ()) -> list[Span]:
     if "value:" in text:
         start = 0
         for number, line in enumerate(lines):
-            if "value:" in line and (number == 0 or "name:" in lines[number - 1]):
+            if number == 0 and not first_is_orphan:
+                pass
+            elif "value:" in line and (number == 0 or "name:" in lines[number - 1]):
                 # A value whose name is on the line above; for the first line, above the text.
                 paired = name_then_value(lines[number - 1] if number else None, line)
                 if paired is not None:
                     spans.append((start + paired[0], start + paired[1]))
             start += len(line) + 1
+    return spans
+
+
+_CHUNKS: OrderedDict[tuple[str, tuple[str, ...], bool], list[Span]] = OrderedDict()
+_CHUNKS_MAX = 16
+
+
+def _chunk_spans(text: str, extra: tuple[str, ...], first_is_orphan: bool) -> list[Span]:
+    key = (text, extra, first_is_orphan)
+    found = _CHUNKS.get(key)
+    if found is None:
+        found = _line_wise_spans(text, extra, first_is_orphan)
+        _CHUNKS[key] = found
+        if len(_CHUNKS) > _CHUNKS_MAX:
+            _CHUNKS.popitem(last=False)
+    else:
+        _CHUNKS.move_to_end(key)
+    return found
+
+
+def _window_spans(prefix: str, suffix: str, extra: tuple[str, ...]) -> list[Span]:
+    """``secret_spans(prefix + suffix)``, in three chunks: the lines above the cursor's line,
+    that line, the lines below. While the user types on one line the other two are the same
+    texts as at the previous keystroke, and their spans come from a small cache (one dictionary
+    lookup instead of one per line)."""
+    text = prefix + suffix
+    line_start = prefix.rfind("\n") + 1
+    newline = suffix.find("\n")
+    line_end = len(prefix) + newline + 1 if newline >= 0 else len(text)
+    spans = _whole_text_spans(text)
+    spans += _chunk_spans(text[:line_start], extra, True)
+    middle = text[line_start:line_end]
+    at_start = line_start == 0  # the cursor's line is the text's first: its line above unseen
+    spans += [
+        (line_start + a, line_start + b) for a, b in _line_wise_spans(middle, extra, at_start)
+    ]
+    if line_end < len(text):
+        below = _chunk_spans(text[line_end:], extra, False)
+        spans += [(line_end + a, line_end + b) for a, b in below]
+    # The pairs across the cuts: (the line above the cursor's, the cursor's), (it, the next).
+    for cut in (line_start, line_end):
+        if 0 < cut < len(text):
+            above = text[text.rfind("\n", 0, cut - 1) + 1 : cut - 1]
+            next_end = text.find("\n", cut)
+            line = text[cut : next_end if next_end >= 0 else len(text)]
+            if "value:" in line and "name:" in above:
+                paired = name_then_value(above, line)
+                if paired is not None:
+                    spans.append((cut + paired[0], cut + paired[1]))
     return _merge(spans)
 
 
@@ -189,7 +254,7 @@ def redact_window(
     """
     hole = len(prefix)
     text = prefix + suffix
-    spans = secret_spans(text, extra_patterns)
+    spans = _window_spans(prefix, suffix, tuple(extra_patterns))
     if not spans:
         return prefix, suffix
     pre: list[str] = []

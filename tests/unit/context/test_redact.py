@@ -223,3 +223,27 @@ def test_a_value_whose_name_is_above_the_text() -> None:
         f"          value: {P}\n        - name: DB_USER\n"
     )
     assert redact("x = 1\n          value: 10\n") == "x = 1\n          value: 10\n"
+
+
+def test_the_window_in_chunks_redacts_as_the_whole_text() -> None:
+    import random
+
+    from seed_lsp.context.redact import secret_spans
+
+    lines = [
+        "-----BEGIN RSA PRIVATE KEY-----",
+        "MIIEpAIBAAKCAQEA",
+        "-----END RSA PRIVATE KEY-----",
+        "        - name: DB_PASSWORD",
+        "          value: nIyAe045%x",
+    ]
+    for shape in SHAPES:
+        lines += [*shape.line.split("\n"), *shape.neighbour.split("\n")]
+    text = "\n".join(lines) + "\n"
+    rng = random.Random(7)
+    whole = secret_spans(text)
+    for cut in [0, len(text), *(rng.randrange(len(text)) for _ in range(300))]:
+        if any(a < cut < b for a, b in whole):
+            continue  # a cut inside a secret is redact_window's own case (tested above)
+        pre, suf = redact_window(text[:cut], text[cut:])
+        assert pre + suf == redact(text), cut
