@@ -142,13 +142,26 @@ class Redactor(logging.Filter):
         return "".join(out)
 
     def redact_json(self, value: Any) -> Any:
-        """`value` (a JSON-like structure) with every string in it redacted."""
+        """`value` (a JSON-like structure) with every string in it redacted. Every message to
+        the client comes here: one serialization and a few finds tell whether anything needs
+        masking at all (the escaped forms of the secrets are known too)."""
+        if not self._secrets:
+            return value
+        try:
+            blob = json.dumps(value, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            blob = None
+        if blob is not None and self.redact(blob) == blob:
+            return value
+        return self._walk(value)
+
+    def _walk(self, value: Any) -> Any:
         if isinstance(value, str):
             return self.redact(value)
         if isinstance(value, dict):
-            return {self.redact_json(k): self.redact_json(v) for k, v in value.items()}
+            return {self._walk(k): self._walk(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
-            return [self.redact_json(v) for v in value]
+            return [self._walk(v) for v in value]
         return value
 
     def filter(self, record: logging.LogRecord) -> bool:
