@@ -8,7 +8,8 @@ Prints:
     content under ordinary names) and for every credential shape of tests/secret_shapes.py in
     Python, JS/TS, YAML, .ini, shell, Dockerfile and PHP. Each file is asked for an inline
     completion, code actions resolved (refactor, fix), an explanation and hovers (on each
-    line's first word and on each secret, for the shapes), open; the
+    line's first word and on each secret, for the shapes) and, after a secret is retyped, a
+    next edit (textDocument/copilotInlineEdit), open; the
     importable ones also closed (imported by an open file, read from disk). Counted: markers of
     excluded files and secret values in what reached the endpoint (target 0), neighbours of
     secrets that did not (target 0), and controls that must reach it (all).
@@ -191,10 +192,57 @@ class Driver:
         )
         return uri, text
 
+    async def insert(self, uri: str, version: int, text: str) -> None:
+        """Type ``text`` at the start of the document (the change makes it ``version``)."""
+        start = {"line": 0, "character": 0}
+        await self.connection.send(
+            {
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [{"range": {"start": start, "end": start}, "text": text}],
+                },
+            }
+        )
+
     async def close(self, uri: str) -> None:
         await self.connection.send(
             {"method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}}
         )
+
+    async def next_edit(self, uri: str, text: str, version: int) -> None:
+        """Retype the last character of a secret (the edit history then holds its line),
+        and ask for a next edit there: the region, the history and diagnostics are sent."""
+        lines = text.split("\n")
+        for number, line in enumerate(lines):
+            hit = next((s.secret for s in SHAPES if s.secret in line), None)
+            if hit is None:
+                continue
+            at = line.find(hit) + len(hit) - 1
+            change = {
+                "range": {
+                    "start": {"line": number, "character": at},
+                    "end": {"line": number, "character": at + 1},
+                },
+                "text": "Z" if hit[-1] != "Z" else "Y",
+            }
+            await self.connection.send(
+                {
+                    "method": "textDocument/didChange",
+                    "params": {
+                        "textDocument": {"uri": uri, "version": version + 1},
+                        "contentChanges": [change],
+                    },
+                }
+            )
+            await self.ask(
+                "textDocument/copilotInlineEdit",
+                {
+                    "textDocument": {"uri": uri, "version": version + 1},
+                    "position": {"line": number, "character": at},
+                },
+            )
+            return
 
     async def ask(self, method: str, params: Any) -> dict[str, Any]:
         return await self.connection.request(method, params, timeout=30)
@@ -263,12 +311,25 @@ async def leak_run(root: Path) -> dict[str, Any]:
             uri, text = await driver.open(r.path)
             await driver.everything(uri, text)
         await driver.everything(main_uri, main_text)
+        # Next edits show recent edits across files: edit every excluded file, then main.py,
+        # and ask for a next edit in main.py.
+        for r in routes:
+            await driver.insert(r.path.as_uri(), 2, "LEAKMARK_" + r.name + "_edit ")
+        await driver.insert(main_uri, 2, "# ")
+        await driver.ask(
+            "textDocument/copilotInlineEdit",
+            {
+                "textDocument": {"uri": main_uri, "version": 2},
+                "position": {"line": 0, "character": 2},
+            },
+        )
         for r in routes:
             await driver.close(r.path.as_uri())
         shape_files = sorted({s.file for s in SHAPES})
         for name in shape_files:
             uri, text = await driver.open(ws / "shapes" / name)
             await driver.everything(uri, text, hover_points(text))
+            await driver.next_edit(uri, text, 1)
         await connection.drain()
         await connection.close()
         prompts = [r.prompt_text for r in fake.chat_requests()]

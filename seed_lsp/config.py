@@ -106,6 +106,35 @@ class CompletionSettings:
 
 
 @dataclass(frozen=True)
+class NextEditSettings(_Calls):
+    """`nextEdit.*`: next edit suggestions (`textDocument/copilotInlineEdit`)."""
+
+    enabled: bool = setting(
+        True,
+        "Answer `textDocument/copilotInlineEdit` with the edit that most likely follows your "
+        "recent ones (rename the other uses, pass a new argument, ...).",
+    )
+    debounce_ms: int = setting(
+        250,
+        "Ask the model only once the document has had no change for this long (time the client "
+        "already waited counts); adapted to how often you accept, between half and twice this. "
+        "0 turns the wait off.",
+    )
+    max_tokens: int = setting(
+        1024, "Most tokens for one rewritten editable region (reasoning included)."
+    )
+    reasoning_effort: ReasoningEffort = setting("low", "`reasoning_effort` for next edits.")
+    context_tokens: int = setting(
+        3000, "Prompt budget in tokens for the code around the region and other files' definitions."
+    )
+    extra_body: dict[str, Any] = setting(
+        {"thinking": {"type": "disabled"}},
+        "Extra JSON merged into next-edit requests. The default switches the Seed model's "
+        "thinking off for speed.",
+    )
+
+
+@dataclass(frozen=True)
 class CodeActionSettings(_Calls):
     """`codeActions.*`: explain, refactor, fix a diagnostic."""
 
@@ -218,6 +247,9 @@ class Settings:
     )
     completion: CompletionSettings = field(
         default_factory=CompletionSettings, metadata={"doc": CompletionSettings.__doc__}
+    )
+    next_edit: NextEditSettings = field(
+        default_factory=NextEditSettings, metadata={"doc": NextEditSettings.__doc__}
     )
     code_actions: CodeActionSettings = field(
         default_factory=CodeActionSettings, metadata={"doc": CodeActionSettings.__doc__}

@@ -71,6 +71,8 @@ class Session:
         self._on_usage = on_usage
         self.workspace_root: Path | None = None
         self._documents: DocumentStore | None = None
+        self.store_hooks: list[Callable[[DocumentStore], None]] = []
+        """Called with the document store once it is made (to listen to its changes)."""
         self._client: ChatClient | None = None
         self._context: ContextEngine | None = None
         self._inline: InlineService | None = None
@@ -83,6 +85,8 @@ class Session:
 
             self._documents = DocumentStore()
             self._documents.on_close(self._closed)
+            for hook in self.store_hooks:
+                hook(self._documents)
         return self._documents
 
     @property

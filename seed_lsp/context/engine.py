@@ -139,6 +139,9 @@ class ContextEngine:
         """Token estimator (shared calibration)."""
         self._filter = self._make_filter()
         self._filter_generation = self._filter.generation
+        # Documents found secret by their content: still secret once closed (next edits show
+        # the edits of closed documents too).
+        self._secret_by_content: set[str] = set()
         documents.on_close(self._forget)
 
     def _make_filter(self) -> PathFilter:
@@ -179,6 +182,10 @@ class ContextEngine:
                 and may_hold_secret_content(state.path)
                 and secret_content(state.path, snap.text) is not None
             )
+            if state.content_secret:
+                self._secret_by_content.add(snap.uri)
+            else:
+                self._secret_by_content.discard(snap.uri)
         return state.content_secret
 
     def _forget(self, uri: str) -> None:
@@ -197,6 +204,20 @@ class ContextEngine:
         """Calibrate: we sent ``prompt_text`` (every message's content, concatenated) and the
         endpoint reported ``usage.prompt_tokens``."""
         self.tokens.note_usage(self._settings.model, prompt_text, reported_prompt_tokens)
+
+    def is_excluded(self, uri: str) -> bool:
+        """Whether nothing of this document may be sent (next edits show edits across files)."""
+        with self._lock:
+            self._recheck_exclusions()
+            state = self._state(uri)
+            doc = self._documents.get(uri)
+            if doc is None:
+                return state.excluded or uri in self._secret_by_content
+            return self._excluded(state, doc.snapshot())
+
+    def path_of(self, uri: str) -> str:
+        """The workspace-relative path prompts name a document by."""
+        return self._state(uri).rel
 
     def _state(self, uri: str) -> _Open:
         state = self._open.get(uri)

@@ -14,6 +14,7 @@ from lsprotocol import types
 from seed_lsp import __version__
 from seed_lsp.log import ClientLogHandler, safe_url
 from seed_lsp.paths import uri_to_path
+from seed_lsp.server import next_edit
 from seed_lsp.server.core import (
     STATUS_REQUEST,
     USAGE_REQUEST,
@@ -119,6 +120,7 @@ def register(server: SeedLanguageServer) -> None:
             "positionEncoding": ls.session.encoding,
             "openDocuments": len(ls.session.documents),
             "usage": ls.session.client.ledger.snapshot(),
+            "suggestions": next_edit.status(ls),
         }
 
     @server.feature(types.SHUTDOWN)

@@ -482,3 +482,16 @@ def test_only_json_and_yaml_ish_names_are_sniffed(tmp_path: Path) -> None:
     assert may_hold_secret_content(tmp_path / "a.json")
     assert may_hold_secret_content(tmp_path / "config")
     assert not may_hold_secret_content(tmp_path / "a.py")
+
+
+def test_a_document_secret_by_content_stays_excluded_once_closed(tmp_path: Path) -> None:
+    # Next edits show the recent edits of other documents, closed ones too.
+    h = EngineHarness(tmp_path)
+    uri = (tmp_path / "project-4f2a.json").as_uri()
+    h.open_document(uri, SERVICE_ACCOUNT, "json")
+    assert h.engine.is_excluded(uri)
+    h.close_document(uri)
+    assert h.engine.is_excluded(uri)
+    plain = (tmp_path / "package.json").as_uri()
+    h.open_document(plain, "{}", "json")
+    assert not h.engine.is_excluded(plain)
