@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from seed_lsp.documents import DocumentStore, Encoding
     from seed_lsp.features.hover import HoverService
     from seed_lsp.features.inline.service import InlineService
+    from seed_lsp.features.next_edit import Lifecycle
     from seed_lsp.llm.client import ChatClient, ClientOptions
     from seed_lsp.llm.types import Usage
 
@@ -77,6 +78,7 @@ class Session:
         self._context: ContextEngine | None = None
         self._inline: InlineService | None = None
         self._hover: HoverService | None = None
+        self._lifecycle: Lifecycle | None = None
 
     @property
     def documents(self) -> DocumentStore:
@@ -121,7 +123,17 @@ class Session:
             self._inline = InlineService(
                 self.client, lambda: self.context, self.settings.inline_completion
             )
+            self._inline.debounce.scale = lambda: self.lifecycle.debounce_scale("inline")
         return self._inline
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """Shown, accepted, dismissed and retained suggestions: kept here, sent nowhere."""
+        if self._lifecycle is None:
+            from seed_lsp.features.next_edit import Lifecycle
+
+            self._lifecycle = Lifecycle()
+        return self._lifecycle
 
     @property
     def hover(self) -> HoverService:
@@ -246,9 +258,16 @@ class Session:
         return bool(self.settings.api_key)
 
 
+# What clients written for Copilot's language server put in initializationOptions: facts about
+# the editor, not seed-lsp settings (so not reported as unknown keys).
+_CLIENT_INFO = frozenset({"editorInfo", "editorPluginInfo", "copilotIntegrationId"})
+
+
 def _section(options: Any) -> Mapping[str, Any] | None:
     """initializationOptions may be the section itself or wrap it as `{"seedLsp": {...}}`."""
     if not isinstance(options, Mapping):
         return None
     inner = options.get("seedLsp")
-    return inner if isinstance(inner, Mapping) else options
+    if isinstance(inner, Mapping):
+        return inner
+    return {k: v for k, v in options.items() if k not in _CLIENT_INFO}

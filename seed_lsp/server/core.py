@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import logging
 import re
@@ -63,6 +64,10 @@ class SeedProtocol(LanguageServerProtocol):
     def structure_message(self, data: dict[str, Any]) -> Any:
         if data.get("method") == types.INITIALIZE and isinstance(data.get("params"), dict):
             data = _lean_initialize(self, data)
+        if data.get("method") == types.WORKSPACE_EXECUTE_COMMAND and "id" not in data:
+            # copilot.el sends item commands as notifications: run them, answer nothing.
+            self._run_command_notification(data.get("params"))
+            return _Invalid()
         try:
             return super().structure_message(data)
         except Exception as exc:
@@ -128,6 +133,22 @@ class SeedProtocol(LanguageServerProtocol):
     ) -> Generator[Any, Any, None]:
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
+
+    def _run_command_notification(self, params: Any) -> None:
+        command = params.get("command") if isinstance(params, dict) else None
+        handler = self.fm.commands.get(command) if isinstance(command, str) else None
+        if handler is None:
+            log.debug("ignored a workspace/executeCommand notification for %r", command)
+            return
+        arguments = params.get("arguments") or []
+        try:
+            result = handler(*arguments) if isinstance(arguments, list) else None
+        except Exception:
+            log.exception("command %s failed", command)
+            return
+        if inspect.isawaitable(result):
+            task = asyncio.ensure_future(result)
+            task.add_done_callback(_log_failure(str(command)))
 
     def link_to_request(self, task: asyncio.Task[Any]) -> None:
         """Cancel `task` when the client cancels the request being handled now."""
@@ -218,6 +239,14 @@ def _request_id(body: bytes) -> Any:
         return json.loads(raw.decode("utf-8", "replace"))
     except ValueError:
         return None
+
+
+def _log_failure(command: str) -> Callable[[asyncio.Future[Any]], None]:
+    def done(task: asyncio.Future[Any]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("command %s failed: %s", command, first_line(task.exception()))  # type: ignore[arg-type]
+
+    return done
 
 
 def plain_json(value: Any) -> Any:

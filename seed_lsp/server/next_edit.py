@@ -52,7 +52,6 @@ Point = tuple[int, int]
 
 @dataclass
 class _State:
-    lifecycle: Lifecycle
     service: NextEditService | None = None
     timer: asyncio.TimerHandle | None = field(default=None, repr=False)
     asks: bool = False
@@ -66,15 +65,12 @@ _STATES: weakref.WeakKeyDictionary[SeedLanguageServer, _State] = weakref.WeakKey
 def _state(ls: SeedLanguageServer) -> _State:
     state = _STATES.get(ls)
     if state is None:
-        from seed_lsp.features.next_edit import Lifecycle
-
-        state = _State(Lifecycle())
-        _STATES[ls] = state
+        state = _STATES[ls] = _State()
     return state
 
 
 def lifecycle(ls: SeedLanguageServer) -> Lifecycle:
-    return _state(ls).lifecycle
+    return ls.session.lifecycle
 
 
 def service(ls: SeedLanguageServer) -> NextEditService:
@@ -88,7 +84,7 @@ def service(ls: SeedLanguageServer) -> NextEditService:
             ls.session.client,
             lambda: ls.session.context,
             settings.next_edit,
-            state.lifecycle,
+            ls.session.lifecycle,
             redact_secrets=settings.context.redact_secrets,
             excluded=lambda uri: ls.session.context.is_excluded(uri),
             path_of=lambda uri: ls.session.context.path_of(uri),
@@ -186,7 +182,7 @@ def _tick(ls: SeedLanguageServer) -> None:
 def _schedule_tick(ls: SeedLanguageServer) -> None:
     """Run the retention check when it is due."""
     state = _state(ls)
-    due = state.lifecycle.next_check()
+    due = ls.session.lifecycle.next_check()
     if due is None:
         return
     if state.timer is not None:

@@ -126,3 +126,21 @@ async def test_huge_selections_stay_within_their_budgets(fake: FakeEndpoint) -> 
     assert "select less" in refactor["error"]["message"]
     assert len(fake.chat_requests()) == before  # refused before asking the model
     await connection.close()
+
+
+async def test_a_command_sent_as_a_notification_runs(fake: FakeEndpoint) -> None:
+    # copilot.el sends an accepted item's command as a notification.
+    connection = await RawConnection.start(server_env(fake))
+    await connection.initialize()
+    item = {"uri": URI, "languageId": "python", "version": 1, "text": "x = 1\n"}
+    await connection.send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+    await connection.send(
+        {
+            "method": "workspace/executeCommand",
+            "params": {"command": "seed.didAcceptCompletion", "arguments": ["no-such-item"]},
+        }
+    )
+    status = await connection.request("seed/status", {})
+    assert status["result"]["version"]
+    stderr = await connection.close()
+    assert "Traceback" not in stderr

@@ -91,7 +91,9 @@ class InlineService:
     def configure(self, settings: InlineCompletionSettings) -> None:
         if settings != self.settings:
             self.settings = settings
+            scale = self.debounce.scale
             self.debounce = AdaptiveDebounce.from_settings(settings.debounce_ms, self.tuning)
+            self.debounce.scale = scale
             self.cache.clear()
 
     def forget(self, uri: str) -> None:

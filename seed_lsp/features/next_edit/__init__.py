@@ -7,12 +7,12 @@
 - `NextEditTuning`: the feature's own knobs (its settings are `config.NextEditSettings`).
 """
 
+from seed_lsp._tuning import NEXT_EDIT, NextEditTuning
 from seed_lsp.features.next_edit.answer import RegionEdit
 from seed_lsp.features.next_edit.history import Change, Edit, EditHistory
 from seed_lsp.features.next_edit.lifecycle import Lifecycle
 from seed_lsp.features.next_edit.model import NextEditRequest
 from seed_lsp.features.next_edit.service import NextEditOutcome, NextEditService
-from seed_lsp.features.next_edit.tuning import NEXT_EDIT, NextEditTuning
 
 __all__ = [
     "NEXT_EDIT",

@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from seed_lsp.features.next_edit.tuning import NEXT_EDIT
+from seed_lsp._tuning import NEXT_EDIT
 
 Point = tuple[int, int]
 """(line, column in code points), both 0-based."""

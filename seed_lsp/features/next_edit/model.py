@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from seed_lsp._tuning import NEXT_EDIT, NextEditTuning
 from seed_lsp.config import NextEditSettings
 from seed_lsp.context import ContextBundle, ContextEngine
 from seed_lsp.context.layout import render_snippets
@@ -32,7 +33,6 @@ from seed_lsp.features.next_edit.prompt import (
     render_diagnostics,
     render_history,
 )
-from seed_lsp.features.next_edit.tuning import NEXT_EDIT, NextEditTuning
 from seed_lsp.llm.errors import LLMError
 from seed_lsp.llm.types import ChatBackend, Usage
 

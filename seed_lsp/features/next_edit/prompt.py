@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from seed_lsp._tuning import NEXT_EDIT, NextEditTuning
 from seed_lsp.config import NextEditSettings
 from seed_lsp.edits.types import Diagnostic
 from seed_lsp.features.next_edit.history import Edit
-from seed_lsp.features.next_edit.tuning import NEXT_EDIT, NextEditTuning
 from seed_lsp.languages import language
 from seed_lsp.llm.types import ChatRequest, Message
 from seed_lsp.text import fence

@@ -18,6 +18,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from seed_lsp._tuning import NEXT_EDIT, NextEditTuning
 from seed_lsp.config import NextEditSettings
 from seed_lsp.context import ContextBundle, ContextEngine
 from seed_lsp.documents import Document, Snapshot, TextChange
@@ -47,7 +48,6 @@ from seed_lsp.features.next_edit.model import (
     gather_point,
 )
 from seed_lsp.features.next_edit.prompt import editable_region
-from seed_lsp.features.next_edit.tuning import NEXT_EDIT, NextEditTuning
 from seed_lsp.llm.errors import LLMError
 from seed_lsp.llm.types import ChatBackend, Usage
 

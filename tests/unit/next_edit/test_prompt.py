@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from seed_lsp._tuning import NextEditTuning
 from seed_lsp.config import NextEditSettings
 from seed_lsp.edits.types import Diagnostic, Range
 from seed_lsp.features.next_edit.history import Edit
@@ -16,7 +17,6 @@ from seed_lsp.features.next_edit.prompt import (
     render_history,
     render_user_message,
 )
-from seed_lsp.features.next_edit.tuning import NextEditTuning
 
 
 @pytest.mark.parametrize(
