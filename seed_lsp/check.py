@@ -13,7 +13,7 @@ from seed_lsp import config
 from seed_lsp.llm import errors
 from seed_lsp.llm.client import ChatClient
 from seed_lsp.llm.types import ChatRequest, Message
-from seed_lsp.log import REDACTOR
+from seed_lsp.log import REDACTOR, safe_url
 from seed_lsp.session import client_options
 
 
@@ -45,31 +45,37 @@ def run_check(settings_file: str | None = None) -> int:
     try:
         settings, problems = load_settings(settings_file)
     except (OSError, ValueError) as exc:
-        print(f"seed-lsp check: cannot read settings: {exc}", file=sys.stderr)
+        print(f"seed-lsp check: cannot read settings: {REDACTOR.redact(str(exc))}", file=sys.stderr)
         return 2
     REDACTOR.add(settings.api_key)
+    REDACTOR.add_url(settings.base_url)
     for problem in problems:
-        print(f"warning: {problem}")
-    print(f"endpoint: {settings.base_url}")
-    print(f"model:    {settings.model}")
-    print(f"key:      {'set' if settings.api_key else 'missing'}")
+        say(f"warning: {problem}")
+    say(f"endpoint: {safe_url(settings.base_url)}")
+    say(f"model:    {settings.model}")
+    say(f"key:      {'set' if settings.api_key else 'missing'}")
     try:
         latency, response = asyncio.run(probe(settings))
     except errors.LLMError as exc:
-        reason = REDACTOR.redact(str(exc)).splitlines()[0]
-        print(f"FAILED ({exc.kind}): {reason}")
+        reason = (str(exc).splitlines() or [""])[0]
+        say(f"FAILED ({exc.kind}): {reason}")
         return 1
     usage = response.usage
-    print(f"latency:  {latency:.0f} ms")
+    say(f"latency:  {latency:.0f} ms")
     if usage is not None:
-        print(
+        say(
             f"tokens:   {usage.prompt_tokens} prompt ({usage.cached_tokens} cached), "
             f"{usage.completion_tokens} completion ({usage.reasoning_tokens} reasoning)"
         )
-        print(f"cost:     ${usage.usd_spent:.6f} ({usage.credits_used:g} credits)")
+        say(f"cost:     ${usage.usd_spent:.6f} ({usage.credits_used:g} credits)")
     else:
-        print("tokens:   not reported by the endpoint")
-    answer = " ".join(response.content.split())[:60]
-    print(f"answer:   {answer!r} (finish: {response.finish_reason})")
-    print("OK")
+        say("tokens:   not reported by the endpoint")
+    answer = REDACTOR.redact(" ".join(response.content.split()))[:60]
+    say(f"answer:   {answer!r} (finish: {response.finish_reason})")
+    say("OK")
     return 0
+
+
+def say(line: str) -> None:
+    """Print one line of the report; no known secret (or piece of one) is ever printed."""
+    print(REDACTOR.redact(line))

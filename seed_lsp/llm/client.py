@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from seed_lsp.llm import errors
 from seed_lsp.llm.types import ChatRequest, ChatResponse, StreamDelta, ToolCall, Usage
+from seed_lsp.log import REDACTOR, safe_url
 
 if TYPE_CHECKING:
     import httpx
@@ -411,7 +412,7 @@ class ChatClient:
             return response.json()
         except ValueError:
             raise errors.MalformedResponse(
-                "The endpoint's answer was not JSON: " + self._redact(response.text[:120])
+                "The endpoint's answer was not JSON: " + self._redact(response.text)[:120]
             ) from None
 
     async def _post_stream(self, body: dict[str, Any]) -> AsyncGenerator[StreamDelta, None]:
@@ -457,7 +458,7 @@ class ChatClient:
     def _network_message(self, exc: Exception) -> str:
         import httpx
 
-        host = self.options.base_url
+        host = safe_url(self.options.base_url)
         if isinstance(exc, httpx.ConnectTimeout):
             return f"Could not connect to {host} within {self.options.connect_timeout:g} s."
         if isinstance(exc, httpx.ReadTimeout):
@@ -471,15 +472,18 @@ class ChatClient:
         return f"Network error talking to {host}: {type(exc).__name__}."
 
     def _redact(self, text: str) -> str:
-        key = self.options.api_key
-        return text.replace(key, "***") if key else text
+        # One redactor for the whole process: it also knows the keys used before a rotation.
+        REDACTOR.add(self.options.api_key)
+        REDACTOR.add_url(self.options.base_url)
+        return REDACTOR.redact(text)
 
     def classify(
         self, status: int, text: str, headers: Mapping[str, str] | None = None
     ) -> errors.LLMError:
         """Turn an HTTP error answer into a typed error with a message a user can act on."""
-        message, param = _error_message(text)
-        message = self._redact(message)[:300]
+        # Mask before any cut: a key cut by a length limit would escape a whole-key match.
+        message, param = _error_message(self._redact(text))
+        message = message[:300]
         lower = message.lower()
         model = self.options.model
         if status in (401, 403):
@@ -684,7 +688,7 @@ def parse_completion(data: Any) -> ChatResponse:
     if not isinstance(data, dict):
         raise errors.MalformedResponse("The endpoint's answer was not a JSON object.")
     if "error" in data and not data.get("choices"):
-        error_text, _ = _error_message(json.dumps(data))
+        error_text, _ = _error_message(REDACTOR.redact(json.dumps(data)))
         raise errors.MalformedResponse(f"The endpoint answered with an error: {error_text[:200]}")
     choices = data.get("choices")
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
@@ -726,13 +730,13 @@ def parse_chunk(data: str, redact: Callable[[str], str] = lambda s: s) -> Stream
         chunk = json.loads(data)
     except ValueError:
         raise errors.MalformedResponse(
-            "The endpoint sent a stream event that is not JSON: " + redact(data[:80])
+            "The endpoint sent a stream event that is not JSON: " + redact(data)[:80]
         ) from None
     if not isinstance(chunk, dict):
         raise errors.MalformedResponse("The endpoint sent a stream event that is not an object.")
     if "error" in chunk and not chunk.get("choices"):
-        message, _ = _error_message(data)
-        raise errors.ServerError("The endpoint failed mid-answer: " + redact(message)[:200])
+        message, _ = _error_message(redact(data))
+        raise errors.ServerError("The endpoint failed mid-answer: " + message[:200])
     content = reasoning = ""
     finish = None
     choices = chunk.get("choices") or []
@@ -753,7 +757,7 @@ def _deltas_from_json_text(text: str, redact: Callable[[str], str]) -> list[Stre
         data = json.loads(text)
     except ValueError:
         raise errors.MalformedResponse(
-            "The endpoint's answer was neither an event stream nor JSON: " + redact(text[:80])
+            "The endpoint's answer was neither an event stream nor JSON: " + redact(text)[:80]
         ) from None
     response = parse_completion(data)
     return [
