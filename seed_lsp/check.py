@@ -17,7 +17,7 @@ from seed_lsp.llm import endpoints as ep
 from seed_lsp.llm import errors
 from seed_lsp.llm.client import ChatClient
 from seed_lsp.llm.types import ChatRequest, ChatResponse, Message
-from seed_lsp.log import REDACTOR
+from seed_lsp.log import REDACTOR, safe_url
 from seed_lsp.session import client_options
 
 CHECK_SECONDS = 14.0
@@ -81,33 +81,39 @@ def run_check(settings_file: str | None = None) -> int:
     try:
         settings, problems, explicit = load_settings(settings_file)
     except (OSError, ValueError) as exc:
-        print(f"seed-lsp check: cannot read settings: {exc}", file=sys.stderr)
+        print(f"seed-lsp check: cannot read settings: {REDACTOR.redact(str(exc))}", file=sys.stderr)
         return 2
     REDACTOR.add(settings.api_key)
+    REDACTOR.add_url(settings.base_url)
     for problem in problems:
-        print(f"warning: {problem}")
-    print(f"endpoint: {settings.base_url}")
-    print(f"model:    {settings.model}")
+        say(f"warning: {problem}")
+    say(f"endpoint: {safe_url(settings.base_url)}")
+    say(f"model:    {settings.model}")
     if settings.api_key:
-        print("key:      set")
+        say("key:      set")
     else:
         needed = ep.needs_key(settings.base_url)
-        print(f"key:      {'missing' if needed else 'not needed (a server on this machine)'}")
+        say(f"key:      {'missing' if needed else 'not needed (a server on this machine)'}")
     try:
         found = asyncio.run(probe(settings))
     except errors.LLMError as exc:
-        reason = REDACTOR.redact(str(exc)).splitlines()[0]
-        print(f"FAILED ({exc.kind}): {reason}")
+        reason = (str(exc).splitlines() or [""])[0]
+        say(f"FAILED ({exc.kind}): {reason}")
         return 1
     report(settings, explicit, found)
-    print("OK")
+    say("OK")
     return 0
+
+
+def say(line: str) -> None:
+    """Print one line of the report; no known secret (or piece of one) is ever printed."""
+    print(REDACTOR.redact(line))
 
 
 def report(settings: config.Settings, explicit: bool, found: Found) -> None:
     profile, response = found.profile, found.response
     how = "asked the server" if found.asked else "guessed from the URL; the server did not say"
-    print(f"family:   {profile.family} ({how})")
+    say(f"family:   {profile.family} ({how})")
     window, source = ep.effective_context_window(
         settings.context_window,
         explicit=explicit,
@@ -115,23 +121,23 @@ def report(settings: config.Settings, explicit: bool, found: Found) -> None:
         profile=profile,
         base_url=settings.base_url,
     )
-    print(f"context:  {window} tokens ({source})")
-    print(f"reasoning off with: {found.switch}")
-    print(f"latency:  {response.total_ms:.0f} ms")
+    say(f"context:  {window} tokens ({source})")
+    say(f"reasoning off with: {found.switch}")
+    say(f"latency:  {response.total_ms:.0f} ms")
     usage = response.usage
     if usage is not None:
-        print(
+        say(
             f"tokens:   {usage.prompt_tokens} prompt ({usage.cached_tokens} cached), "
             f"{usage.completion_tokens} completion ({usage.reasoning_tokens} reasoning)"
         )
     else:
-        print("tokens:   not reported by the endpoint")
+        say("tokens:   not reported by the endpoint")
     if found.usd is None:
-        print("cost:     n/a (the endpoint reports none; seedLsp.prices can set a price)")
+        say("cost:     n/a (the endpoint reports none; seedLsp.prices can set a price)")
     elif usage is not None and usage.cost_known:
         credits = f", {usage.credits_used:g} credits" if usage.credits_used else ""
-        print(f"cost:     ${found.usd:.6f} (reported by the endpoint{credits})")
+        say(f"cost:     ${found.usd:.6f} (reported by the endpoint{credits})")
     else:
-        print(f"cost:     ${found.usd:.6f} (from seedLsp.prices)")
-    answer = " ".join(response.content.split())[:60]
-    print(f"answer:   {answer!r} (finish: {response.finish_reason})")
+        say(f"cost:     ${found.usd:.6f} (from seedLsp.prices)")
+    answer = REDACTOR.redact(" ".join(response.content.split()))[:60]
+    say(f"answer:   {answer!r} (finish: {response.finish_reason})")

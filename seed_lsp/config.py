@@ -185,11 +185,14 @@ class ContextSettings:
     exclude: list[str] = setting(
         [],
         "Extra glob patterns (gitignore syntax) of files whose text never leaves the machine, on "
-        "top of the built-in list (`.env*`, `*.pem`, `*.key`, `id_rsa*`, `credentials*`, "
-        "`.netrc`, `.npmrc`, ...), which cannot be switched off.",
+        "top of the built-in list (`.env*`, `.envrc`, `*.pem`, `*.key`, `id_rsa*`, "
+        "`credentials*`, `.netrc`, `.npmrc`, `*.tfstate`, `.vault-token`, kube and docker "
+        "configs, ...), which cannot be switched off. Links are judged by where they point.",
     )
     respect_gitignore: bool = setting(
-        True, "Never send files that the workspace's `.gitignore` ignores."
+        True,
+        "Never send files that git ignores: `.gitignore` files from the repository root down "
+        "(a parent repository's too), `.git/info/exclude` and your `core.excludesFile`.",
     )
     redact_secrets: bool = setting(
         True, "Replace API keys, tokens, private keys and passwords in sent text with a marker."

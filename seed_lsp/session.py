@@ -205,6 +205,7 @@ class Session:
             self._env_layer, self._init_layer, self._workspace_layer
         )
         REDACTOR.add(settings.api_key)
+        REDACTOR.add_url(settings.base_url)
         self._report(problems)
         return self._endpoint_window(settings)
 

@@ -42,6 +42,7 @@ from seed_lsp.llm.wire import looks_like_bad_model as _looks_like_bad_model
 from seed_lsp.llm.wire import looks_like_context_overflow as _looks_like_context_overflow
 from seed_lsp.llm.wire import parse_chunk, parse_completion, parse_usage
 from seed_lsp.llm.wire import retry_after as _retry_after
+from seed_lsp.log import REDACTOR, safe_url
 
 if TYPE_CHECKING:
     import httpx
@@ -391,7 +392,7 @@ class ChatClient:
             except TimeoutError as exc:
                 if silent:
                     raise errors.Timeout(
-                        f"{self.options.base_url} sent nothing for {idle:g} s."
+                        f"{safe_url(self.options.base_url)} sent nothing for {idle:g} s."
                     ) from exc
                 raise errors.Timeout(
                     f"The endpoint did not finish within {self.options.total_timeout:g} s."
@@ -476,7 +477,7 @@ class ChatClient:
     def _network_message(self, exc: Exception) -> str:
         import httpx
 
-        host = self.options.base_url
+        host = safe_url(self.options.base_url)
         if isinstance(exc, httpx.ConnectTimeout):
             return f"Could not connect to {host} within {self.options.connect_timeout:g} s."
         if isinstance(exc, httpx.ReadTimeout):
@@ -490,15 +491,18 @@ class ChatClient:
         return f"Network error talking to {host}: {type(exc).__name__}."
 
     def _redact(self, text: str) -> str:
-        key = self.options.api_key
-        return text.replace(key, "***") if key else text
+        # One redactor for the whole process: it also knows the keys used before a rotation.
+        REDACTOR.add(self.options.api_key)
+        REDACTOR.add_url(self.options.base_url)
+        return REDACTOR.redact(text)
 
     def classify(
         self, status: int, text: str, headers: Mapping[str, str] | None = None
     ) -> errors.LLMError:
         """Turn an HTTP error answer into a typed error with a message a user can act on."""
-        message, param = _error_message(text)
-        message = self._redact(message)[:300]
+        # Mask before any cut: a key cut by a length limit would escape a whole-key match.
+        message, param = _error_message(self._redact(text))
+        message = message[:300]
         lower = message.lower()
         model = self.options.model
         if status in (401, 403):

@@ -6,6 +6,7 @@ This module and `seed_lsp.llm.client` are the only ones that touch httpx.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
@@ -99,7 +100,7 @@ class Pool:
                 if response.status_code >= 400:
                     raise await self._error_from(response)
                 encoding = response.headers.get("content-encoding", "")
-                data = await read_body(response.aiter_raw(), encoding, limits.body_bytes)
+                data = await read_body(_raw(response), encoding, limits.body_bytes)
         except httpx.TimeoutException as exc:
             raise errors.Timeout(self.hooks.network_message(exc)) from None
         except httpx.HTTPError as exc:
@@ -107,10 +108,9 @@ class Pool:
         try:
             return loads(data)
         except ValueError:
-            text = data[:120].decode("utf-8", "replace")
-            raise errors.MalformedResponse(
-                "The endpoint's answer was not JSON: " + self.hooks.redact(text)
-            ) from None
+            # Mask before the cut: a key cut in two would escape a whole-key match.
+            text = self.hooks.redact(data[:4096].decode("utf-8", "replace"))[:120]
+            raise errors.MalformedResponse("The endpoint's answer was not JSON: " + text) from None
 
     async def post_stream(
         self,
@@ -132,12 +132,12 @@ class Pool:
                 encoding = response.headers.get("content-encoding", "")
                 if "text/event-stream" not in response.headers.get("content-type", ""):
                     # Some servers ignore `stream` and answer one JSON object.
-                    data = await read_body(response.aiter_raw(), encoding, limits.body_bytes)
+                    data = await read_body(_raw(response), encoding, limits.body_bytes)
                     for delta in deltas_from_json_text(data.decode("utf-8", "replace"), redact):
                         yield delta
                     return
                 events = EventParser()
-                lines = read_lines(response.aiter_raw(), encoding, limits.stream_bytes)
+                lines = read_lines(_raw(response), encoding, limits.stream_bytes)
                 async for line in lines:
                     found = events.line(line)
                     if not found:
@@ -181,7 +181,7 @@ class Pool:
                     if answer.status_code >= 400:
                         return None
                     encoding = answer.headers.get("content-encoding", "")
-                    data = await read_body(answer.aiter_raw(), encoding, PROBE_LIMIT)
+                    data = await read_body(_raw(answer), encoding, PROBE_LIMIT)
             return loads(data)
         except (TimeoutError, httpx.HTTPError, errors.LLMError, ValueError):
             return None
@@ -190,7 +190,7 @@ class Pool:
         """The typed error for an HTTP error answer, from the first few kB of its body."""
         try:
             data = await read_body(
-                response.aiter_raw(),
+                _raw(response),
                 response.headers.get("content-encoding", ""),
                 ERROR_BODY_LIMIT,
                 truncate=True,
@@ -202,13 +202,28 @@ class Pool:
         )
 
 
+def _raw(response: httpx.Response) -> AsyncIterator[bytes]:
+    """The body's raw bytes as they arrive; a response some transport built already read (an
+    `httpx.MockTransport`, say) hands over what it holds."""
+    import httpx
+
+    if response.is_stream_consumed:
+        with contextlib.suppress(httpx.ResponseNotRead):
+            data = response.content
+
+            async def held() -> AsyncIterator[bytes]:
+                yield data
+
+            return held()
+    return response.aiter_raw()
+
+
 async def _drain(lines: AsyncIterator[str], seconds: float = 0.2, most: int = 64) -> None:
     """Read what a stream sends after `[DONE]`, briefly: a response read to its end (a chunked
     body's last, empty chunk) hands its connection back to the pool, so the next request skips
     a new connection (a TLS handshake, remotely); a server that keeps the body open after
     `[DONE]` gets its connection closed instead."""
     import asyncio
-    import contextlib
 
     import httpx
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from seed_lsp.llm import errors
 from seed_lsp.llm.types import ChatResponse, StreamDelta, ToolCall, Usage
+from seed_lsp.log import REDACTOR
 
 MAX_TOKENS_REPORTED = 10**9
 """More tokens than any one answer can report; a larger count is not believed."""
@@ -228,7 +229,7 @@ def parse_completion(data: Any) -> ChatResponse:
     if not isinstance(data, dict):
         raise errors.MalformedResponse("The endpoint's answer was not a JSON object.")
     if "error" in data and not data.get("choices"):
-        error_text, _ = error_message(json.dumps(data))
+        error_text, _ = error_message(REDACTOR.redact(json.dumps(data)))
         raise errors.MalformedResponse(f"The endpoint answered with an error: {error_text[:200]}")
     choices = data.get("choices")
     if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
@@ -270,13 +271,13 @@ def parse_chunk(data: str, redact: Callable[[str], str] = lambda s: s) -> Stream
         chunk = loads(data)
     except ValueError:
         raise errors.MalformedResponse(
-            "The endpoint sent a stream event that is not JSON: " + redact(data[:80])
+            "The endpoint sent a stream event that is not JSON: " + redact(data)[:80]
         ) from None
     if not isinstance(chunk, dict):
         raise errors.MalformedResponse("The endpoint sent a stream event that is not an object.")
     if "error" in chunk and not chunk.get("choices"):
-        message, _ = error_message(data)
-        raise errors.ServerError("The endpoint failed mid-answer: " + redact(message)[:200])
+        message, _ = error_message(redact(data))
+        raise errors.ServerError("The endpoint failed mid-answer: " + message[:200])
     content = reasoning = ""
     finish = None
     choices = chunk.get("choices") or []
@@ -297,7 +298,7 @@ def deltas_from_json_text(text: str, redact: Callable[[str], str]) -> list[Strea
         data = loads(text)
     except ValueError:
         raise errors.MalformedResponse(
-            "The endpoint's answer was neither an event stream nor JSON: " + redact(text[:80])
+            "The endpoint's answer was neither an event stream nor JSON: " + redact(text)[:80]
         ) from None
     response = parse_completion(data)
     return [

@@ -86,6 +86,11 @@ class SeedProtocol(LanguageServerProtocol):
                 return _Invalid()
             raise
 
+    def _serialize_message(self, data: Any) -> Any:
+        # Every message to the client (results, error responses with their tracebacks,
+        # notifications) is turned into JSON here: no known key leaves through any of them.
+        return REDACTOR.redact_json(super()._serialize_message(data))
+
     def handle_message(self, message: Any) -> None:
         if isinstance(message, _Invalid):
             return

@@ -12,7 +12,7 @@ from typing import Any
 from lsprotocol import types
 
 from seed_lsp import __version__
-from seed_lsp.log import ClientLogHandler
+from seed_lsp.log import ClientLogHandler, safe_url
 from seed_lsp.paths import uri_to_path
 from seed_lsp.server import next_edit
 from seed_lsp.server.core import (
@@ -55,7 +55,7 @@ def register(server: SeedLanguageServer) -> None:
             "seed-lsp %s: model %s at %s, position encoding %s",
             __version__,
             ls.session.settings.model,
-            ls.session.settings.base_url,
+            safe_url(ls.session.settings.base_url),
             ls.session.encoding,
         )
 
@@ -115,7 +115,7 @@ def register(server: SeedLanguageServer) -> None:
         return {
             "version": __version__,
             "model": settings.model,
-            "baseUrl": settings.base_url,
+            "baseUrl": safe_url(settings.base_url),
             "hasKey": ls.session.has_key,
             "positionEncoding": ls.session.encoding,
             "openDocuments": len(ls.session.documents),
