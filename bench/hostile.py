@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import hostile_cases as cases  # noqa: E402
+from bench import hostile_recovery as recovery  # noqa: E402
+from bench import hostile_server as server  # noqa: E402
 from bench.hostile_cases import Outcome, Report  # noqa: E402
 
 
@@ -48,16 +50,16 @@ class Tally:
 
 
 CASES: dict[str, Callable[[Report], Awaitable[Outcome]]] = {
-    "stale-edit": cases.stale_edit,
+    "stale-edit": server.stale_edit,
     "hostile-endpoints": cases.hostile_endpoints,
-    "budgets": cases.budgets,
-    "large-document": cases.large_document,
-    "protocol": cases.protocol,
-    "line-endings": cases.line_endings,
+    "budgets": server.budgets,
+    "large-document": server.large_document,
+    "protocol": server.protocol,
+    "line-endings": server.line_endings,
     "numbers": cases.numbers,
     "control-characters": cases.control_characters,
-    "recovery": cases.recovery,
-    "silent-endpoint": cases.silent_endpoint,
+    "recovery": recovery.recovery,
+    "silent-endpoint": recovery.silent_endpoint,
     "postprocess": cases.postprocess,
 }
 

@@ -21,17 +21,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import functools
 import json
 import sys
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tests.fake_dialects import Dialect
+from tests.fake_http import BOMB_ERROR, BOMB_EVENT, BOMB_JSON, Body
 
 TEST_KEY = "sk-test-0123456789abcdef-SECRET"
 
@@ -306,14 +305,21 @@ class FakeEndpoint:
                 if gone.done():
                     request.disconnected_early = True
                     raise ConnectionResetError
-            body = _Body(writer, reply, gone)
+            body = Body(
+                writer,
+                gone,
+                headers=reply.headers,
+                trickle=reply.trickle,
+                gzip=reply.gzip,
+                bomb=reply.bomb,
+            )
             if reply.status >= 400:
                 error = (
                     reply.error if reply.error is not None else {"message": f"HTTP {reply.status}"}
                 )
                 payload = error if isinstance(error, str) else {"error": error}
                 if reply.bomb:
-                    await body.bomb(reply.status, "application/json", *_BOMB_ERROR)
+                    await body.bomb(reply.status, "application/json", *BOMB_ERROR)
                 else:
                     await body.send(reply.status, "application/json", _encode(payload))
                 request.completed = True
@@ -325,7 +331,7 @@ class FakeEndpoint:
                 await body.send(200, "application/json", b"{not json")
                 request.completed = True
             elif reply.bomb:
-                await body.bomb(200, "application/json", *_BOMB_JSON)
+                await body.bomb(200, "application/json", *BOMB_JSON)
                 request.completed = True
             elif reply.endless or reply.repeat > 1:
                 await self._long_json(body, request, reply)
@@ -349,7 +355,7 @@ class FakeEndpoint:
         writer.write(head.encode() + body)
         await writer.drain()
 
-    async def _long_json(self, body: _Body, request: RecordedRequest, reply: Reply) -> None:
+    async def _long_json(self, body: Body, request: RecordedRequest, reply: Reply) -> None:
         """A JSON answer whose content is `reply.content` repeated (forever when endless)."""
         await body.start(200, "application/json")
         head = json.dumps(completion(request, replace(reply, content="")))
@@ -364,7 +370,7 @@ class FakeEndpoint:
         await body.end()
         request.completed = True
 
-    async def _stream(self, body: _Body, request: RecordedRequest, reply: Reply) -> None:
+    async def _stream(self, body: Body, request: RecordedRequest, reply: Reply) -> None:
         await body.start(200, "text/event-stream", {"Cache-Control": "no-cache"})
         ident = f"chatcmpl-fake{len(self.requests)}"
 
@@ -384,7 +390,7 @@ class FakeEndpoint:
             return json.dumps(self._shape(data, final=finish is not None))
 
         if reply.bomb:
-            await body.write_bomb(*_BOMB_EVENT)
+            await body.write_bomb(*BOMB_EVENT)
             await body.end()
             request.completed = True
             return
@@ -418,104 +424,6 @@ class FakeEndpoint:
         await event("[DONE]")
         await body.end()
         request.completed = True
-
-
-class _Body:
-    """Writes one HTTP response: status line, headers, then a fixed or chunked body, optionally
-    gzip-compressed or trickled one byte at a time. Raises ConnectionResetError once the client
-    has gone."""
-
-    def __init__(self, writer: asyncio.StreamWriter, reply: Reply, gone: asyncio.Future[Any]):
-        self.writer = writer
-        self.reply = reply
-        self.gone = gone
-        self.gzip = reply.gzip or bool(reply.bomb)
-        self._compress = zlib.compressobj(wbits=31) if self.gzip else None
-
-    async def _raw(self, data: bytes) -> None:
-        if self.gone.done():
-            raise ConnectionResetError
-        if not self.reply.trickle:
-            self.writer.write(data)
-            await self.writer.drain()
-            return
-        for i in range(len(data)):
-            self.writer.write(data[i : i + 1])
-            await self.writer.drain()
-            await self.pause(self.reply.trickle)
-
-    async def pause(self, seconds: float | None) -> None:
-        """Wait (forever with None) unless the client goes away first."""
-        await asyncio.wait({self.gone}, timeout=seconds)
-        if self.gone.done():
-            raise ConnectionResetError
-
-    def _head(self, status: int, content_type: str, extra: dict[str, str]) -> bytes:
-        head = f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n"
-        if self.gzip:
-            head += "Content-Encoding: gzip\r\n"
-        for name, value in {**extra, **self.reply.headers}.items():
-            head += f"{name}: {value}\r\n"
-        return head.encode()
-
-    async def send(self, status: int, content_type: str, data: bytes) -> None:
-        """A whole body with a Content-Length."""
-        if self._compress is not None:
-            data = self._compress.compress(data) + self._compress.flush()
-        head = self._head(status, content_type, {"Content-Length": str(len(data))})
-        await self._raw(head + b"\r\n" + data)
-
-    async def start(
-        self, status: int, content_type: str, extra: dict[str, str] | None = None
-    ) -> None:
-        """Headers of a chunked body; `write` the pieces, then `end`."""
-        head = self._head(status, content_type, {"Transfer-Encoding": "chunked", **(extra or {})})
-        await self._raw(head + b"\r\n")
-
-    async def write(self, data: bytes) -> None:
-        if self._compress is not None:
-            data = self._compress.compress(data) + self._compress.flush(zlib.Z_SYNC_FLUSH)
-        if data:
-            await self._raw(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-
-    async def end(self) -> None:
-        tail = self._compress.flush() if self._compress is not None else b""
-        if tail:
-            await self._raw(f"{len(tail):x}\r\n".encode() + tail + b"\r\n")
-        await self._raw(b"0\r\n\r\n")
-
-    async def bomb(self, status: int, content_type: str, before: bytes, after: bytes) -> None:
-        await self.start(status, content_type)
-        await self.write_bomb(before, after)
-        await self.end()
-
-    async def write_bomb(self, before: bytes, after: bytes) -> None:
-        """`before`, `bomb` spaces, `after`, compressed (the compressor is then finished)."""
-        assert self._compress is not None
-        data = _gzip_bomb(before, self.reply.bomb, after)
-        self._compress = None  # the bomb is a complete gzip member of its own
-        for i in range(0, len(data), 65536):
-            piece = data[i : i + 65536]
-            await self._raw(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
-
-
-_BOMB_JSON = (b'{"choices": [{"index": 0, "message": {"role": "assistant", "content": "', b'"}}]}')
-_BOMB_ERROR = (b'{"error": {"message": "', b'"}}')
-_BOMB_EVENT = (b'data: {"choices": [{"index": 0, "delta": {"content": "', b'"}}]}\n\n')
-
-
-@functools.lru_cache(maxsize=4)
-def _gzip_bomb(before: bytes, size: int, after: bytes) -> bytes:
-    compress = zlib.compressobj(9, wbits=31)
-    out = [compress.compress(before)]
-    block = b" " * (1 << 20)
-    left = size
-    while left > 0:
-        out.append(compress.compress(block[: min(left, len(block))]))
-        left -= len(block)
-    out.append(compress.compress(after))
-    out.append(compress.flush())
-    return b"".join(out)
 
 
 def _reasoning_until_the_budget_is_gone(
