@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from seed_lsp._tuning import INLINE, InlineTuning
 from seed_lsp.config import InlineCompletionSettings, Multiline
@@ -165,7 +165,8 @@ async def complete_inline(
         max_tokens: int | None = None,
         reasoning_effort: str | None = None,
     ) -> ChatRequest:
-        return build_inline_request(
+        # No retries inside the client: the next pause in typing is the retry.
+        built = build_inline_request(
             path=path,
             language_id=language_id,
             prefix=prefix,
@@ -177,6 +178,7 @@ async def complete_inline(
             max_tokens=max_tokens,
             reasoning_effort=reasoning_effort,
         )
+        return replace(built, max_retries=0)
 
     def result(
         completion: Completion | None, reason: str | None, error: LLMError | None = None
