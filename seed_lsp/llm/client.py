@@ -14,12 +14,14 @@ control sequences and stray `<think>` blocks (`seed_lsp.llm.sanitize`) before an
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 from collections.abc import AsyncGenerator, Callable, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from seed_lsp.llm import errors
 from seed_lsp.llm.bounded import ACCEPT_ENCODING, Limits, limits_for
@@ -57,18 +59,27 @@ class ClientOptions:
     base_url: str
     model: str
     api_key: str | None
-    connect_timeout: float = 5.0
-    first_byte_timeout: float = 10.0
-    """Seconds of silence (no line of the answer) before giving up: the server's setting
-    `firstByteTimeoutMs` passes its own default here."""
-    total_timeout: float = 120.0
-    max_retries: int = 2
+    connect_timeout: float
+    first_byte_timeout: float
+    """Seconds of silence (no line of the answer) before giving up."""
+    total_timeout: float
+    max_retries: int
+    # The four above are user settings: their defaults are config.py's, passed by the session.
     extra_body: Mapping[str, Any] = field(default_factory=dict)
     backoff_base: float = 0.5
     backoff_cap: float = 8.0
     retry_after_cap: float = 30.0
     prices: Prices = field(default_factory=dict)
     """USD per million tokens by model, for endpoints that report no cost."""
+
+
+def _split_userinfo(url: str) -> tuple[str, str]:
+    """`url` without its `user:password@` part, and that part."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, ""
+    userinfo, _, host = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=host)), userinfo
 
 
 class ChatClient(Retrying):
@@ -304,14 +315,22 @@ class ChatClient(Retrying):
 
     def _headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "Accept-Encoding": ACCEPT_ENCODING}
+        url, userinfo = _split_userinfo(self.options.base_url)
         if self.options.api_key:
             headers["Authorization"] = f"Bearer {self.options.api_key}"
-        elif needs_key(self.options.base_url):
+        elif userinfo:
+            # `https://user:pw@host/v1` with no key: the URL's credentials, as Basic auth.
+            token = base64.b64encode(unquote(userinfo).encode()).decode()
+            headers["Authorization"] = f"Basic {token}"
+        elif needs_key(url):
             raise errors.NoApiKey()
         return headers
 
     def _url(self) -> str:
-        return self.options.base_url.rstrip("/") + "/chat/completions"
+        # Credentials never travel in the URL (httpx would turn them into Basic auth over the
+        # key's Bearer header): they are the Authorization header's, above.
+        url, _ = _split_userinfo(self.options.base_url)
+        return url.rstrip("/") + "/chat/completions"
 
     # -- retries ----------------------------------------------------------------------------
 

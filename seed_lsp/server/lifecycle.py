@@ -112,6 +112,8 @@ def register(server: SeedLanguageServer) -> None:
     async def status(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
         await ls.ready()
         settings = ls.session.settings
+        client = ls.session.client
+        profile = client.profile
         return {
             "version": __version__,
             "model": settings.model,
@@ -119,8 +121,15 @@ def register(server: SeedLanguageServer) -> None:
             "hasKey": ls.session.has_key,
             "positionEncoding": ls.session.encoding,
             "openDocuments": len(ls.session.documents),
-            "usage": ls.session.client.ledger.snapshot(),
+            "usage": client.ledger.snapshot(),
             "suggestions": next_edit.status(ls),
+            "endpoint": {
+                "family": profile.family,
+                "discovered": profile.discovered,
+                "contextWindow": settings.context_window,
+                "contextWindowSource": profile.context_source or "settings",
+                "reasoningSwitch": client.reasoning_switch,
+            },
         }
 
     @server.feature(types.SHUTDOWN)

@@ -9,13 +9,14 @@ from contextlib import aclosing
 import pytest
 
 from seed_lsp.llm import errors
-from seed_lsp.llm.client import ChatClient, ClientOptions, parse_completion
+from seed_lsp.llm.client import ChatClient, parse_completion
 from seed_lsp.llm.types import ChatRequest, Message
 from tests.fake_endpoint import TEST_KEY, FakeEndpoint, Reply
+from tests.unit.client_options import options
 
 
 def make_client(fake: FakeEndpoint, **overrides: object) -> ChatClient:
-    options = {
+    values = {
         "base_url": fake.url,
         "model": "bytedance/dola-seed-2-0-code",
         "api_key": TEST_KEY,
@@ -23,7 +24,7 @@ def make_client(fake: FakeEndpoint, **overrides: object) -> ChatClient:
         "total_timeout": 10.0,
         **overrides,
     }
-    return ChatClient(ClientOptions(**options))  # type: ignore[arg-type]
+    return ChatClient(options(**values))
 
 
 REQUEST = ChatRequest(messages=(Message("user", "hi"),), feature="test", max_tokens=50)
@@ -207,9 +208,7 @@ async def test_wrong_key_is_authentication_error(fake: FakeEndpoint) -> None:
 
 
 async def test_no_key_makes_no_request() -> None:
-    client = ChatClient(
-        ClientOptions(base_url="https://api.example.invalid/v1", model="m", api_key=None)
-    )
+    client = ChatClient(options(base_url="https://api.example.invalid/v1", model="m", api_key=None))
     with pytest.raises(errors.NoApiKey, match="AIMLAPI_KEY"):
         await client.complete(REQUEST)
     await client.aclose()
@@ -228,7 +227,7 @@ async def test_a_server_on_this_machine_needs_no_key() -> None:
 
 async def test_network_error_when_unreachable() -> None:
     client = ChatClient(
-        ClientOptions(base_url="http://127.0.0.1:9/v1", model="m", api_key=TEST_KEY, max_retries=0)
+        options(base_url="http://127.0.0.1:9/v1", model="m", api_key=TEST_KEY, max_retries=0)
     )
     with pytest.raises(errors.NetworkError, match="Could not reach"):
         await client.complete(REQUEST)
@@ -354,7 +353,7 @@ async def test_rejected_optional_parameter_is_dropped_once(fake: FakeEndpoint) -
         Reply(content="ok again"),
     )
     client = ChatClient(
-        ClientOptions(
+        options(
             base_url=fake.url,
             model="bytedance/dola-seed-2-0-code",  # on an unknown server, Seed keeps its switch
             api_key=TEST_KEY,
@@ -582,3 +581,30 @@ async def test_a_request_can_ask_for_no_retries(fake: FakeEndpoint) -> None:
         await client.complete(ChatRequest(messages=REQUEST.messages, max_retries=0))
     await client.aclose()
     assert len(fake.chat_requests()) == 1
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [("sk-the-key-0123456789", "Bearer sk-the-key-0123456789"), (None, "Basic dXNlcjpwQHNz")],
+)
+async def test_credentials_in_the_base_url_are_not_sent_in_the_url(
+    key: str | None, expected: str
+) -> None:
+    import httpx
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        body = {"choices": [{"message": {"content": "ok"}, "finish_reason": "stop"}]}
+        return httpx.Response(200, json=body)
+
+    client = ChatClient(
+        options(base_url="https://user:p%40ss@proxy.example/v1", model="m", api_key=key),
+        transport=httpx.MockTransport(handler),
+    )
+    await client.complete(REQUEST)
+    await client.aclose()
+    (request,) = seen
+    assert request.url == "https://proxy.example/v1/chat/completions"
+    assert request.headers["authorization"] == expected  # user:p@ss, the key winning

@@ -13,9 +13,10 @@ import pytest
 
 from seed_lsp import config
 from seed_lsp.llm import errors
-from seed_lsp.llm.client import ChatClient, ClientOptions, parse_chunk, parse_completion
+from seed_lsp.llm.client import ChatClient, parse_chunk, parse_completion
 from seed_lsp.llm.types import ChatRequest, Message
 from seed_lsp.log import PIECE, REDACTOR
+from tests.unit.client_options import options
 
 LONG_KEY = "sk-proj-" + "Zq8Wv3Ub6Ta9Sy2Rx5Qw8Pv1Ou4Nt7Ms0Lr3Kq6Jp9Io2Hn5Gm8Fl1Ek4Dj7Ci0Bh3Ag6"
 REQUEST = ChatRequest(messages=(Message("user", "hi"),), feature="test", max_tokens=5)
@@ -30,14 +31,14 @@ def leaks(text: str, *secrets: str) -> list[str]:
 
 
 def client_for(handler: Callable[[httpx.Request], httpx.Response], key: str) -> ChatClient:
-    options = ClientOptions(
+    made = options(
         base_url="http://endpoint.test/v1",
         model="m",
         api_key=key,
         max_retries=0,
         total_timeout=5,
     )
-    return ChatClient(options, transport=httpx.MockTransport(handler))
+    return ChatClient(made, transport=httpx.MockTransport(handler))
 
 
 def around_cut(cut: int, key: str) -> list[str]:
@@ -102,7 +103,7 @@ async def test_an_earlier_key_is_masked_after_a_rotation() -> None:
         return httpx.Response(401, json={"error": {"message": f"key {old} was revoked"}})
 
     client = client_for(handler, old)
-    client.configure(ClientOptions(base_url="http://endpoint.test/v1", model="m", api_key=new))
+    client.configure(options(base_url="http://endpoint.test/v1", model="m", api_key=new))
     client._transport = httpx.MockTransport(handler)
     client._http = None
     with pytest.raises(errors.AuthenticationFailed) as caught:
