@@ -50,7 +50,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def quit_at_once(signum: int, frame: FrameType | None) -> None:
+def quit_at_once(signum: int, _frame: FrameType | None) -> None:
     """Ctrl-C: leave now. pygls reads stdin in a worker thread; an orderly shutdown would wait
     for that read (so the first Ctrl-C seemed ignored) and an interpreter exit during it dies
     with "Fatal Python error: _enter_buffered_busy". Nothing is left to save: every log line

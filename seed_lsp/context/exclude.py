@@ -230,16 +230,6 @@ class PathFilter:
             return True
         return text is not None and secret_content(Path(key), text) is not None
 
-    def forget_gitignores(self) -> None:
-        """Drop every cached rule and decision (they are re-read on next use)."""
-        with self._lock:
-            self._rules.clear()
-            self._workspace_rules = None
-            self._decisions.clear()
-            self._generation += 1
-
-    # ------------------------------------------------------------------------ decisions
-
     def _decide(self, lexical: Path) -> bool:
         if self._excluded_at(lexical):
             return True

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from seed_lsp.context.secret_tokens import TOKEN_RULE, Rule, Span
+from seed_lsp.context.secret_tokens import Rule, Span
 from seed_lsp.context.secret_values import (
     basic_credentials,
     is_secret_value,
@@ -323,5 +323,3 @@ CONTEXT_RULES: tuple[Rule, ...] = (
     ),
     _rule("url-password", "://", _scan_url_passwords),
 )
-
-RULES: tuple[Rule, ...] = (TOKEN_RULE, *CONTEXT_RULES)

@@ -197,9 +197,4 @@ def _private_pem(value: str) -> bool:
     return b"PRIVATE KEY" in head
 
 
-def token_names() -> list[str]:
-    """The providers whose token formats are known (for documentation and tests)."""
-    return [name for name, _, _ in _TOKENS]
-
-
 TOKEN_RULE = Rule("provider-token", (), _scan_tokens)

@@ -34,7 +34,7 @@ from seed_lsp.llm.endpoints import (
     reasoning_switch,
 )
 from seed_lsp.llm.retries import OPTIONAL_KEYS, Retrying
-from seed_lsp.llm.sanitize import TextFilter, split_think, strip_controls
+from seed_lsp.llm.sanitize import TextFilter, split_think
 from seed_lsp.llm.transport import Hooks, Pool, encode_body
 from seed_lsp.llm.types import ChatRequest, ChatResponse, StreamDelta, Usage
 from seed_lsp.llm.usage import Prices, UsageLedger, priced
@@ -184,29 +184,10 @@ class ChatClient(Retrying):
     # -- public API -------------------------------------------------------------------------
 
     async def complete(self, request: ChatRequest) -> ChatResponse:
-        """One whole answer. It is streamed and gathered (tool calls aside), so that a silent
-        endpoint fails within `first_byte_timeout` while a long answer that keeps coming
-        (reasoning, then content) is not cut by it."""
-        if not request.tools:
-            return await self.collect(request)
-        self._start_discovery()
-        started = time.perf_counter()
-        limits = limits_for(request.max_tokens)
-
-        async def run(body: dict[str, Any]) -> Any:
-            return await self._post_json(body, limits)
-
-        data = await self._with_retries(request, stream=False, run=run)
-        response = parse_completion(data)
-        content, reasoning = split_think(strip_controls(response.content))
-        response = replace(
-            response,
-            content=content,
-            reasoning_content=strip_controls(reasoning + response.reasoning_content),
-        )
-        response = _replace_timing(response, None, (time.perf_counter() - started) * 1000)
-        self._account(request.feature, response.usage)
-        return response
+        """One whole answer. It is streamed and gathered, so that a silent endpoint fails
+        within `first_byte_timeout` while a long answer that keeps coming (reasoning, then
+        content) is not cut by it."""
+        return await self.collect(request)
 
     async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamDelta, None]:
         """Server-sent deltas. Iterate inside `contextlib.aclosing` so stopping early closes
@@ -297,8 +278,6 @@ class ChatClient(Retrying):
             "stop": list(request.stop) if request.stop else None,
             "seed": request.seed,
             "reasoning_effort": request.reasoning_effort or None,
-            "tools": list(request.tools) if request.tools else None,
-            "tool_choice": request.tool_choice,
         }
         body.update({k: v for k, v in optional.items() if v is not None})
         if stream:
@@ -347,9 +326,6 @@ class ChatClient(Retrying):
             self._on_usage(feature, usage)
 
     # -- HTTP -------------------------------------------------------------------------------
-
-    async def _post_json(self, body: dict[str, Any], limits: Limits) -> Any:
-        return await self._pool.post_json(self.options, self._url(), body, self._headers(), limits)
 
     def _post_stream(
         self, body: dict[str, Any], limits: Limits
@@ -409,12 +385,6 @@ class ChatClient(Retrying):
         return errors.BadRequest(
             f"The endpoint refused the request (HTTP {status}): {message}", param
         )
-
-
-def _replace_timing(response: ChatResponse, first: float | None, total: float) -> ChatResponse:
-    from dataclasses import replace
-
-    return replace(response, first_token_ms=first, total_ms=total)
 
 
 __all__ = [

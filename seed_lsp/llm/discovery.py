@@ -71,9 +71,7 @@ async def _ollama(fetch: Fetch, root: str, model: str) -> ep.Profile | None:
         window, source = OLLAMA_DEFAULT_NUM_CTX, "Ollama's default num_ctx (the model sets none)"
     if trained:
         window = min(window, trained)
-    return ep.Profile(
-        ep.OLLAMA, window, source, True, {"version": version.get("version"), "trained": trained}
-    )
+    return ep.Profile(ep.OLLAMA, window, source, True)
 
 
 async def _llamacpp(fetch: Fetch, root: str) -> ep.Profile | None:

@@ -54,7 +54,6 @@ class Profile:
     """Where `context_window` was read (`/props n_ctx`, ...)."""
     discovered: bool = False
     """The server was asked (else the family is a guess from the URL)."""
-    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 def host_of(base_url: str) -> str:

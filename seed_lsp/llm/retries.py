@@ -14,7 +14,7 @@ import random
 import re
 import time
 from abc import ABC, abstractmethod
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from contextlib import aclosing
 from typing import TYPE_CHECKING, Any
 
@@ -57,36 +57,6 @@ class Retrying(ABC):
 
     @abstractmethod
     def _notice(self, message: str) -> None: ...
-
-    async def _with_retries(
-        self,
-        request: ChatRequest,
-        *,
-        stream: bool,
-        run: Callable[[dict[str, Any]], Any],
-    ) -> Any:
-        attempt = 0
-        deadline = time.monotonic() + self.options.total_timeout
-        while True:
-            body = self.build_body(request, stream=stream)
-            try:
-                async with asyncio.timeout_at(_loop_deadline(deadline)):
-                    return await run(body)
-            except TimeoutError as exc:
-                raise errors.Timeout(
-                    f"The endpoint did not answer within {self.options.total_timeout:g} s."
-                ) from exc
-            except errors.BadRequest as exc:
-                if self._drop_rejected(exc, body):
-                    continue
-                raise
-            except errors.LLMError as exc:
-                delay = self._retry_delay(exc, attempt, deadline, request)
-                if delay is None:
-                    raise
-                attempt += 1
-                log.info("retrying in %.1f s after: %s", delay, exc)
-                await asyncio.sleep(delay)
 
     async def _stream_with_retries(self, request: ChatRequest) -> AsyncGenerator[StreamDelta, None]:
         """Retries happen only before the first delta: a stream cut mid-way is an error.

@@ -85,33 +85,6 @@ class Pool:
         """The POST as an unread response (a context manager): bodies are read by us."""
         return self.client(options).stream("POST", url, content=encode_body(body), headers=headers)
 
-    async def post_json(
-        self,
-        options: Timeouts,
-        url: str,
-        body: dict[str, Any],
-        headers: dict[str, str],
-        limits: Limits,
-    ) -> Any:
-        import httpx
-
-        try:
-            async with self._send(options, url, body, headers) as response:
-                if response.status_code >= 400:
-                    raise await self._error_from(response)
-                encoding = response.headers.get("content-encoding", "")
-                data = await read_body(_raw(response), encoding, limits.body_bytes)
-        except httpx.TimeoutException as exc:
-            raise errors.Timeout(self.hooks.network_message(exc)) from None
-        except httpx.HTTPError as exc:
-            raise errors.NetworkError(self.hooks.network_message(exc)) from None
-        try:
-            return loads(data)
-        except ValueError:
-            # Mask before the cut: a key cut in two would escape a whole-key match.
-            text = self.hooks.redact(data[:4096].decode("utf-8", "replace"))[:120]
-            raise errors.MalformedResponse("The endpoint's answer was not JSON: " + text) from None
-
     async def post_stream(
         self,
         options: Timeouts,

@@ -49,8 +49,6 @@ class ChatRequest:
     stop: tuple[str, ...] | None = None
     seed: int | None = None
     reasoning_effort: str | None = None
-    tools: tuple[dict[str, Any], ...] | None = None
-    tool_choice: Any = None
     extra_body: dict[str, Any] = field(default_factory=dict)
     """Merged into the body last (e.g. `{"thinking": {"type": "disabled"}}`)."""
     max_retries: int | None = None
@@ -103,19 +101,11 @@ class Usage:
 
 
 @dataclass(frozen=True)
-class ToolCall:
-    id: str
-    name: str
-    arguments: str
-
-
-@dataclass(frozen=True)
 class ChatResponse:
     """A whole answer, from a non-streaming call or accumulated from a stream."""
 
     content: str
     reasoning_content: str = ""
-    tool_calls: tuple[ToolCall, ...] = ()
     finish_reason: str | None = None
     usage: Usage | None = None
     model: str = ""

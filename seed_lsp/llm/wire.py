@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from seed_lsp.llm import errors
-from seed_lsp.llm.types import ChatResponse, StreamDelta, ToolCall, Usage
+from seed_lsp.llm.types import ChatResponse, StreamDelta, Usage
 from seed_lsp.log import REDACTOR
 
 MAX_TOKENS_REPORTED = 10**9
@@ -238,19 +238,9 @@ def parse_completion(data: Any) -> ChatResponse:
     message = choice.get("message")
     if not isinstance(message, dict):
         raise errors.MalformedResponse("The endpoint's answer had no message.")
-    calls = []
-    for call in message.get("tool_calls") or []:
-        if isinstance(call, dict) and isinstance(call.get("function"), dict):
-            fn = call["function"]
-            calls.append(
-                ToolCall(
-                    str(call.get("id", "")), str(fn.get("name", "")), str(fn.get("arguments", ""))
-                )
-            )
     return ChatResponse(
         content=_text(message.get("content")),
         reasoning_content=_text(message.get("reasoning_content") or message.get("reasoning")),
-        tool_calls=tuple(calls),
         finish_reason=choice.get("finish_reason"),
         usage=parse_usage(data),
         model=str(data.get("model", "")),

@@ -52,7 +52,6 @@ class InlineTelemetry:
     stopped_early: bool = False
     """The stream was closed as soon as the suggestion was complete."""
     reasoning_chars: int = 0
-    content_chars: int = 0
     multiline: bool = False
 
 
@@ -199,7 +198,6 @@ async def complete_inline(
             finish_reason=last.finish_reason,
             stopped_early=last.stopped_early,
             reasoning_chars=sum(a.reasoning_chars for a in attempts),
-            content_chars=sum(len(a.content) for a in attempts),
             multiline=multiline,
         )
         return InlineResult(
