@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from seed_lsp.documents import DocumentStore, Encoding
     from seed_lsp.features.hover import HoverService
     from seed_lsp.features.inline.service import InlineService
+    from seed_lsp.features.next_edit import Lifecycle
     from seed_lsp.llm.client import ChatClient, ClientOptions
     from seed_lsp.llm.types import Usage
 
@@ -46,6 +47,7 @@ def client_options(settings: config.Settings) -> ClientOptions:
         total_timeout=settings.request_timeout_ms / 1000,
         max_retries=settings.max_retries,
         extra_body=settings.extra_body,
+        prices=settings.prices,
     )
 
 
@@ -71,10 +73,13 @@ class Session:
         self._on_usage = on_usage
         self.workspace_root: Path | None = None
         self._documents: DocumentStore | None = None
+        self.store_hooks: list[Callable[[DocumentStore], None]] = []
+        """Called with the document store once it is made (to listen to its changes)."""
         self._client: ChatClient | None = None
         self._context: ContextEngine | None = None
         self._inline: InlineService | None = None
         self._hover: HoverService | None = None
+        self._lifecycle: Lifecycle | None = None
 
     @property
     def documents(self) -> DocumentStore:
@@ -83,6 +88,8 @@ class Session:
 
             self._documents = DocumentStore()
             self._documents.on_close(self._closed)
+            for hook in self.store_hooks:
+                hook(self._documents)
         return self._documents
 
     @property
@@ -91,7 +98,11 @@ class Session:
             from seed_lsp.llm.client import ChatClient
 
             self._client = ChatClient(
-                client_options(self.settings), on_usage=self._on_usage, on_notice=self._notice
+                client_options(self.settings),
+                on_usage=self._on_usage,
+                on_notice=self._notice,
+                # What the endpoint reports (its context window) changes the settings in effect.
+                on_profile=lambda _profile: self._apply(),
             )
         return self._client
 
@@ -117,7 +128,17 @@ class Session:
             self._inline = InlineService(
                 self.client, lambda: self.context, self.settings.inline_completion
             )
+            self._inline.debounce.scale = lambda: self.lifecycle.debounce_scale("inline")
         return self._inline
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """Shown, accepted, dismissed and retained suggestions: kept here, sent nowhere."""
+        if self._lifecycle is None:
+            from seed_lsp.features.next_edit import Lifecycle
+
+            self._lifecycle = Lifecycle()
+        return self._lifecycle
 
     @property
     def hover(self) -> HoverService:
@@ -184,8 +205,32 @@ class Session:
             self._env_layer, self._init_layer, self._workspace_layer
         )
         REDACTOR.add(settings.api_key)
+        REDACTOR.add_url(settings.base_url)
         self._report(problems)
-        return settings
+        return self._endpoint_window(settings)
+
+    def _endpoint_window(self, settings: config.Settings) -> config.Settings:
+        """`contextWindow` as the endpoint reports it, unless the user set it."""
+        import dataclasses
+
+        from seed_lsp.llm.endpoints import GENERIC, Profile, effective_context_window
+
+        client: ChatClient | None = getattr(self, "_client", None)  # None while __init__ runs
+        same = client is not None and (client.options.base_url, client.options.model) == (
+            settings.base_url,
+            settings.model,
+        )
+        window, _source = effective_context_window(
+            settings.context_window,
+            explicit=any(
+                isinstance(layer, Mapping) and "contextWindow" in layer
+                for layer in (self._init_layer, self._workspace_layer)
+            ),
+            known_model=settings.model == config.DEFAULT_MODEL,
+            profile=client.profile if client is not None and same else Profile(GENERIC),
+            base_url=settings.base_url,
+        )
+        return dataclasses.replace(settings, context_window=window)
 
     def _apply(self) -> None:
         old = self.settings
@@ -238,7 +283,15 @@ class Session:
 
     @property
     def has_key(self) -> bool:
-        return bool(self.settings.api_key)
+        """A key is set, or none is needed (a server on this machine)."""
+        from seed_lsp.llm.endpoints import needs_key
+
+        return bool(self.settings.api_key) or not needs_key(self.settings.base_url)
+
+
+# What clients written for Copilot's language server put in initializationOptions: facts about
+# the editor, not seed-lsp settings (so not reported as unknown keys).
+_CLIENT_INFO = frozenset({"editorInfo", "editorPluginInfo", "copilotIntegrationId"})
 
 
 def _section(options: Any) -> Mapping[str, Any] | None:
@@ -246,4 +299,6 @@ def _section(options: Any) -> Mapping[str, Any] | None:
     if not isinstance(options, Mapping):
         return None
     inner = options.get("seedLsp")
-    return inner if isinstance(inner, Mapping) else options
+    if isinstance(inner, Mapping):
+        return inner
+    return {k: v for k, v in options.items() if k not in _CLIENT_INFO}

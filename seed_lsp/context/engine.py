@@ -22,7 +22,12 @@ from pathlib import Path
 from seed_lsp._tuning import CONTEXT, ContextTuning
 from seed_lsp.config import Settings
 from seed_lsp.context.bundle import ContextBundle, Mode, Snippet
-from seed_lsp.context.exclude import DEFAULT_EXCLUDE_GLOBS, PathFilter
+from seed_lsp.context.exclude import (
+    DEFAULT_EXCLUDE_GLOBS,
+    PathFilter,
+    may_hold_secret_content,
+    secret_content,
+)
 from seed_lsp.context.index import CLOSURE_LEVEL, WorkspaceIndex
 from seed_lsp.context.layout import render_context, render_fim_document, render_snippets
 from seed_lsp.context.open_docs import OpenDocuments
@@ -58,7 +63,13 @@ class ContextEngine:
         self.tokens = TokenEstimator()
         """Token estimator (shared calibration)."""
         self._filter = self._make_filter()
-        self._docs = OpenDocuments(documents, self._root, tuning, self._is_excluded)
+        self._filter_generation = self._filter.generation
+        # Documents found secret by their content: still secret once closed (next edits show
+        # the edits of closed documents too).
+        self._secret_by_content: set[str] = set()
+        self._docs = OpenDocuments(
+            documents, self._root, tuning, self._is_excluded, self._secret_text
+        )
         self._index = self._make_index()
         self._sources = self._make_sources()
         documents.on_close(self._forget)
@@ -71,6 +82,7 @@ class ContextEngine:
         return WorkspaceIndex(
             self._root,
             self._is_excluded,
+            self._secret_text,
             max_files=self._settings.context.max_files,
             max_file_bytes=self._tuning.max_file_bytes,
         )
@@ -84,10 +96,53 @@ class ContextEngine:
         with self._lock:
             self._settings = settings
             self._filter = self._make_filter()
-            self._docs.clear()
-            self._index.stop()
-            self._index = self._make_index()
-            self._sources = self._make_sources()
+            self._reset()
+
+    def _reset(self) -> None:
+        """Forget everything read under the old exclusion rules."""
+        self._filter_generation = self._filter.generation
+        self._docs.clear()
+        self._index.stop()
+        self._index = self._make_index()
+        self._sources = self._make_sources()
+
+    def _recheck_exclusions(self) -> None:
+        """A .gitignore (or info/exclude, or the global excludes) changed: decide again, and
+        drop what was read under the old rules."""
+        if self._filter.generation != self._filter_generation:
+            self._reset()
+
+    def _secret_text(self, path: Path | None, text: str) -> bool:
+        """A file whose name does not say it holds secrets but whose content does (a
+        service-account key, a docker config with credentials, a kubeconfig...)."""
+        return (
+            path is not None
+            and may_hold_secret_content(path)
+            and secret_content(path, text) is not None
+        )
+
+    def _excluded(self, snap: Snapshot) -> bool:
+        """By path (links resolved, git's rules, the list), and by the content of this
+        revision for the few files whose name does not say they hold secrets."""
+        secret = self._docs.excluded(snap)
+        if secret and not self._docs.state(snap.uri).excluded:
+            self._secret_by_content.add(snap.uri)
+        elif not secret:
+            self._secret_by_content.discard(snap.uri)
+        return secret
+
+    def is_excluded(self, uri: str) -> bool:
+        """Whether nothing of this document may be sent (next edits show edits across files)."""
+        with self._lock:
+            self._recheck_exclusions()
+            doc = self._documents.get(uri)
+            if doc is None:
+                return self._docs.state(uri).excluded or uri in self._secret_by_content
+            return self._excluded(doc.snapshot())
+
+    def path_of(self, uri: str) -> str:
+        """The workspace-relative path prompts name a document by."""
+        return self._docs.state(uri).rel
 
     def _forget(self, uri: str) -> None:
         with self._lock:
@@ -169,6 +224,7 @@ class ContextEngine:
         """
         with self._lock:
             limit = self._settings.context_window - max_tokens - self._tuning.reserve_tokens
+            self._recheck_exclusions()
             return self._gather(snap, cursor, selection_end, max(0, min(budget, limit)), mode)
 
     def _gather(
@@ -182,7 +238,7 @@ class ContextEngine:
         t = self._tuning
         state = self._docs.state(snap.uri)
         self._feed(snap.uri)
-        if state.excluded:
+        if self._excluded(snap):
             return ContextBundle(
                 state.rel, snap.language_id, mode, "", "", budget_tokens=budget, excluded=True
             )

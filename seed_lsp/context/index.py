@@ -86,6 +86,7 @@ class WorkspaceIndex(TaskQueue):
         self,
         root: Path | None,
         is_excluded: Callable[[Path], bool],
+        secret_text: Callable[[Path | None, str], bool],
         max_files: int,
         max_file_bytes: int,
         max_texts: int = 300,
@@ -93,6 +94,7 @@ class WorkspaceIndex(TaskQueue):
     ) -> None:
         self.root = root
         self._excluded = is_excluded
+        self._secret_text = secret_text
         self._max_files = max_files
         self._max_bytes = max_file_bytes
         self._max_texts = max_texts
@@ -326,6 +328,9 @@ class WorkspaceIndex(TaskQueue):
             self._store(path, EMPTY, stamp, None, level, hops)  # binary, whatever its name
             return
         text = data.decode("utf-8", "replace")
+        if self._secret_text(path, text):
+            self._store(path, EMPTY, stamp, None, level, hops)  # a key file by its content
+            return
         self._store(path, summarize(text, language_for(path)), stamp, text, level, hops)
 
     def _index_dir(self, path: Path, level: int, hops: int) -> None:

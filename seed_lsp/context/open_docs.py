@@ -30,6 +30,8 @@ class _Open:
     defs: dict[str, list[Definition]] | None = None
     windows: WindowIndex | None = None
     fed: int = -1  # the revision the index last got
+    content_revision: int = -1  # the revision ``content_secret`` was decided for
+    content_secret: bool = False
 
 
 class OpenDocuments:
@@ -39,11 +41,13 @@ class OpenDocuments:
         root: Path | None,
         tuning: ContextTuning,
         is_excluded: Callable[[Path | None], bool],
+        secret_text: Callable[[Path | None, str], bool],
     ) -> None:
         self.store = store
         self.root = root
         self.tuning = tuning
         self._excluded = is_excluded
+        self._secret_text = secret_text
         self._states: dict[str, _Open] = {}
         self._visits: deque[tuple[str, int]] = deque(maxlen=50)
 
@@ -64,6 +68,19 @@ class OpenDocuments:
                 self._states[uri] = state
         return state
 
+    def excluded(self, snap: Snapshot) -> bool:
+        """Nothing of this revision may be sent: by its path, or by its content (decided
+        once per revision, and only for files whose name may hide secrets)."""
+        state = self.state(snap.uri)
+        if state.excluded:
+            return True
+        if state.content_revision != snap.revision:
+            state.content_revision = snap.revision
+            state.content_secret = (
+                self._secret_text(state.path, snap.text) if (state.path is not None) else False
+            )
+        return state.content_secret
+
     def feed(self, index: WorkspaceIndex, focus: str | None) -> None:
         """Hand ``index`` the open documents that changed since it last saw them (a snapshot
         each: their text is joined on the worker, when it summarises them)."""
@@ -72,6 +89,8 @@ class OpenDocuments:
             if state.path is None or state.excluded or doc.large or state.fed == doc.revision:
                 continue
             snap = doc.snapshot()
+            if self.excluded(snap):
+                continue
             state.fed = snap.revision
             index.update_open(
                 state.path, _text_of(snap), snap.language_id, snap.revision, doc.uri == focus
@@ -109,9 +128,11 @@ class OpenDocuments:
         docs.sort(key=lambda d: (-d.edited_at, d.uri))
         out: list[View] = []
         for doc in docs:
-            state = self.state(doc.uri)
-            if not state.excluded and not doc.large:
-                out.append(self.view(doc.snapshot()))
+            if doc.large:
+                continue
+            snap = doc.snapshot()
+            if not self.excluded(snap):
+                out.append(self.view(snap))
             if len(out) >= self.tuning.max_open_documents_scanned:
                 break
         return out

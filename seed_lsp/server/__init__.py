@@ -6,7 +6,7 @@ features); this package is the only place that knows pygls. One module per featu
 
 from __future__ import annotations
 
-from seed_lsp.server import actions, commands, documents, hover, inline, lifecycle
+from seed_lsp.server import actions, commands, documents, hover, inline, lifecycle, next_edit
 from seed_lsp.server.core import SeedLanguageServer
 
 
@@ -18,6 +18,7 @@ def create_server() -> SeedLanguageServer:
     actions.register(server)
     commands.register(server)
     hover.register(server)
+    next_edit.register(server)
     return server
 
 

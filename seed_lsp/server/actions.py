@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from seed_lsp.features.action_kinds import CODE_ACTION_KINDS
-from seed_lsp.server import convert
+from seed_lsp.server import convert, next_edit
 from seed_lsp.server.core import SeedLanguageServer, plain_json
 from seed_lsp.server.edits import model_edit
 from seed_lsp.server.requests import check_version, document
@@ -42,6 +42,9 @@ def register(server: SeedLanguageServer) -> None:
         # looks, which the context engine weighs when choosing snippets.
         session.context.note_visit(doc.uri, params.range.start.line)
         pairs = [(convert.diagnostic(doc, d, encoding), d) for d in params.context.diagnostics]
+        # The diagnostics a client shows us here are what next edits see of the region.
+        lines = (params.range.start.line, params.range.end.line)
+        next_edit.remember_diagnostics(ls, doc.uri, [plain for plain, _ in pairs], lines)
         snap = doc.snapshot()
         specs = list_code_actions(
             uri=doc.uri,

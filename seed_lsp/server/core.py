@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import json
 import logging
 import re
@@ -56,13 +57,14 @@ class SeedProtocol(LanguageServerProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._linked: dict[Any, set[asyncio.Task[Any]]] = {}
-        self.raw_capabilities: dict[str, Any] = {}
-        """The client's capabilities as it sent them (`client_capabilities` holds the parts
-        structured at `initialize`)."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         if data.get("method") == types.INITIALIZE and isinstance(data.get("params"), dict):
             data = _lean_initialize(self, data)
+        if data.get("method") == types.WORKSPACE_EXECUTE_COMMAND and "id" not in data:
+            # copilot.el sends item commands as notifications: run them, answer nothing.
+            self._run_command_notification(data.get("params"))
+            return _Invalid()
         try:
             return super().structure_message(data)
         except Exception as exc:
@@ -80,6 +82,11 @@ class SeedProtocol(LanguageServerProtocol):
                 log.warning("ignored a %s notification with invalid params", data.get("method"))
                 return _Invalid()
             raise
+
+    def _serialize_message(self, data: Any) -> Any:
+        # Every message to the client (results, error responses with their tracebacks,
+        # notifications) is turned into JSON here: no known key leaves through any of them.
+        return REDACTOR.redact_json(super()._serialize_message(data))
 
     def handle_message(self, message: Any) -> None:
         if isinstance(message, _Invalid):
@@ -124,6 +131,22 @@ class SeedProtocol(LanguageServerProtocol):
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
             yield handler, (params,), None
 
+    def _run_command_notification(self, params: Any) -> None:
+        command = params.get("command") if isinstance(params, dict) else None
+        handler = self.fm.commands.get(command) if isinstance(command, str) else None
+        if handler is None:
+            log.debug("ignored a workspace/executeCommand notification for %r", command)
+            return
+        arguments = params.get("arguments") or []
+        try:
+            result = handler(*arguments) if isinstance(arguments, list) else None
+        except Exception:
+            log.exception("command %s failed", command)
+            return
+        if inspect.isawaitable(result):
+            task = asyncio.ensure_future(result)
+            task.add_done_callback(_log_failure(str(command)))
+
     def link_to_request(self, task: asyncio.Task[Any]) -> None:
         """Cancel `task` when the client cancels the request being handled now."""
         msg_id = self.msg_id
@@ -147,8 +170,7 @@ class SeedProtocol(LanguageServerProtocol):
 
 # The parts of the client's capabilities that pygls and seed-lsp read. Structuring all of a
 # real editor's capabilities (VS Code sends ~5 KB) into lsprotocol classes costs tens of
-# milliseconds of the start-up users wait for; the rest stays available, raw, in
-# `SeedProtocol.raw_capabilities`.
+# milliseconds of the start-up users wait for. A capability read elsewhere goes in this table.
 _CAPABILITIES_READ: dict[str, tuple[str, ...] | None] = {
     "general": ("positionEncodings",),
     "window": None,
@@ -170,7 +192,6 @@ def _lean_initialize(protocol: SeedProtocol, data: dict[str, Any]) -> dict[str, 
     raw = params.get("capabilities")
     if not isinstance(raw, dict):
         return data
-    protocol.raw_capabilities = raw
     lean: dict[str, Any] = {}
     for section, keys in _CAPABILITIES_READ.items():
         value = raw.get(section)
@@ -213,6 +234,14 @@ def _request_id(body: bytes) -> Any:
         return json.loads(raw.decode("utf-8", "replace"))
     except ValueError:
         return None
+
+
+def _log_failure(command: str) -> Callable[[asyncio.Future[Any]], None]:
+    def done(task: asyncio.Future[Any]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("command %s failed: %s", command, first_line(task.exception()))  # type: ignore[arg-type]
+
+    return done
 
 
 def plain_json(value: Any) -> Any:

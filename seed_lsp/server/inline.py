@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 
 from seed_lsp.errors import SeedError
-from seed_lsp.server import convert
+from seed_lsp.server import convert, next_edit
 from seed_lsp.server.core import SeedLanguageServer
 from seed_lsp.server.requests import model_request
 from seed_lsp.text import Position, Range
@@ -65,6 +65,8 @@ def register(server: SeedLanguageServer) -> None:
                 types.InlineCompletionItem(
                     insert_text=s.insert_text,
                     range=convert.lsp_range(doc, _range(s), encoding),
+                    # Its id, for the lifecycle (didShowCompletion, acceptance, retention).
+                    command=next_edit.completion_command(ls, doc.uri, s.start, s.insert_text),
                 )
                 for s in found
             ]

@@ -126,3 +126,45 @@ async def test_huge_selections_stay_within_their_budgets(fake: FakeEndpoint) -> 
     assert "select less" in refactor["error"]["message"]
     assert len(fake.chat_requests()) == before  # refused before asking the model
     await connection.close()
+
+
+async def test_a_command_sent_as_a_notification_runs(fake: FakeEndpoint) -> None:
+    # copilot.el sends an accepted item's command as a notification.
+    connection = await RawConnection.start(server_env(fake))
+    await connection.initialize()
+    item = {"uri": URI, "languageId": "python", "version": 1, "text": "x = 1\n"}
+    await connection.send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+    await connection.send(
+        {
+            "method": "workspace/executeCommand",
+            "params": {"command": "seed.didAcceptCompletion", "arguments": ["no-such-item"]},
+        }
+    )
+    status = await connection.request("seed/status", {})
+    assert status["result"]["version"]
+    stderr = await connection.close()
+    assert "Traceback" not in stderr
+
+
+async def test_an_edit_never_writes_a_key_masked_into_the_file(fake: FakeEndpoint) -> None:
+    from tests.fake_endpoint import TEST_KEY
+
+    connection = await RawConnection.start(server_env(fake))
+    await connection.initialize()
+    text = f'def connect():\n    key = "{TEST_KEY}"\n    return key\n'
+    item = {"uri": URI, "languageId": "python", "version": 1, "text": text}
+    await connection.send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+    # The model saw the key masked; its answer moves it (restored) into new lines.
+    answer = 'def connect():\n    return connect_with(\n        "<redacted-1>"\n    )'
+    fake.default = Reply(content=f"```python\n{answer}\n```")
+    here = {"line": 0, "character": 0}
+    response = await connection.request(
+        "workspace/executeCommand",
+        {
+            "command": "seed.refactor",
+            "arguments": [{"uri": URI, "range": {"start": here, "end": here}, "action": "names"}],
+        },
+    )
+    assert response["error"]["code"] == -32803
+    assert "holds an API key" in response["error"]["message"]
+    await connection.close()

@@ -77,6 +77,8 @@ class AdaptiveDebounce:
         self._gap_s = self._initial_s / factor
         self._clock = clock
         self._sleep = sleep
+        self.scale: Callable[[], float] = lambda: 1.0
+        """The acceptance rule's multiplier (`Lifecycle.debounce_scale`)."""
         self._last: dict[str, float] = {}
         self._generation: dict[str, int] = {}
 
@@ -91,12 +93,12 @@ class AdaptiveDebounce:
 
     @property
     def delay_s(self) -> float:
-        """The current delay in seconds."""
+        """The current delay in seconds: the typing rhythm's, times `scale` (longer after
+        suggestions were dismissed, shorter after they were accepted), within the bounds."""
         if self.off:
             return 0.0
-        if not self.adaptive:
-            return self._initial_s
-        return min(max(self._gap_s * self.factor, self.min_s), self.max_s)
+        base = self._gap_s * self.factor if self.adaptive else self._initial_s
+        return min(max(base * self.scale(), self.min_s), self.max_s)
 
     def note_keystroke(self, uri: str) -> None:
         """Record a keystroke (a request) for a document; adapts the delay."""
@@ -109,13 +111,14 @@ class AdaptiveDebounce:
         if 0 <= gap <= self.pause_s:
             self._gap_s += self.smoothing * (gap - self._gap_s)
 
-    async def wait(self, uri: str) -> bool:
-        """Record a keystroke, wait the delay; `False` if a newer `wait` for the same document
-        started meanwhile (this request is superseded: answer it empty)."""
+    async def wait(self, uri: str, at_least_s: float = 0.0) -> bool:
+        """Record a keystroke, wait the delay (or `at_least_s`, the rest of a backoff, when
+        longer); `False` if a newer `wait` for the same document started meanwhile (this
+        request is superseded: answer it empty)."""
         self.note_keystroke(uri)
         generation = self._generation.get(uri, 0) + 1
         self._generation[uri] = generation
-        await self._sleep(self.delay_s)
+        await self._sleep(max(self.delay_s, at_least_s))
         return self._generation.get(uri) == generation
 
     def supersede(self, uri: str) -> None:

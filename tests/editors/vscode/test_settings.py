@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 from seed_lsp import config
+from seed_lsp.layers import camel
 
 ROOT = Path(__file__).resolve().parents[3]
 EXTENSION = ROOT / "editors" / "vscode"
@@ -38,7 +39,7 @@ def server_fields() -> dict[str, tuple[Any, Any, str]]:
     def walk(cls: type, prefix: str) -> None:
         hints = typing.get_type_hints(cls)
         for f in dataclasses.fields(cls):
-            key = prefix + config.camel(f.name)
+            key = prefix + camel(f.name)
             factory: Any = f.default_factory
             default = f.default if f.default is not dataclasses.MISSING else factory()
             if dataclasses.is_dataclass(default):
@@ -84,7 +85,7 @@ def test_the_only_other_settings_are_the_extensions_own() -> None:
         for name in contributed()
         if name.removeprefix("seedLsp.") not in fields
     }
-    assert extra == {"server.path", "server.pythonPath", "trace.server"}
+    assert extra == {"enable", "server.path", "server.pythonPath", "trace.server"}
 
 
 def test_defaults_are_valid_for_the_server() -> None:
@@ -92,7 +93,7 @@ def test_defaults_are_valid_for_the_server() -> None:
     section: dict[str, Any] = {}
     for name, entry in contributed().items():
         key = name.removeprefix("seedLsp.")
-        if key.startswith(("server.", "trace.")):
+        if key.startswith(("server.", "trace.")) or key == "enable":
             continue
         node = section
         *parents, leaf = key.split(".")

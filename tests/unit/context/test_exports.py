@@ -20,9 +20,13 @@ def _write(root: Path, files: dict[str, str]) -> None:
         p.write_text(text)
 
 
+def _never(*_: object) -> bool:
+    return False
+
+
 @pytest.fixture
 def index(tmp_path: Path) -> Iterator[WorkspaceIndex]:
-    idx = WorkspaceIndex(tmp_path, lambda p: False, max_files=500, max_file_bytes=1_000_000)
+    idx = WorkspaceIndex(tmp_path, _never, _never, max_files=500, max_file_bytes=1_000_000)
     yield idx
     idx.stop()
 
@@ -156,7 +160,7 @@ def test_excluded_binary_and_oversized_files_are_empty(tmp_path: Path) -> None:
     (tmp_path / "pkg/blob.py").write_bytes(b"\x00\xff" * 100)
     (tmp_path / "pkg/big.py").write_text("x = 1\n" * 1000)
     index = WorkspaceIndex(
-        tmp_path, lambda p: p.name == "secret.py", max_files=50, max_file_bytes=1000
+        tmp_path, lambda p: p.name == "secret.py", _never, max_files=50, max_file_bytes=1000
     )
     try:
         _open(index, tmp_path, "main.py")
@@ -172,7 +176,7 @@ def test_excluded_binary_and_oversized_files_are_empty(tmp_path: Path) -> None:
 def test_changed_file_is_read_again(tmp_path: Path) -> None:
     _write(tmp_path, {"lib.py": "def old(): ...\n", "main.py": "from lib import old\n"})
     index = WorkspaceIndex(
-        tmp_path, lambda p: False, max_files=50, max_file_bytes=10_000, recheck_s=0.0
+        tmp_path, _never, _never, max_files=50, max_file_bytes=10_000, recheck_s=0.0
     )
     try:
         _open(index, tmp_path, "main.py")

@@ -41,3 +41,28 @@ def test_initialization_options_may_wrap_the_section() -> None:
     assert session.settings.model == "wrapped"
     session.set_initialization_options({"model": "flat"})
     assert session.settings.model == "flat"
+
+
+def test_cached_hovers_are_forgotten_when_the_model_or_endpoint_changes() -> None:
+    session = Session({})
+    session.hover.cache.put("key", "an answer from the old model")
+    session.set_workspace_configuration({"hover": {"timeoutMs": 100}})
+    assert session.hover.cache.get("key") is not None  # other settings: kept
+    session.set_workspace_configuration({"model": "another/model"})
+    assert session.hover.cache.get("key") is None
+    session.hover.cache.put("key", "an answer")
+    session.set_workspace_configuration({"model": "another/model", "baseUrl": "http://x/v1"})
+    assert session.hover.cache.get("key") is None
+
+
+def test_a_key_change_lets_the_user_be_told_again() -> None:
+    from seed_lsp.llm.errors import NoApiKey
+
+    told: list[str] = []
+    session = Session({}, notify_user=lambda level, message: told.append(message))
+    session.report_error("inline", NoApiKey())
+    session.report_error("inline", NoApiKey())
+    assert len(told) == 1  # once, not once per keystroke
+    session.set_workspace_configuration({"apiKey": "sk-new-key-0123456789"})
+    session.report_error("inline", NoApiKey())
+    assert len(told) == 2
