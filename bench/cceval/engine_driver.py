@@ -23,7 +23,9 @@ class EngineDriver:
 
     def settle(self) -> None:
         """Let the index catch up (what a session has done long before one types)."""
-        self.engine.wait_ready(60)
+        wait = getattr(self.engine, "wait_ready", None)  # engines without an index lack it
+        if wait is not None:
+            wait(60)
 
     def insert(self, rel: str, line: int, col: int, inserted: str) -> None:
         """Type ``inserted`` at (line, col): one incremental didChange."""
@@ -39,4 +41,6 @@ class EngineDriver:
         self.engine.gather(snap, (line, col), budget=6000, max_tokens=256)
 
     def close(self) -> None:
-        self.engine.shutdown()
+        stop = getattr(self.engine, "shutdown", None)
+        if stop is not None:
+            stop()

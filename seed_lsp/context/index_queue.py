@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 LEVELS = 8
 _BACKGROUND_PAUSE_S = 0.001
+_LONG_TASK_S = 0.05
+_MAX_PAUSE_S = 0.05
 
 
 class TaskQueue:
@@ -107,10 +109,14 @@ class TaskQueue:
                 del self._queued[(kind, path)]
                 self._waiting[min(level, LEVELS - 1)] -= 1
                 self._busy = level
+            started = time.monotonic()
             try:
                 self._task(kind, path, level, priority % 16)
             except Exception:  # one bad file never stops the index
                 log.exception("indexing %s failed", path)
-            # Hand the GIL over between tasks (the event loop's thread may be waiting for it);
-            # background work (other documents' closures) a little longer.
-            time.sleep(0 if level <= 1 else _BACKGROUND_PAUSE_S)
+            # Hand the GIL over between tasks: the event loop's thread, which waits for it after
+            # each of its many small reads and writes, gets a clear run after a long task (a
+            # tenth of its time), background work (other documents' closures) a little more.
+            spent = time.monotonic() - started
+            pause = min(_MAX_PAUSE_S, spent / 10) if spent > _LONG_TASK_S else 0.0
+            time.sleep(max(pause, 0.0 if level <= 1 else _BACKGROUND_PAUSE_S))

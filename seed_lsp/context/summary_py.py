@@ -66,13 +66,23 @@ def summarize_python(text: str) -> Summary:
     )
 
 
+MAX_STATEMENTS = 3_500  # module-level statements read (an ``__init__`` of 20,000 imports...)
+
+
 def _top_level(root: Node) -> list[Node]:
+    """Module-level statements, those in if/try/with blocks included, at most
+    ``MAX_STATEMENTS``: the module's children are walked one by one (a list of all of them
+    would be built in one call that holds the GIL)."""
     out: list[Node] = []
-    stack = list(reversed(root.named_children))
-    while stack and len(out) < 50_000:
-        node = stack.pop()
+    first = root.named_child(0) if root.named_child_count else None
+    siblings: list[Node | None] = [first]
+    while siblings and len(out) < MAX_STATEMENTS:
+        node = siblings.pop()
+        if node is None:
+            continue
+        siblings.append(node.next_named_sibling)
         if node.type in _BLOCKS or node.type in _HANDLERS:
-            stack.extend(reversed(node.named_children))
+            siblings.append(node.named_child(0) if node.named_child_count else None)
         else:
             out.append(node)
     return out
