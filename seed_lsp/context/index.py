@@ -411,13 +411,17 @@ class WorkspaceIndex(TaskQueue):
         reexports = path.name in ("__init__.py", "__init__.pyi") or bool(f.summary.exports)
         # What the file's classes derive from is part of their members: same level.
         bases = {b.split(".")[0] for e in f.summary.entries for b in e.bases}
-        for b in f.bindings[:MAX_FOLLOWED]:
+        followed: set[Path] = set()  # at most MAX_FOLLOWED distinct modules
+        for b in f.bindings:
             same = reexports and b.top and (f.summary.language != "python" or b.name != "")
             same = same or b.local in bases
             next_level, next_hops = (level, hops + 1) if same else (level + 1, 0)
             if next_level > CLOSURE_LEVEL or next_hops > MAX_HOPS:
                 continue
             for t in b.targets:
+                if t not in followed and len(followed) >= MAX_FOLLOWED:
+                    continue
+                followed.add(t)
                 self._push(next_level, next_hops, "dir" if t.suffix == "" else "file", t)
         if hops + 1 <= MAX_HOPS:
             for targets in list((f.exports or {}).values())[:MAX_FOLLOWED]:

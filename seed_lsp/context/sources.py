@@ -245,9 +245,14 @@ class Sources:
                     names.append(b.name)
         out: list[Imported] = []
         for path, (names, alias) in grouped.items():
-            source = self._source(open_docs[path]) if path in open_docs else self._disk(path)
-            if source is not None:
-                out.append(Imported(source, tuple(names), alias))
+            # A Go package is a directory: its files, as the index listed them.
+            files = self.index.dir_files(path) if path.suffix == "" else (path,)
+            for f in files:
+                if f == doc.path:
+                    continue  # a Go file's own package holds the file itself
+                source = self._source(open_docs[f]) if f in open_docs else self._disk(f)
+                if source is not None:
+                    out.append(Imported(source, tuple(names), alias))
         return out
 
     @staticmethod
@@ -255,8 +260,6 @@ class Sources:
         return Source(d.rel, d.key, d.lines, d.defs(), d.uri, d.language)
 
     def _disk(self, path: Path) -> Source | None:
-        if path.suffix == "":
-            return None  # a package directory: its files come through the lookups
         summary = self.index.summary(path)
         lines = self.index.lines(path)
         if summary is None or lines is None:
