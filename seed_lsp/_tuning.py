@@ -73,7 +73,7 @@ class ContextTuning:
     module members it uses) are offered; after ``X.``, X's members as many as fit."""
     definition_lines_fim: int = 40
     """Inline completion: a definition shown whole is cut to this many lines."""
-    ready_wait_invoked: float = 0.5
+    ready_wait_invoked: float = 1.0
     """Seconds a request the user asked for may wait for the workspace index (off the event
     loop), right after a file was opened."""
     ready_wait: float = 0.1

@@ -171,19 +171,26 @@ class ContextEngine:
         self._feed(snap.uri)
         t = self._tuning
         deadline = time.monotonic() + (t.ready_wait_invoked if invoked else t.ready_wait)
+        index = self._index
+
+        def left() -> float:
+            return max(0.0, deadline - time.monotonic())
+
+        # The document itself, then what ``X.`` at the cursor reaches (scheduled ahead of
+        # everything, at level 0, in rounds: a module's re-exports show once it is read), then
+        # the rest of what the document imports.
         path = uri_to_path(snap.uri)
-        for _ in range(3):  # imports, then what X. reaches, then what that reaches
-            left = deadline - time.monotonic()
-            if not await self._index.settle(READY_LEVEL, max(0.0, left)):
-                return False
-            if path is None or snap.large or not snap.lines:
-                return True
+        if path is not None and not snap.large and snap.lines:
             line = min(max(cursor[0], 0), len(snap.lines) - 1)
-            with self._lock:
-                self._sources.probe(path, snap.lines, line, cursor[1], snap.language_id == "python")
-            if not self._index.pending(READY_LEVEL):
-                return True
-        return not self._index.pending(READY_LEVEL)
+            python = snap.language_id == "python"
+            for _ in range(4):
+                if not await index.settle(0, left()):
+                    return False
+                with self._lock:
+                    self._sources.probe(path, snap.lines, line, cursor[1], python)
+                if not index.pending(0):
+                    break
+        return await index.settle(READY_LEVEL, left())
 
     def wait_ready(self, timeout: float, uri: str | None = None) -> bool:
         """``ready`` for synchronous callers (benches, tests); blocks this thread. Without a

@@ -48,13 +48,17 @@ class Lookup:
     def __init__(self, index: WorkspaceIndex) -> None:
         self.index = index
         self._api: dict[Path, tuple[int, list[Found], float]] = {}
+        self._misses = 0
         self.level = CLOSURE_LEVEL
         """The index level a summary this lookup misses is scheduled at (``probe``: 1)."""
 
     def _summary(self, path: Path) -> Summary | None:
         if path.suffix == "" and path.name:  # a Go package directory
             return None
-        return self.index.summary(path, self.level)
+        found = self.index.summary(path, self.level)
+        if found is None:
+            self._misses += 1  # not indexed yet: what is computed from it is incomplete
+        return found
 
     def _bindings(self, path: Path) -> tuple[Binding, ...]:
         return self.index.bindings(path) or ()
@@ -213,10 +217,13 @@ class Lookup:
         # recomputed (up to ``MAX_API`` lookups) at most every ``API_REFRESH_S`` then.
         if cached is not None and (cached[0] == generation or now - cached[2] < API_REFRESH_S):
             return cached[1]
+        misses = self._misses
         out = self._compute_api(path, depth, set())
         if len(self._api) > 256:
             self._api.clear()
-        self._api[path] = (generation, out, now)
+        # An API some of whose modules were not indexed yet is recomputed as soon as the
+        # index moves on (not kept for the refresh period).
+        self._api[path] = (generation, out, now if self._misses == misses else 0.0)
         return out
 
     def _compute_api(self, path: Path, depth: int, seen: set[Path]) -> list[Found]:

@@ -185,7 +185,7 @@ class Sources:
         if not (cursor.after_dot and cursor.receiver):
             return
         lookup = self.lookup
-        lookup.level = 1
+        lookup.level = 0  # ahead of the rest: this is what the request is waiting for
         try:
             target = self.anticipation.infer.receiver(path, lines, line, cursor.receiver, python)
             if isinstance(target, ModuleRef):
