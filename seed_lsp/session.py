@@ -262,6 +262,13 @@ class Session:
 _CLIENT_INFO = frozenset({"editorInfo", "editorPluginInfo", "copilotIntegrationId"})
 
 
+def copilot_client(options: Any) -> bool:
+    """The client was written for GitHub Copilot's language server: it names the editor and the
+    plugin in initializationOptions (copilot-lsp, copilot.el, the `copilot` configs sidekick.nvim
+    uses all do)."""
+    return isinstance(options, Mapping) and "editorPluginInfo" in options
+
+
 def _section(options: Any) -> Mapping[str, Any] | None:
     """initializationOptions may be the section itself or wrap it as `{"seedLsp": {...}}`."""
     if not isinstance(options, Mapping):
