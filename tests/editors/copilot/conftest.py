@@ -35,16 +35,19 @@ _REGION = re.compile(
 )
 
 
-def renaming(old: str, new: str) -> Callable[[RecordedRequest], Reply]:
-    """A fake model that renames `old` to `new` everywhere in the editable region it is shown
-    (what a model answers after the user renamed one use)."""
+def rewriting(*replacements: tuple[str, str]) -> Callable[[RecordedRequest], Reply]:
+    """A fake model that answers the editable region it is shown with each `(pattern, new)`
+    regex replacement made everywhere in it (what a model answers once the user made the
+    first change of a pattern)."""
 
     def respond(req: RecordedRequest) -> Reply:
         match = _REGION.search(req.messages[-1]["content"])
         if match is None:
             return Reply(content="")
-        fixed = re.sub(rf"\b{old}\b", new, match.group(4))
-        return Reply(content=f"```\n{fixed}\n```")
+        region = match.group(4)
+        for pattern, new in replacements:
+            region = re.sub(pattern, new, region)
+        return Reply(content=f"```\n{region}\n```")
 
     return respond
 

@@ -7,21 +7,29 @@ from pathlib import Path
 import pytest
 
 from tests.editors.copilot.conftest import Neovim
-from tests.editors.copilot.test_copilot_lsp import RENAMED, SHOP, USES, check_served, run_rename
+from tests.editors.copilot.test_copilot_lsp import ADD_PARAMETER, RENAME, check_served, run
 
 
-def test_sidekick_shows_and_applies_next_edits(neovim: Neovim, sidekick_dir: Path) -> None:
-    results = run_rename(neovim, "sidekick.lua", sidekick_dir)
+def test_sidekick_rename(neovim: Neovim, sidekick_dir: Path) -> None:
+    results = run(neovim, "sidekick.lua", sidekick_dir, RENAME)
     if results.get("skip"):
         pytest.skip(results["skip"])
-    check_served(neovim, results)
-    old_lines = SHOP.splitlines()
-    for (line, start, _), s in zip(USES, results["suggestions"], strict=True):
+    check_served(neovim, results, RENAME)
+    old_lines = RENAME.before.splitlines()
+    for (line, start, _), s in zip(RENAME.uses, results["suggestions"], strict=True):
         # sidekick draws a word diff: the old word highlighted, the new one as inline virtual
         # text, at byte columns.
         byte_col = len(old_lines[line][:start].encode())
         deleted = [m for m in s["marks"] if m.get("hl_group") == "SidekickDiffDelete"]
         assert [(m["row"], m["col"]) for m in deleted] == [(line, byte_col)]
-        assert "products" in [m["virt"] for m in s["marks"]]
-    assert RENAMED.splitlines() == results["after"]
+        assert "products" in [m.get("virt") for m in s["marks"]]
     assert results["left"] == 0
+
+
+def test_sidekick_add_parameter(neovim: Neovim, sidekick_dir: Path) -> None:
+    results = run(neovim, "sidekick.lua", sidekick_dir, ADD_PARAMETER)
+    if results.get("skip"):
+        pytest.skip(results["skip"])
+    check_served(neovim, results, ADD_PARAMETER)
+    for s in results["suggestions"]:
+        assert s["text"] in [m.get("virt") for m in s["marks"]]

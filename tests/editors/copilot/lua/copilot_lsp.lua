@@ -1,7 +1,7 @@
 -- copilot-lsp (copilotlsp-nvim/copilot-lsp) driving seed-lsp: configured as its README says,
--- with only `cmd` changed. Rename a parameter, let the plugin ask for a next edit, check what
--- it shows, accept it with the README's <Tab> mapping (jump, then apply), and read the
--- server's lifecycle stats.
+-- with only `cmd` changed. Make an edit (type the keys given), let the plugin ask for next
+-- edits, record what it draws for each, accept each with the README's <Tab> mapping (jump,
+-- then apply), and read the server's lifecycle stats.
 local T = require('harness')
 local P = T.params
 
@@ -54,8 +54,10 @@ local function suggestion(what)
         return chunk[1]
       end, line)))
     end
-    for _, chunk in ipairs(d.virt_text or {}) do
-      table.insert(virt, chunk[1])
+    if d.virt_text then
+      table.insert(virt, table.concat(vim.tbl_map(function(chunk)
+        return chunk[1]
+      end, d.virt_text)))
     end
     table.insert(drawn, {
       row = m[2],
@@ -95,8 +97,9 @@ T.run(function()
   T.results.server_encoding = status(c).positionEncoding
 
   -- Rename the parameter: cursor on it, `ciw`, type the new name, back to normal mode.
-  vim.api.nvim_win_set_cursor(0, P.rename_at)
-  T.type('ciw' .. P.new_name .. '<Esc>')
+  -- The user's edit, typed: from the cursor given, the keys given, back in normal mode.
+  vim.api.nvim_win_set_cursor(0, P.cursor)
+  T.type(P.keys)
 
   -- Each applied edit is a change: copilot-lsp asks again, and the rest of the rewrite comes.
   T.results.suggestions = {}

@@ -1,8 +1,9 @@
 -- sidekick.nvim (folke/sidekick.nvim) driving seed-lsp for its next edit suggestions. sidekick
 -- uses the LSP client whose name contains "copilot"; that client is configured like
--- nvim-lspconfig's `lsp/copilot.lua` (the README's requirement), with `cmd` changed. Rename a
--- parameter, leave insert mode (sidekick asks), check what it shows, apply each edit with the
--- README's <Tab> (`nes_jump_or_apply`), and read the server's lifecycle stats.
+-- nvim-lspconfig's `lsp/copilot.lua` (the README's requirement), with `cmd` changed. Make an
+-- edit (type the keys given) and leave insert mode (sidekick asks), record what it draws,
+-- apply each edit with the README's <Tab> (`nes_jump_or_apply`), and read the server's
+-- lifecycle stats.
 local T = require('harness')
 local P = T.params
 
@@ -57,8 +58,10 @@ local function suggestion(what)
         return chunk[1]
       end, line)))
     end
-    for _, chunk in ipairs(d.virt_text or {}) do
-      table.insert(virt, chunk[1])
+    if d.virt_text then
+      table.insert(virt, table.concat(vim.tbl_map(function(chunk)
+        return chunk[1]
+      end, d.virt_text)))
     end
     table.insert(drawn, {
       row = m[2],
@@ -113,8 +116,9 @@ T.run(function()
     return
   end
 
-  vim.api.nvim_win_set_cursor(0, P.rename_at)
-  T.type('ciw' .. P.new_name .. '<Esc>')
+  -- The user's edit, typed: from the cursor given, the keys given, back in normal mode.
+  vim.api.nvim_win_set_cursor(0, P.cursor)
+  T.type(P.keys)
 
   T.results.suggestions = {}
   for i = 1, P.edits do
