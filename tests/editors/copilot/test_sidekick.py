@@ -14,7 +14,7 @@ def test_sidekick_rename(neovim: Neovim, sidekick_dir: Path) -> None:
     results = run(neovim, "sidekick.lua", sidekick_dir, RENAME)
     if results.get("skip"):
         pytest.skip(results["skip"])
-    check_served(neovim, results, RENAME)
+    check_served(neovim.fake, results, RENAME)
     old_lines = RENAME.before.splitlines()
     for (line, start, _), s in zip(RENAME.uses, results["suggestions"], strict=True):
         # sidekick draws a word diff: the old word highlighted, the new one as inline virtual
@@ -30,6 +30,6 @@ def test_sidekick_add_parameter(neovim: Neovim, sidekick_dir: Path) -> None:
     results = run(neovim, "sidekick.lua", sidekick_dir, ADD_PARAMETER)
     if results.get("skip"):
         pytest.skip(results["skip"])
-    check_served(neovim, results, ADD_PARAMETER)
+    check_served(neovim.fake, results, ADD_PARAMETER)
     for s in results["suggestions"]:
         assert s["text"] in [m.get("virt") for m in s["marks"]]
