@@ -23,13 +23,23 @@ from typing import Any
 import pytest
 
 from tests.editors.copilot.conftest import checkout, rewriting
-from tests.editors.copilot.test_copilot_lsp import ADD_PARAMETER, RENAME, Scenario, check_served
+from tests.editors.copilot.test_copilot_lsp import (
+    ADD_PARAMETER,
+    INSERT_LINES,
+    RENAME,
+    Scenario,
+    check_served,
+)
 from tests.editors.nvim.conftest import server_cmd
 from tests.fake_endpoint import TEST_KEY, FakeEndpoint
 
 HERE = Path(__file__).parent
 # The scenarios' edits as Emacs makes them: (1-based line, column, characters deleted, text).
-EDITS = {id(RENAME): (1, 10, len("items"), "products"), id(ADD_PARAMETER): (1, 24, 0, ", depth")}
+EDITS = {
+    id(RENAME): (1, 10, len("items"), "products"),
+    id(ADD_PARAMETER): (1, 24, 0, ", depth"),
+    id(INSERT_LINES): (1, 15, 0, ", strict"),
+}
 
 
 def emacs_run(
@@ -97,7 +107,9 @@ def copilot_el_dir() -> Path:
     return checkout("SEED_LSP_COPILOT_EL_DIR", "copilot-nes.el", "copilot-emacs/copilot.el")
 
 
-@pytest.mark.parametrize("scenario", [RENAME, ADD_PARAMETER], ids=["rename", "add_parameter"])
+@pytest.mark.parametrize(
+    "scenario", [RENAME, ADD_PARAMETER, INSERT_LINES], ids=["rename", "add_parameter", "lines"]
+)
 def test_copilot_el(tmp_path: Path, copilot_el_dir: Path, scenario: Scenario) -> None:
     with FakeEndpoint() as fake:
         results = emacs_run(fake, tmp_path, copilot_el_dir, scenario)

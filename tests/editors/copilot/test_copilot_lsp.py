@@ -65,6 +65,32 @@ ADD_PARAMETER = Scenario(
 )
 
 
+# Add a flag; a guard using it follows (whole lines inserted).
+GUARD = """\
+def total(items):
+    return sum(items)
+
+
+print(total([1, 2]))
+"""
+INSERT_LINES = Scenario(
+    GUARD,
+    (1, 15),
+    "i, strict<Esc>",
+    (
+        (
+            r"(?m)^(def total\(items, strict\):\n)(?!    if strict)",
+            r'\1    if strict and not items:\n        raise ValueError("no items")\n',
+        ),
+    ),
+    GUARD.replace(
+        "(items):\n",
+        '(items, strict):\n    if strict and not items:\n        raise ValueError("no items")\n',
+    ),
+    ((1, 0, 0),),
+)
+
+
 def run(neovim: Neovim, script: str, client_dir: Path, scenario: Scenario) -> dict[str, Any]:
     """Make the scenario's edit in the client and accept every next edit it shows."""
     neovim.fake.responder = rewriting(*scenario.replacements)
@@ -136,3 +162,11 @@ def test_copilot_lsp_add_parameter(neovim: Neovim, copilot_lsp_dir: Path) -> Non
         inline = [(m["row"], m["col"], m["virt"]) for m in s["marks"] if m.get("virt")]
         assert inline == [(line, col, s["text"])]
     assert [s["text"] for s in results["suggestions"]] == [" * depth", ", 4"]
+
+
+def test_copilot_lsp_insert_lines(neovim: Neovim, copilot_lsp_dir: Path) -> None:
+    results = run(neovim, "copilot_lsp.lua", copilot_lsp_dir, INSERT_LINES)
+    check_served(neovim.fake, results, INSERT_LINES)
+    # Whole lines inserted: drawn as virtual lines above the line they go before.
+    [s] = results["suggestions"]
+    assert [(m["row"], m.get("virt")) for m in s["marks"]] == [(1, s["text"].rstrip("\n"))]

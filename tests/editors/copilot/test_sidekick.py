@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from tests.editors.copilot.conftest import Neovim
-from tests.editors.copilot.test_copilot_lsp import ADD_PARAMETER, RENAME, check_served, run
+from tests.editors.copilot.test_copilot_lsp import (
+    ADD_PARAMETER,
+    INSERT_LINES,
+    RENAME,
+    check_served,
+    run,
+)
 
 
 def test_sidekick_rename(neovim: Neovim, sidekick_dir: Path) -> None:
@@ -33,3 +39,14 @@ def test_sidekick_add_parameter(neovim: Neovim, sidekick_dir: Path) -> None:
     check_served(neovim.fake, results, ADD_PARAMETER)
     for s in results["suggestions"]:
         assert s["text"] in [m.get("virt") for m in s["marks"]]
+
+
+def test_sidekick_insert_lines(neovim: Neovim, sidekick_dir: Path) -> None:
+    results = run(neovim, "sidekick.lua", sidekick_dir, INSERT_LINES)
+    if results.get("skip"):
+        pytest.skip(results["skip"])
+    check_served(neovim.fake, results, INSERT_LINES)
+    [s] = results["suggestions"]
+    # New lines: virtual lines, one per line of the text (padded to the window's width).
+    drawn = ["\n".join(x.rstrip() for x in m.get("virt", "").split("\n")) for m in s["marks"]]
+    assert s["text"].rstrip("\n") in drawn
