@@ -115,5 +115,8 @@ timers that would have fired by then are run here."
       (accept-process-output nil 0.5)
       (seed-record :left (if copilot-nes--edit 1 0))
       (seed-record :status (seed-command 'seed/status))
+      (seed-record :warnings (if (get-buffer "*Warnings*")
+                                 (with-current-buffer "*Warnings*" (buffer-string))
+                               ""))
       (seed-finish t "ok"))
   (error (seed-finish nil (error-message-string err))))

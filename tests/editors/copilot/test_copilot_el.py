@@ -119,3 +119,4 @@ def test_copilot_el(tmp_path: Path, copilot_el_dir: Path, scenario: Scenario) ->
         # overlay's after-string.
         assert s["text"] in [o["after"] for o in s["overlays"]]
     assert results["left"] == 0
+    assert results["warnings"] == ""

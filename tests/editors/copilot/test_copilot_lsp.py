@@ -104,6 +104,8 @@ def run(neovim: Neovim, script: str, client_dir: Path, scenario: Scenario) -> di
         edits=len(scenario.uses),
     )
     outcome.check()
+    # Nothing the user would be told: no error from a request, no "does not support command".
+    assert outcome.notifications == [], outcome.notifications
     return outcome.results
 
 
