@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+from types import FrameType
+from typing import TextIO
 
 from seed_lsp import __version__
+
+# Said once on stderr when someone starts the server by hand in a terminal, where it would
+# otherwise sit silent waiting for JSON-RPC.
+BY_HAND = (
+    "seed-lsp {version}: a language server; your editor starts it and speaks LSP on "
+    "stdin/stdout (Ctrl-C quits). To try your key and endpoint, run: seed-lsp check"
+)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -38,17 +50,44 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def quit_at_once(signum: int, _frame: FrameType | None) -> None:
+    """Ctrl-C: leave now. pygls reads stdin in a worker thread; an orderly shutdown would wait
+    for that read (so the first Ctrl-C seemed ignored) and an interpreter exit during it dies
+    with "Fatal Python error: _enter_buffered_busy". Nothing is left to save: every log line
+    is already flushed and the editor, if any, restarts the server."""
+    try:
+        sys.stderr.flush()
+    finally:
+        os._exit(128 + signum)
+
+
+def greet_by_hand(stdin: TextIO, stderr: TextIO) -> None:
+    """One line on stderr when stdin is a terminal (a person, not an editor, started us)."""
+    try:
+        interactive = stdin.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stdin
+        interactive = False
+    if interactive:
+        print(BY_HAND.format(version=__version__), file=stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from seed_lsp import log
     from seed_lsp.config import Settings
 
     log.setup(args.log_level or Settings().log_level)
+    # Installed before asyncio.run(), which then leaves SIGINT to us. (Only the main thread
+    # may set handlers: main() called from elsewhere keeps Python's default.)
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGINT, quit_at_once)
     if args.command == "check":
         from seed_lsp.check import run_check
 
         return run_check(args.settings)
 
+    if not args.tcp:
+        greet_by_hand(sys.stdin, sys.stderr)
     from seed_lsp.server import create_server
 
     server = create_server()

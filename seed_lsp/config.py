@@ -185,11 +185,14 @@ class ContextSettings:
     exclude: list[str] = setting(
         [],
         "Extra glob patterns (gitignore syntax) of files whose text never leaves the machine, on "
-        "top of the built-in list (`.env*`, `*.pem`, `*.key`, `id_rsa*`, `credentials*`, "
-        "`.netrc`, `.npmrc`, ...), which cannot be switched off.",
+        "top of the built-in list (`.env*`, `.envrc`, `*.pem`, `*.key`, `id_rsa*`, "
+        "`credentials*`, `.netrc`, `.npmrc`, `*.tfstate`, `.vault-token`, kube and docker "
+        "configs, ...), which cannot be switched off. Links are judged by where they point.",
     )
     respect_gitignore: bool = setting(
-        True, "Never send files that the workspace's `.gitignore` ignores."
+        True,
+        "Never send files that git ignores: `.gitignore` files from the repository root down "
+        "(a parent repository's too), `.git/info/exclude` and your `core.excludesFile`.",
     )
     redact_secrets: bool = setting(
         True, "Replace API keys, tokens, private keys and passwords in sent text with a marker."
@@ -219,7 +222,11 @@ class Settings:
         DEFAULT_MODEL, "Model name sent with each request.", env=("SEED_LSP_MODEL",)
     )
     context_window: int = setting(
-        256000, "The model's context window in tokens; prompts stay under it minus `maxTokens`."
+        256000,
+        "The model's context window in tokens; prompts stay under it minus `maxTokens`. When "
+        "not set, the window the endpoint reports is used (vLLM, llama.cpp, Ollama, LM Studio, "
+        "OpenRouter, LiteLLM), else this default for the default model, else 8192 tokens for "
+        "a model on this machine and 32768 elsewhere.",
     )
     log_level: LogLevel = setting(
         "info",
@@ -231,13 +238,21 @@ class Settings:
     )
     connect_timeout_ms: int = setting(5000, "Give up connecting to the endpoint after this long.")
     first_byte_timeout_ms: int = setting(
-        60000, "Give up when the endpoint sends nothing for this long."
+        10000,
+        "Give up when the endpoint sends nothing for this long (no line of the answer); an "
+        "answer that keeps coming may take up to `requestTimeoutMs`.",
     )
     max_retries: int = setting(
         2, "Retries on rate limiting (429, honouring Retry-After), 5xx and network errors."
     )
     extra_body: dict[str, Any] = setting(
         {}, "Extra JSON merged into every request body (feature `extraBody` goes on top)."
+    )
+    prices: dict[str, Any] = setting(
+        {},
+        "USD per million tokens by model, for endpoints that report no cost: "
+        '`{"gpt-4o-mini": {"input": 0.15, "output": 0.6, "cachedInput": 0.075}}` (`"*"` for '
+        "any model). Without a price or a reported cost, usage shows the cost as n/a.",
     )
     inline_completion: InlineCompletionSettings = field(
         default_factory=InlineCompletionSettings, metadata={"doc": InlineCompletionSettings.__doc__}

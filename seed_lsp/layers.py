@@ -115,10 +115,12 @@ def _merge(obj: Any, layer: Mapping[str, Any], prefix: str, problems: list[Confi
         if ok:
             changes[f.name] = converted
         else:
-            shown = "(hidden)" if f.metadata.get("secret") else _short(value)
-            problems.append(
-                ConfigProblem(dotted, f"expected {expected}, got {shown}; kept {_short(current)}")
-            )
+            # A secret's value is never echoed, not even shortened: neither the rejected one
+            # nor the one kept.
+            secret = f.metadata.get("secret")
+            shown = "(hidden)" if secret else _short(value)
+            kept = "(hidden)" if secret else _short(current)
+            problems.append(ConfigProblem(dotted, f"expected {expected}, got {shown}; kept {kept}"))
     return dataclasses.replace(obj, **changes) if changes else obj
 
 

@@ -48,6 +48,7 @@ def client_options(settings: config.Settings) -> ClientOptions:
         total_timeout=settings.request_timeout_ms / 1000,
         max_retries=settings.max_retries,
         extra_body=settings.extra_body,
+        prices=settings.prices,
     )
 
 
@@ -97,7 +98,11 @@ class Session:
             from seed_lsp.llm.client import ChatClient
 
             self._client = ChatClient(
-                client_options(self.settings), on_usage=self._on_usage, on_notice=self._notice
+                client_options(self.settings),
+                on_usage=self._on_usage,
+                on_notice=self._notice,
+                # What the endpoint reports (its context window) changes the settings in effect.
+                on_profile=lambda _profile: self._apply(),
             )
         return self._client
 
@@ -214,8 +219,32 @@ class Session:
             self._env_layer, self._init_layer, self._workspace_layer
         )
         REDACTOR.add(settings.api_key)
+        REDACTOR.add_url(settings.base_url)
         self._report(problems)
-        return settings
+        return self._endpoint_window(settings)
+
+    def _endpoint_window(self, settings: config.Settings) -> config.Settings:
+        """`contextWindow` as the endpoint reports it, unless the user set it."""
+        import dataclasses
+
+        from seed_lsp.llm.endpoints import GENERIC, Profile, effective_context_window
+
+        client: ChatClient | None = getattr(self, "_client", None)  # None while __init__ runs
+        same = client is not None and (client.options.base_url, client.options.model) == (
+            settings.base_url,
+            settings.model,
+        )
+        window, _source = effective_context_window(
+            settings.context_window,
+            explicit=any(
+                isinstance(layer, Mapping) and "contextWindow" in layer
+                for layer in (self._init_layer, self._workspace_layer)
+            ),
+            known_model=settings.model == config.DEFAULT_MODEL,
+            profile=client.profile if client is not None and same else Profile(GENERIC),
+            base_url=settings.base_url,
+        )
+        return dataclasses.replace(settings, context_window=window)
 
     def _apply(self) -> None:
         old = self.settings
@@ -270,7 +299,10 @@ class Session:
 
     @property
     def has_key(self) -> bool:
-        return bool(self.settings.api_key)
+        """A key is set, or none is needed (a server on this machine)."""
+        from seed_lsp.llm.endpoints import needs_key
+
+        return bool(self.settings.api_key) or not needs_key(self.settings.base_url)
 
 
 # What clients written for Copilot's language server put in initializationOptions: facts about

@@ -4,8 +4,11 @@ It speaks the wire format of the AI/ML API page (../shared/seed/): JSON answers 
 and `meta.usage`, and server-sent events with `reasoning_content` deltas before `content`, a
 usage chunk (empty `choices`) when `stream_options.include_usage` is set, then `[DONE]`.
 Each test scripts it: answers (text, reasoning, latency, chunk delay), HTTP errors with
-`Retry-After`, malformed JSON, a stream cut mid-way, a hang. It records every request (body,
-headers without the key) and whether the client went away before the answer was complete.
+`Retry-After`, malformed JSON, a stream cut mid-way, a hang. Hostile modes: an endless stream
+or JSON body, a huge answer made as it is sent, gzip bodies and gzip bombs (also on an error
+status), a stream that stalls after some deltas, a response trickled one byte at a time. It
+records every request (body, headers without the key) and whether the client went away before
+the answer was complete.
 
 Run standalone (for editor tests and benchmarks):
     python tests/fake_endpoint.py --port 0 --rules rules.json
@@ -22,9 +25,12 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+from tests.fake_dialects import Dialect
+from tests.fake_http import BOMB_ERROR, BOMB_EVENT, BOMB_JSON, Body
 
 TEST_KEY = "sk-test-0123456789abcdef-SECRET"
 
@@ -49,7 +55,7 @@ class Reply:
     cut_after: int | None = None
     """Close the connection after this many content deltas (no usage, no [DONE])."""
     hang: bool = False
-    """Never answer (until the client disconnects)."""
+    """Silent after accept: read the request, never answer (until the client disconnects)."""
     malformed: bool = False
     """Send a body (or an event) that is not JSON."""
     ignore_stream: bool = False
@@ -57,6 +63,22 @@ class Reply:
     prompt_tokens: int | None = None
     cached_tokens: int = 0
     reasoning_tokens: int | None = None
+    usage: dict[str, Any] | None = None
+    """Replaces the reported `usage` object (e.g. absurd numbers); `meta` likewise."""
+    meta: dict[str, Any] | None = None
+    endless: bool = False
+    """Never finish: `content` is sent again and again, as stream deltas or inside a JSON body
+    that never closes (until the client disconnects)."""
+    repeat: int = 1
+    """Send `content` this many times over: a large answer, made as it is sent."""
+    gzip: bool = False
+    """Compress the body (`Content-Encoding: gzip`), error bodies included."""
+    bomb: int = 0
+    """A gzip bomb: a body that inflates to this many bytes (a JSON answer, error or event)."""
+    stall_after: int | None = None
+    """Send this many content deltas, then nothing more with the connection left open."""
+    trickle: float = 0.0
+    """Seconds between bytes of the response (headers too): never silent for long, never done."""
 
 
 @dataclass
@@ -79,6 +101,8 @@ class RecordedRequest:
     completed: bool = False
     started_at: float = 0.0
     ended_at: float = 0.0
+    key_sent: bool = False
+    """An Authorization header came (its value is never recorded)."""
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -95,12 +119,15 @@ Responder = Callable[[RecordedRequest], Reply]
 class FakeEndpoint:
     """Start with `start()` (a thread with its own event loop) or as a context manager."""
 
-    def __init__(self, api_key: str = TEST_KEY) -> None:
+    def __init__(self, api_key: str | None = TEST_KEY) -> None:
+        """`api_key=None`: a keyless local server (Ollama, llama.cpp), any request is let in."""
         self.api_key = api_key
         self.requests: list[RecordedRequest] = []
         self.queue: list[Reply] = []
         self.responder: Responder | None = None
         self.default = Reply()
+        self.dialect: Dialect | None = None
+        """A family's quirks (see tests/fake_dialects.py); None: the AI/ML API's wire format."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.base_events.Server | None = None
         self._thread: threading.Thread | None = None
@@ -194,8 +221,8 @@ class FakeEndpoint:
         try:
             while await self._handle_one(reader, writer):
                 pass
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass  # the client went away, or the endpoint is stopping
         finally:
             with contextlib.suppress(Exception):
                 writer.close()
@@ -218,21 +245,34 @@ class FakeEndpoint:
             body = json.loads(raw_body) if raw_body else None
         except ValueError:
             body = raw_body.decode("utf-8", "replace")
-        authorized = headers.get("authorization") == f"Bearer {self.api_key}"
+        sent = headers.get("authorization")
+        authorized = self.api_key is None or sent == f"Bearer {self.api_key}"
         shown = {k: v for k, v in headers.items() if k != "authorization"}
         request = RecordedRequest(path, shown, body, authorized, started_at=time.monotonic())
+        request.key_sent = sent is not None
         self.requests.append(request)
-        if method != "POST" or not path.endswith("/chat/completions"):
-            await self._send_json(writer, 404, {"error": {"message": f"no route {path}"}})
-            request.completed = True
-            return True
         if not authorized:
             await self._send_json(
                 writer, 401, {"error": {"message": "Invalid API key provided", "type": "auth"}}
             )
             request.completed = True
             return True
+        if method != "POST" or not path.endswith("/chat/completions"):
+            found = self.dialect.route(method, path, body) if self.dialect else None
+            if found is None:
+                await self._send_json(writer, 404, {"error": {"message": f"no route {path}"}})
+            else:
+                await self._send_json(writer, 200, found)
+            request.completed = True
+            return True
+        refusal = self.dialect.refuse(body) if self.dialect else None
+        if refusal is not None:
+            await self._send_json(writer, 400, {"error": refusal})
+            request.completed = True
+            return True
         reply = self._next_reply(request)
+        if self.dialect is not None and isinstance(body, dict) and self.dialect.reasons(body):
+            reply = _reasoning_until_the_budget_is_gone(reply, body, self.dialect.think_in_content)
         try:
             await self._answer(reader, writer, request, reply)
         except (ConnectionError, asyncio.CancelledError):
@@ -265,22 +305,39 @@ class FakeEndpoint:
                 if gone.done():
                     request.disconnected_early = True
                     raise ConnectionResetError
+            body = Body(
+                writer,
+                gone,
+                headers=reply.headers,
+                trickle=reply.trickle,
+                gzip=reply.gzip,
+                bomb=reply.bomb,
+            )
             if reply.status >= 400:
                 error = (
                     reply.error if reply.error is not None else {"message": f"HTTP {reply.status}"}
                 )
                 payload = error if isinstance(error, str) else {"error": error}
-                await self._send_json(writer, reply.status, payload, reply.headers)
+                if reply.bomb:
+                    await body.bomb(reply.status, "application/json", *BOMB_ERROR)
+                else:
+                    await body.send(reply.status, "application/json", _encode(payload))
                 request.completed = True
                 return
             stream = isinstance(request.body, dict) and request.body.get("stream") is True
             if stream and not reply.ignore_stream:
-                await self._stream(writer, request, reply, gone)
+                await self._stream(body, request, reply)
             elif reply.malformed:
-                await self._send_raw(writer, 200, b"{not json", "application/json")
+                await body.send(200, "application/json", b"{not json")
                 request.completed = True
+            elif reply.bomb:
+                await body.bomb(200, "application/json", *BOMB_JSON)
+                request.completed = True
+            elif reply.endless or reply.repeat > 1:
+                await self._long_json(body, request, reply)
             else:
-                await self._send_json(writer, 200, completion(request, reply), reply.headers)
+                answer = self._shape(completion(request, reply), final=True)
+                await body.send(200, "application/json", _encode(answer))
                 request.completed = True
         finally:
             gone.cancel()
@@ -288,101 +345,111 @@ class FakeEndpoint:
             with contextlib.suppress(asyncio.CancelledError, ConnectionError):
                 await gone
 
-    async def _stream(
-        self,
-        writer: asyncio.StreamWriter,
-        request: RecordedRequest,
-        reply: Reply,
-        gone: asyncio.Future[Any],
-    ) -> None:
-        head = (
-            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-            "Transfer-Encoding: chunked\r\n"
-        )
-        for name, value in reply.headers.items():
-            head += f"{name}: {value}\r\n"
-        writer.write((head + "\r\n").encode())
+    def _shape(self, data: dict[str, Any], final: bool) -> dict[str, Any]:
+        return self.dialect.shape(data, final) if self.dialect is not None else data
+
+    async def _send_json(self, writer: asyncio.StreamWriter, status: int, payload: Any) -> None:
+        body = _encode(payload)
+        head = f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
+        head += f"Content-Length: {len(body)}\r\n\r\n"
+        writer.write(head.encode() + body)
         await writer.drain()
+
+    async def _long_json(self, body: Body, request: RecordedRequest, reply: Reply) -> None:
+        """A JSON answer whose content is `reply.content` repeated (forever when endless)."""
+        await body.start(200, "application/json")
+        head = json.dumps(completion(request, replace(reply, content="")))
+        before, _, after = head.partition('"content": ""')
+        await body.write((before + '"content": "').encode())
+        piece = json.dumps(reply.content)[1:-1].encode()
+        sent = 0
+        while reply.endless or sent < reply.repeat:
+            await body.write(piece)
+            sent += 1
+        await body.write(('"' + after).encode())
+        await body.end()
+        request.completed = True
+
+    async def _stream(self, body: Body, request: RecordedRequest, reply: Reply) -> None:
+        await body.start(200, "text/event-stream", {"Cache-Control": "no-cache"})
         ident = f"chatcmpl-fake{len(self.requests)}"
 
         async def event(data: str) -> None:
-            payload = f"data: {data}\n\n".encode()
-            writer.write(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
-            await writer.drain()
+            await body.write(f"data: {data}\n\n".encode())
             if reply.chunk_delay:
-                await asyncio.wait({gone}, timeout=reply.chunk_delay)
-            if gone.done():
-                raise ConnectionResetError
+                await body.pause(reply.chunk_delay)
 
         def chunk(delta: dict[str, Any], finish: str | None = None) -> str:
-            return json.dumps(
-                {
-                    "id": ident,
-                    "object": "chat.completion.chunk",
-                    "created": int(time.time()),
-                    "model": "seed-2-0-code-preview-260328",
-                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
-                }
-            )
+            data = {
+                "id": ident,
+                "object": "chat.completion.chunk",
+                "created": int(time.time()),
+                "model": "seed-2-0-code-preview-260328",
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+            return json.dumps(self._shape(data, final=finish is not None))
 
+        if reply.bomb:
+            await body.write_bomb(*BOMB_EVENT)
+            await body.end()
+            request.completed = True
+            return
         await event(chunk({"role": "assistant", "content": ""}))
         content = _until_stop(reply.content, request.body)
         for piece in _pieces(reply.reasoning, 16):
             await event(chunk({"reasoning_content": piece}))
         if reply.malformed:
             await event("{this is not json")
-        for sent, piece in enumerate(_pieces(content, reply.chunk_size)):
+        for sent, piece in enumerate(_content_pieces(replace(reply, content=content))):
             if reply.cut_after is not None and sent >= reply.cut_after:
-                writer.write(b"0\r\n\r\n")
-                await writer.drain()
-                writer.close()
+                await body.end()
+                body.writer.close()
                 request.completed = False
                 return
+            if reply.stall_after is not None and sent >= reply.stall_after:
+                await body.pause(None)
             await event(chunk({"content": piece}))
         await event(chunk({}, reply.finish_reason))
         options = request.body.get("stream_options") if isinstance(request.body, dict) else None
         if isinstance(options, dict) and options.get("include_usage"):
             usage = completion(request, reply)
-            await event(
-                json.dumps(
-                    {
-                        "id": ident,
-                        "object": "chat.completion.chunk",
-                        "choices": [],
-                        "usage": usage["usage"],
-                        "meta": usage["meta"],
-                    }
-                )
-            )
+            last = {
+                "id": ident,
+                "object": "chat.completion.chunk",
+                "choices": [],
+                "usage": usage["usage"],
+                "meta": usage["meta"],
+            }
+            await event(json.dumps(self._shape(last, final=True)))
         await event("[DONE]")
-        writer.write(b"0\r\n\r\n")
-        await writer.drain()
+        await body.end()
         request.completed = True
 
-    async def _send_json(
-        self,
-        writer: asyncio.StreamWriter,
-        status: int,
-        payload: Any,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        body = payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
-        await self._send_raw(writer, status, body, "application/json", headers)
 
-    async def _send_raw(
-        self,
-        writer: asyncio.StreamWriter,
-        status: int,
-        body: bytes,
-        content_type: str,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        head = f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n"
-        head += f"Content-Length: {len(body)}\r\n"
-        for name, value in (headers or {}).items():
-            head += f"{name}: {value}\r\n"
-        writer.write(head.encode() + b"\r\n" + body)
-        await writer.drain()
+def _reasoning_until_the_budget_is_gone(
+    reply: Reply, body: dict[str, Any], in_content: bool
+) -> Reply:
+    """What a reasoning model answers when nothing turned its reasoning off: thoughts until
+    `max_tokens` runs out, and no answer (in `content` as `<think>` without a parser)."""
+    budget = int(body.get("max_tokens") or body.get("max_completion_tokens") or 256)
+    thoughts = "Let me think about what the user wants here. " * (budget // 8 + 1)
+    if in_content:
+        return replace(reply, content="<think>" + thoughts, reasoning="", finish_reason="length")
+    return replace(reply, content="", reasoning=thoughts, finish_reason="length")
+
+
+def _encode(payload: Any) -> bytes:
+    return payload.encode() if isinstance(payload, str) else json.dumps(payload).encode()
+
+
+def _content_pieces(reply: Reply) -> Iterator[str]:
+    pieces = _pieces(reply.content, reply.chunk_size)
+    if not pieces:
+        return
+    sent = 0
+    while reply.endless or sent < reply.repeat:
+        yield from pieces
+        sent += 1
 
 
 def _until_stop(content: str, body: Any) -> str:
@@ -420,10 +487,12 @@ def completion(request: RecordedRequest, reply: Reply) -> dict[str, Any]:
     content = _until_stop(reply.content, request.body)
     completion_tokens = estimate_tokens(content) + reasoning
     usd = round((prompt * 0.2 + completion_tokens * 1.6) / 1_000_000, 8)
+    if reply.repeat > 1:
+        completion_tokens *= reply.repeat
     message: dict[str, Any] = {"role": "assistant", "content": content}
     if reply.reasoning:
         message["reasoning_content"] = reply.reasoning
-    return {
+    data: dict[str, Any] = {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "created": int(time.time()),
@@ -440,6 +509,11 @@ def completion(request: RecordedRequest, reply: Reply) -> dict[str, Any]:
         },
         "meta": {"usage": {"credits_used": int(usd * 2_000_000), "usd_spent": usd}},
     }
+    if reply.usage is not None:
+        data["usage"] = reply.usage
+    if reply.meta is not None:
+        data["meta"] = reply.meta
+    return data
 
 
 def rules_responder(rules: list[Rule], fallback: str = "") -> Responder:

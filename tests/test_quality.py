@@ -32,3 +32,9 @@ def test_ruff_format() -> None:
 def test_mypy_strict() -> None:
     result = run(sys.executable, "-m", "mypy")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_dead_code() -> None:
+    # vulture, configured in pyproject.toml (what it cannot see used: tests/vulture_allow.py)
+    result = run(sys.executable, "-m", "vulture")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -23,7 +23,12 @@ from pathlib import Path
 from seed_lsp._tuning import CONTEXT, ContextTuning
 from seed_lsp.config import Settings
 from seed_lsp.context.bundle import ContextBundle, Mode, Snippet
-from seed_lsp.context.exclude import DEFAULT_EXCLUDE_GLOBS, PathFilter
+from seed_lsp.context.exclude import (
+    DEFAULT_EXCLUDE_GLOBS,
+    PathFilter,
+    may_hold_secret_content,
+    secret_content,
+)
 from seed_lsp.context.imports import ResolvedImport, python_imported_names, resolve_imports
 from seed_lsp.context.layout import render_context, render_snippet
 from seed_lsp.context.redact import redact, redact_window
@@ -87,6 +92,8 @@ class _Open:
     imports_revision: int = -1
     imports_time: float = 0.0
     imported_names: frozenset[str] = frozenset()
+    content_revision: int = -1  # the revision ``content_secret`` was decided for
+    content_secret: bool = False
 
 
 @dataclass(slots=True)
@@ -131,6 +138,10 @@ class ContextEngine:
         self.tokens = TokenEstimator()
         """Token estimator (shared calibration)."""
         self._filter = self._make_filter()
+        self._filter_generation = self._filter.generation
+        # Documents found secret by their content: still secret once closed (next edits show
+        # the edits of closed documents too).
+        self._secret_by_content: set[str] = set()
         documents.on_close(self._forget)
 
     def _make_filter(self) -> PathFilter:
@@ -142,10 +153,40 @@ class ContextEngine:
         with self._lock:
             self._settings = settings
             self._filter = self._make_filter()
+            self._filter_generation = self._filter.generation
             self._open.clear()
             self._disk.clear()
             self._redacted.clear()
             self._similar_cache = None
+
+    def _recheck_exclusions(self) -> None:
+        """A .gitignore (or info/exclude, or the global excludes) changed: decide again, and
+        drop what was read under the old rules."""
+        generation = self._filter.generation
+        if generation != self._filter_generation:
+            self._filter_generation = generation
+            self._open.clear()
+            self._disk.clear()
+            self._redacted.clear()
+            self._similar_cache = None
+
+    def _excluded(self, state: _Open, snap: Snapshot) -> bool:
+        """By path (links resolved, git's rules, the list), and by the content of this
+        revision for the few files whose name does not say they hold secrets."""
+        if state.excluded:
+            return True
+        if state.content_revision != snap.revision:
+            state.content_revision = snap.revision
+            state.content_secret = (
+                state.path is not None
+                and may_hold_secret_content(state.path)
+                and secret_content(state.path, snap.text) is not None
+            )
+            if state.content_secret:
+                self._secret_by_content.add(snap.uri)
+            else:
+                self._secret_by_content.discard(snap.uri)
+        return state.content_secret
 
     def _forget(self, uri: str) -> None:
         with self._lock:
@@ -166,7 +207,13 @@ class ContextEngine:
 
     def is_excluded(self, uri: str) -> bool:
         """Whether nothing of this document may be sent (next edits show edits across files)."""
-        return self._state(uri).excluded
+        with self._lock:
+            self._recheck_exclusions()
+            state = self._state(uri)
+            doc = self._documents.get(uri)
+            if doc is None:
+                return state.excluded or uri in self._secret_by_content
+            return self._excluded(state, doc.snapshot())
 
     def path_of(self, uri: str) -> str:
         """The workspace-relative path prompts name a document by."""
@@ -206,6 +253,7 @@ class ContextEngine:
         """
         with self._lock:
             limit = self._settings.context_window - max_tokens - self._tuning.reserve_tokens
+            self._recheck_exclusions()
             return self._gather(snap, cursor, selection_end, max(0, min(budget, limit)), mode)
 
     def _gather(
@@ -218,7 +266,7 @@ class ContextEngine:
     ) -> ContextBundle:
         t = self._tuning
         state = self._state(snap.uri)
-        if state.excluded:
+        if self._excluded(state, snap):
             return ContextBundle(
                 path=state.rel,
                 language_id=snap.language_id,
@@ -584,8 +632,8 @@ class ContextEngine:
         out: list[tuple[Snapshot, _Open]] = []
         for doc in docs:
             state = self._state(doc.uri)
-            if not state.excluded and not doc.large:
-                out.append((doc.snapshot(), state))
+            if not doc.large and not self._excluded(state, snap := doc.snapshot()):
+                out.append((snap, state))
             if len(out) >= self._tuning.max_open_documents_scanned:
                 break
         return out
@@ -631,9 +679,9 @@ class ContextEngine:
         doc = self._documents.get(uri)
         if doc is not None:
             state = self._state(uri)
-            if state.excluded:
-                return None
             snap = doc.snapshot()
+            if self._excluded(state, snap):
+                return None
             return state.rel, f"{uri}@{snap.revision}", self._indexed(snap, state), uri
         disk = self._read_disk(path)
         if disk is None:
@@ -661,6 +709,8 @@ class ContextEngine:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
+        if may_hold_secret_content(path) and secret_content(path, text) is not None:
+            return None  # a service-account key, a docker config with credentials, ...
         lines = text.split("\n")
         entry = _DiskFile(stamp, now, _Indexed(lines, for_path(path).id))
         self._disk[path] = entry

@@ -8,6 +8,7 @@ coordinates; it checks, after the wait, that the document still holds that text.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from seed_lsp.config import CodeActionSettings, ExplainSettings
 from seed_lsp.context import ContextBundle, ContextEngine, Mode
@@ -48,6 +49,14 @@ def masked(text: str, redact: bool) -> Masked:
     return mask_secrets(text) if redact else Masked(text, ())
 
 
+def _hide_in_diagnostic(diagnostic: Diagnostic, secret: Masked) -> Diagnostic:
+    """A linter's message may quote the secret it warns about ("hardcoded password: '…'")."""
+    related = tuple(
+        replace(r, message=secret.hide(r.message)) for r in diagnostic.related_information
+    )
+    return replace(diagnostic, message=secret.hide(diagnostic.message), related_information=related)
+
+
 async def edit_for(
     backend: ChatBackend,
     engine: ContextEngine,
@@ -64,6 +73,8 @@ async def edit_for(
     `seed_lsp.edits.AnswerError` (no code block, cut off) and `LLMError`s."""
     bundle = gather(engine, snap, range_, "edit", settings.context_tokens, settings.max_tokens)
     secret = masked(snap.text, redact)
+    if diagnostic is not None and redact:
+        diagnostic = _hide_in_diagnostic(diagnostic, secret)
     plan = plan_edit(
         action,
         text=secret.text,

@@ -76,3 +76,10 @@ class Timeout(NetworkError):
 
 class MalformedResponse(LLMError):
     kind = "malformed"
+
+
+class ResponseTooLarge(MalformedResponse):
+    """The endpoint sent more than an answer of the requested size can take (an endless
+    stream, a huge body, a compression bomb); reading stopped at the limit."""
+
+    kind = "too_large"

@@ -49,10 +49,11 @@ class ChatRequest:
     stop: tuple[str, ...] | None = None
     seed: int | None = None
     reasoning_effort: str | None = None
-    tools: tuple[dict[str, Any], ...] | None = None
-    tool_choice: Any = None
     extra_body: dict[str, Any] = field(default_factory=dict)
     """Merged into the body last (e.g. `{"thinking": {"type": "disabled"}}`)."""
+    max_retries: int | None = None
+    """Retries of this call on errors worth retrying; `None`: the client's setting. Requests
+    made at a keystroke use 0: the next pause in typing is their retry."""
 
     @classmethod
     def for_call(
@@ -81,6 +82,9 @@ class Usage:
     estimated: bool = False
     """Not reported by the endpoint (the stream was closed before its usage chunk): counted
     from the text, with USD at the rate of the answers that were reported."""
+    cost_known: bool = False
+    """`usd_spent` means something: the endpoint reported a cost, or a price applied. When
+    False the cost is unknown (shown as n/a), not zero."""
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -92,14 +96,8 @@ class Usage:
             credits_used=self.credits_used + other.credits_used,
             usd_spent=self.usd_spent + other.usd_spent,
             estimated=self.estimated or other.estimated,
+            cost_known=self.cost_known or other.cost_known,
         )
-
-
-@dataclass(frozen=True)
-class ToolCall:
-    id: str
-    name: str
-    arguments: str
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,6 @@ class ChatResponse:
 
     content: str
     reasoning_content: str = ""
-    tool_calls: tuple[ToolCall, ...] = ()
     finish_reason: str | None = None
     usage: Usage | None = None
     model: str = ""

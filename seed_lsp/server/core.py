@@ -57,9 +57,6 @@ class SeedProtocol(LanguageServerProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._linked: dict[Any, set[asyncio.Task[Any]]] = {}
-        self.raw_capabilities: dict[str, Any] = {}
-        """The client's capabilities as it sent them (`client_capabilities` holds the parts
-        structured at `initialize`)."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         if data.get("method") == types.INITIALIZE and isinstance(data.get("params"), dict):
@@ -85,6 +82,11 @@ class SeedProtocol(LanguageServerProtocol):
                 log.warning("ignored a %s notification with invalid params", data.get("method"))
                 return _Invalid()
             raise
+
+    def _serialize_message(self, data: Any) -> Any:
+        # Every message to the client (results, error responses with their tracebacks,
+        # notifications) is turned into JSON here: no known key leaves through any of them.
+        return REDACTOR.redact_json(super()._serialize_message(data))
 
     def handle_message(self, message: Any) -> None:
         if isinstance(message, _Invalid):
@@ -168,8 +170,7 @@ class SeedProtocol(LanguageServerProtocol):
 
 # The parts of the client's capabilities that pygls and seed-lsp read. Structuring all of a
 # real editor's capabilities (VS Code sends ~5 KB) into lsprotocol classes costs tens of
-# milliseconds of the start-up users wait for; the rest stays available, raw, in
-# `SeedProtocol.raw_capabilities`.
+# milliseconds of the start-up users wait for. A capability read elsewhere goes in this table.
 _CAPABILITIES_READ: dict[str, tuple[str, ...] | None] = {
     "general": ("positionEncodings",),
     "window": None,
@@ -191,7 +192,6 @@ def _lean_initialize(protocol: SeedProtocol, data: dict[str, Any]) -> dict[str, 
     raw = params.get("capabilities")
     if not isinstance(raw, dict):
         return data
-    protocol.raw_capabilities = raw
     lean: dict[str, Any] = {}
     for section, keys in _CAPABILITIES_READ.items():
         value = raw.get(section)

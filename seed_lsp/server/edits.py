@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
+from seed_lsp.errors import Refused
+from seed_lsp.log import REDACTOR
 from seed_lsp.server import convert
 from seed_lsp.server.core import SeedLanguageServer
 from seed_lsp.server.requests import Report, model_request
@@ -70,6 +72,13 @@ async def model_edit(
         )
 
     result = await model_request(ls, feature, snap, work, progress=title, show_errors=True)
+    if any(REDACTOR.redact(e.new_text) != e.new_text for e in result.edits):
+        # No key leaves in any output, edits included; writing it masked would corrupt the
+        # user's line. So a change to a line that holds a key is not made.
+        raise Refused(
+            "The change would rewrite a line that holds an API key; seed-lsp neither sends "
+            "nor writes keys. Edit that line yourself."
+        )
     if not result.changed:
         ls.show_message_to_user("info", "seed-lsp: the model suggested no change.")
     # The text is the one the edit was computed for (checked); its version may be a new one.

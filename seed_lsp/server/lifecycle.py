@@ -12,7 +12,7 @@ from typing import Any
 from lsprotocol import types
 
 from seed_lsp import __version__
-from seed_lsp.log import ClientLogHandler
+from seed_lsp.log import ClientLogHandler, safe_url
 from seed_lsp.paths import uri_to_path
 from seed_lsp.server import next_edit
 from seed_lsp.server.core import (
@@ -55,7 +55,7 @@ def register(server: SeedLanguageServer) -> None:
             "seed-lsp %s: model %s at %s, position encoding %s",
             __version__,
             ls.session.settings.model,
-            ls.session.settings.base_url,
+            safe_url(ls.session.settings.base_url),
             ls.session.encoding,
         )
 
@@ -112,15 +112,24 @@ def register(server: SeedLanguageServer) -> None:
     async def status(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
         await ls.ready()
         settings = ls.session.settings
+        client = ls.session.client
+        profile = client.profile
         return {
             "version": __version__,
             "model": settings.model,
-            "baseUrl": settings.base_url,
+            "baseUrl": safe_url(settings.base_url),
             "hasKey": ls.session.has_key,
             "positionEncoding": ls.session.encoding,
             "openDocuments": len(ls.session.documents),
-            "usage": ls.session.client.ledger.snapshot(),
+            "usage": client.ledger.snapshot(),
             "suggestions": next_edit.status(ls),
+            "endpoint": {
+                "family": profile.family,
+                "discovered": profile.discovered,
+                "contextWindow": settings.context_window,
+                "contextWindowSource": profile.context_source or "settings",
+                "reasoningSwitch": client.reasoning_switch,
+            },
         }
 
     @server.feature(types.SHUTDOWN)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.e2e.conftest import server_env
+from tests.fake_dialects import dialect
 from tests.fake_endpoint import TEST_KEY, FakeEndpoint, Reply
 
 
@@ -28,7 +29,9 @@ def test_check_prints_the_figures(fake: FakeEndpoint) -> None:
     out = result.stdout
     assert fake.url in out
     assert "bytedance/dola-seed-2-0-code" in out
-    assert "latency:" in out and "tokens:" in out and "cost:" in out
+    assert "latency:" in out and "tokens:" in out
+    assert "cost:     $" in out and "reported by the endpoint" in out
+    assert "context:  256000 tokens (the default model's window)" in out
     assert out.rstrip().endswith("OK")
     assert TEST_KEY not in out + result.stderr
     body = fake.chat_requests()[0].body
@@ -42,11 +45,36 @@ def test_check_with_a_rejected_key(fake: FakeEndpoint) -> None:
     assert "sk-wrong-0000000000000000" not in result.stdout + result.stderr
 
 
-def test_check_without_a_key_makes_no_request(fake: FakeEndpoint) -> None:
-    result = check(server_env(fake, key=None))
+def test_check_without_a_key_makes_no_request() -> None:
+    env = server_env(None, key=None)
+    env["SEED_LSP_BASE_URL"] = "https://api.example.invalid/v1"  # not this machine: a key is due
+    result = check(env)
     assert result.returncode != 0
     assert "No API key" in result.stdout and "AIMLAPI_KEY" in result.stdout
-    assert fake.requests == []
+
+
+def test_check_a_keyless_local_server() -> None:
+    with FakeEndpoint(api_key=None) as keyless:
+        keyless.dialect = dialect("ollama")
+        keyless.default = Reply(content="OK")
+        env = {**server_env(keyless, key=None), "SEED_LSP_MODEL": "qwen3:8b"}
+        result = check(env)
+        bodies = [r.body for r in keyless.chat_requests()]
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    assert "key:      not needed" in out
+    assert "family:   ollama (asked the server)" in out
+    assert "context:  8192 tokens (Ollama's /api/show (num_ctx))" in out
+    assert "reasoning off with: think: false" in out
+    assert "cost:     n/a" in out
+    assert bodies[0]["think"] is False and "thinking" not in bodies[0]
+
+
+def test_check_against_a_silent_endpoint_ends_with_a_timeout(fake: FakeEndpoint) -> None:
+    fake.default = Reply(hang=True)
+    result = check({**server_env(fake), "SEED_LSP_LOG_LEVEL": "error"})
+    assert result.returncode != 0
+    assert "FAILED (timeout)" in result.stdout and "sent nothing" in result.stdout
 
 
 def test_check_unreachable_endpoint() -> None:

@@ -144,3 +144,27 @@ async def test_a_command_sent_as_a_notification_runs(fake: FakeEndpoint) -> None
     assert status["result"]["version"]
     stderr = await connection.close()
     assert "Traceback" not in stderr
+
+
+async def test_an_edit_never_writes_a_key_masked_into_the_file(fake: FakeEndpoint) -> None:
+    from tests.fake_endpoint import TEST_KEY
+
+    connection = await RawConnection.start(server_env(fake))
+    await connection.initialize()
+    text = f'def connect():\n    key = "{TEST_KEY}"\n    return key\n'
+    item = {"uri": URI, "languageId": "python", "version": 1, "text": text}
+    await connection.send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+    # The model saw the key masked; its answer moves it (restored) into new lines.
+    answer = 'def connect():\n    return connect_with(\n        "<redacted-1>"\n    )'
+    fake.default = Reply(content=f"```python\n{answer}\n```")
+    here = {"line": 0, "character": 0}
+    response = await connection.request(
+        "workspace/executeCommand",
+        {
+            "command": "seed.refactor",
+            "arguments": [{"uri": URI, "range": {"start": here, "end": here}, "action": "names"}],
+        },
+    )
+    assert response["error"]["code"] == -32803
+    assert "holds an API key" in response["error"]["message"]
+    await connection.close()

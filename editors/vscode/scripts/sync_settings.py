@@ -5,7 +5,8 @@
 
 Every server setting becomes one VS Code setting with the same key, type, default and
 description, except `apiKey`, which lives in VS Code's SecretStorage and never in settings.
-The extension's own settings (`seedLsp.server.*`, `seedLsp.trace.server`) are kept as written.
+The extension's own settings (`seedLsp.enable`, `seedLsp.server.*`, `seedLsp.trace.server`) are
+kept as written.
 `tests/editors/vscode/test_settings.py` runs the check.
 """
 
@@ -27,6 +28,7 @@ PACKAGE_JSON = Path(__file__).resolve().parents[1] / "package.json"
 # Keys the extension owns: they configure the client, and the extension strips them from the
 # section it hands the server.
 EXTENSION_KEYS = ("server.", "trace.")
+EXTENSION_WHOLE_KEYS = ("enable",)
 # Keys that must never be settings.
 SECRET_KEYS = ("apiKey",)
 
@@ -92,7 +94,10 @@ def updated(package: dict[str, Any]) -> dict[str, Any]:
     configuration = contributes.setdefault("configuration", {})
     current: dict[str, Any] = configuration.get("properties", {})
     own = {
-        k: v for k, v in current.items() if k.removeprefix("seedLsp.").startswith(EXTENSION_KEYS)
+        k: v
+        for k, v in current.items()
+        if k.removeprefix("seedLsp.").startswith(EXTENSION_KEYS)
+        or k.removeprefix("seedLsp.") in EXTENSION_WHOLE_KEYS
     }
     configuration["properties"] = {**own, **server_settings()}
     return package

@@ -30,9 +30,12 @@ import {
 
 import { ExplainPanel } from './explainPanel';
 import { hoverMarkdown, symbolTitle } from './hover';
+import { ManagedServer, SetupError } from './installer';
+import { NextEdits } from './nextEdit';
+import { Pause } from './pause';
 import { StderrTail, startFailure } from './serverStderr';
-import { ServerNotFound, serverLaunch, whichOnPath } from './serverCommand';
-import { SECTION, contributedKeys, needsRestart, serverSection } from './settings';
+import { Launch, serverLaunch, whichOnPath } from './serverCommand';
+import { SECTION, contributedKeys, documentSelector, needsRestart, serverSection } from './settings';
 import {
   EMPTY_REPORT,
   ServerStatus,
@@ -62,8 +65,9 @@ let extension: SeedExtension | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extension = new SeedExtension(context);
   // A server that fails to start must not fail activation: the commands (set the key, show
-  // the log, restart) are how the user fixes it.
-  await extension.start().catch(() => undefined);
+  // the log, restart, set up the server) are how the user fixes it. Not awaited: starting may
+  // wait for the user to accept setting up a server.
+  void extension.start().catch(() => undefined);
 }
 
 export async function deactivate(): Promise<void> {
@@ -100,6 +104,14 @@ class SeedExtension {
   private inFlight = 0;
   private explaining = 0;
   private restarting: Promise<void> | undefined;
+  private readonly managed: ManagedServer;
+  private settingUp: Promise<void> | undefined;
+  /** The command the running server was started with, for the status details. */
+  private launch: Launch | undefined;
+  private readonly pause = new Pause(() => this.render());
+  private readonly nextEdits: NextEdits;
+  /** The running client's document selector (from seedLsp.enable). */
+  private selector: vscode.DocumentFilter[] | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.keys = contributedKeys(context.extension.packageJSON);
@@ -108,6 +120,13 @@ class SeedExtension {
     this.item = vscode.window.createStatusBarItem('seedLsp.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Seed LSP';
     this.item.command = 'seedLsp.showStatus';
+    this.managed = new ManagedServer(context, this.output, whichOnPath(process.env, isExecutable));
+    this.nextEdits = new NextEdits(
+      () => this.client,
+      (document) => this.selector !== undefined && vscode.languages.match(this.selector, document) > 0,
+      (languageId) => this.pause.covers(languageId),
+      this.output,
+    );
     this.render();
     this.item.show();
 
@@ -127,6 +146,13 @@ class SeedExtension {
       command('seedLsp.showStatus', () => this.showStatus()),
       command('seedLsp.restartServer', () => this.restart()),
       command('seedLsp.showLog', () => this.output.show()),
+      command('seedLsp.setUpServer', () => this.setUpServer()),
+      command('seedLsp.pauseSuggestions', () => this.pause.for(30 * 60_000)),
+      command('seedLsp.pauseForLanguage', () => this.pauseForLanguage()),
+      command('seedLsp.resumeSuggestions', () => this.pause.resume()),
+      this.pause,
+      this.nextEdits,
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
       context.secrets.onDidChange((e) => {
         if (e.key === SECRET_KEY) {
           void this.guard(() => this.keyChanged());
@@ -147,25 +173,16 @@ class SeedExtension {
 
   async start(): Promise<void> {
     const settings = vscode.workspace.getConfiguration(SECTION);
-    let launch;
-    try {
-      launch = serverLaunch(
+    const launch =
+      serverLaunch(
         { path: settings.get<string>('server.path'), pythonPath: settings.get<string>('server.pythonPath') },
         whichOnPath(process.env, isExecutable),
-      );
-    } catch (err) {
-      if (err instanceof ServerNotFound) {
-        this.setState('error', err.message);
-        void vscode.window.showErrorMessage(err.message, 'Open Settings').then((choice) => {
-          if (choice) {
-            void vscode.commands.executeCommand('workbench.action.openSettings', 'seedLsp.server');
-          }
-        });
-        return;
-      }
-      throw err;
+      ) ?? (await this.managedLaunch());
+    if (!launch) {
+      return;
     }
-    this.output.info(`starting ${launch.command} ${launch.args.join(' ')}`);
+    this.launch = launch;
+    this.output.info(`starting ${launch.command} ${launch.args.join(' ')} (${launch.origin ?? 'configured'})`);
     const apiKey = await this.context.secrets.get(SECRET_KEY);
     // The key from the secret store wins over one inherited from VS Code's environment.
     const env = apiKey ? { ...process.env, AIMLAPI_KEY: apiKey } : process.env;
@@ -174,8 +191,18 @@ class SeedExtension {
     let defaults: ErrorHandler | undefined;
     let starting = true; // until our client.start() settles
     const quiet = 'the server exited while starting';
+    const languages = await vscode.languages.getLanguages();
+    const selector = documentSelector(languages, (languageId) =>
+      vscode.workspace.getConfiguration(SECTION, { languageId }).get<boolean>('enable', true),
+    );
+    this.output.info(
+      selector.length === 2 && !selector[0].language
+        ? 'attaching to every language (seedLsp.enable)'
+        : `attaching to ${selector.length / 2} of ${languages.length} languages (seedLsp.enable)`,
+    );
+    this.selector = selector;
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
+      documentSelector: selector,
       initializationOptions: this.section(),
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -203,10 +230,28 @@ class SeedExtension {
           showDocument: (params, token, next) =>
             this.explaining > 0 ? { success: true } : next(params, token),
         },
-        executeCommand: (command, args, next) =>
-          command === 'seed.explain'
-            ? this.explainThrough(args[0], () => next(command, args))
-            : next(command, args),
+        // A pause holds back the suggestions VS Code asks for by itself; asking explicitly
+        // (Trigger Inline Suggestion) still works.
+        provideInlineCompletionItems: async (document, position, context, token, next) => {
+          if (context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic && this.pause.covers(document.languageId)) {
+            return undefined;
+          }
+          const result = await next(document, position, context, token);
+          // Kept for Accept Next Word / Line, which report how much they took.
+          this.nextEdits.offer(document, Array.isArray(result) ? result : (result?.items ?? []));
+          return result;
+        },
+        executeCommand: async (command, args, next) => {
+          if (command === 'seed.explain') {
+            return this.explainThrough(args[0], () => next(command, args));
+          }
+          const result = await next(command, args);
+          if (command === 'seed.didAcceptCompletion') {
+            // An accepted suggestion is an edit: the next one may follow it.
+            this.nextEdits.schedule(300);
+          }
+          return result;
+        },
         sendRequest: (type, param, token, next) => {
           const method = typeof type === 'string' ? type : type.method;
           return MODEL_METHODS.has(method) ? this.track(next(type, param, token)) : next(type, param, token);
@@ -250,6 +295,98 @@ class SeedExtension {
       this.render();
     });
     await this.refreshStatus();
+  }
+
+  /**
+   * The server this extension set up itself (updated first when the bundled one changed); when
+   * there is none yet, offers to set it up and returns undefined.
+   */
+  private async managedLaunch(): Promise<Launch | undefined> {
+    const plan = this.managed.plan();
+    if (plan === undefined) {
+      const text =
+        'seed-lsp was not found on PATH, and this build of the extension ships no server to set up: ' +
+        'set "seedLsp.server.path" (or "seedLsp.server.pythonPath").';
+      this.setState('error', text);
+      void vscode.window.showErrorMessage(`Seed: ${text}`, 'Open Settings').then((choice) => {
+        if (choice) {
+          void vscode.commands.executeCommand('workbench.action.openSettings', 'seedLsp.server');
+        }
+      });
+      return undefined;
+    }
+    if (plan === 'fresh') {
+      this.setState('noServer');
+      void this.offerSetUp();
+      return undefined;
+    }
+    if (plan === 'update') {
+      const from = this.managed.installed()?.version;
+      this.output.info(`the bundled server changed (installed: ${from}): updating it`);
+      try {
+        await this.managed.install('update');
+      } catch (err) {
+        this.setUpFailed(err);
+        throw new Reported(message(err));
+      }
+    }
+    return { command: this.managed.paths.seedLsp, args: ['--stdio'], origin: 'set up by the extension' };
+  }
+
+  private async offerSetUp(): Promise<void> {
+    const choice = await vscode.window.showInformationMessage(
+      'Seed needs its language server, seed-lsp, which is not on PATH. Set it up now? It goes into a ' +
+        "virtual environment in this extension's storage, from the seed-lsp shipped with the extension " +
+        '(its dependencies come from the Python package index).',
+      'Set Up',
+      'Open Settings',
+    );
+    if (choice === 'Set Up') {
+      await this.guard(() => this.setUpServer());
+    } else if (choice === 'Open Settings') {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'seedLsp.server');
+    }
+  }
+
+  /** "Seed: Set Up Server": (re)installs the bundled server, then (re)starts it. */
+  private async setUpServer(): Promise<void> {
+    if (!this.settingUp) {
+      this.settingUp = (async () => {
+        this.setState('starting');
+        try {
+          await this.managed.install('fresh');
+        } catch (err) {
+          this.setUpFailed(err);
+          throw new Reported(message(err));
+        }
+        await this.restart();
+      })().finally(() => (this.settingUp = undefined));
+    }
+    return this.settingUp;
+  }
+
+  private setUpFailed(err: unknown): void {
+    if (err instanceof vscode.CancellationError) {
+      this.setState('noServer');
+      return;
+    }
+    const text = err instanceof SetupError ? err.message : `setting up the server failed: ${message(err)}`;
+    this.setState('error', text);
+    void vscode.window.showErrorMessage(`Seed: ${text}`, 'Show Log', 'Try Again').then((choice) => {
+      if (choice === 'Show Log') {
+        this.output.show(true);
+      } else if (choice === 'Try Again') {
+        void this.guard(() => this.setUpServer());
+      }
+    });
+  }
+
+  private pauseForLanguage(): void {
+    const languageId = vscode.window.activeTextEditor?.document.languageId;
+    if (!languageId) {
+      throw new UserError('Open a file of the language to pause first.');
+    }
+    this.pause.language(languageId);
   }
 
   /** Copies a server's stderr to `Seed LSP (stderr)`, keeping its tail for when it exits. */
@@ -500,11 +637,30 @@ class SeedExtension {
       { label: 'Status', kind: vscode.QuickPickItemKind.Separator },
       { label: `$(pulse) ${statusLabel(this.state)}`, detail: this.state === 'error' ? this.lastError : undefined },
     ];
+    if (this.state === 'noServer') {
+      items.push({ label: '$(cloud-download) Set Up Server', detail: 'seed-lsp is not on PATH', run: () => this.setUpServer() });
+    }
     if (status) {
       items.push(
         { label: `$(server) ${status.model}`, description: status.baseUrl, detail: `seed-lsp ${status.version}` },
         { label: status.hasKey ? '$(key) API key set' : '$(warning) No API key' },
       );
+    }
+    if (this.launch) {
+      items.push({ label: `$(terminal) ${this.launch.command}`, description: this.launch.origin });
+    }
+    const languageId = vscode.window.activeTextEditor?.document.languageId;
+    items.push({ label: 'Suggestions', kind: vscode.QuickPickItemKind.Separator });
+    if (this.pause.active()) {
+      items.push({ label: '$(debug-start) Resume Suggestions', description: this.pause.describe(), run: () => this.pause.resume() });
+    }
+    items.push({ label: '$(debug-pause) Pause Suggestions for 30 Minutes', run: () => this.pause.for(30 * 60_000) });
+    if (languageId && !this.pause.covers(languageId)) {
+      items.push({
+        label: `$(debug-pause) Pause Suggestions for ${languageId}`,
+        description: 'until you resume',
+        run: () => this.pause.language(languageId),
+      });
     }
     items.push({ label: 'Usage this session', kind: vscode.QuickPickItemKind.Separator });
     for (const line of usageLines(usage)) {
@@ -516,6 +672,9 @@ class SeedExtension {
       { label: '$(trash) Clear API Key', run: () => this.clearApiKey() },
       { label: '$(output) Show Server Log', run: () => this.output.show() },
       { label: '$(debug-restart) Restart Server', run: () => this.restart() },
+      ...(this.launch?.origin === 'set up by the extension'
+        ? [{ label: '$(cloud-download) Reinstall Server', run: () => this.setUpServer() }]
+        : []),
       {
         label: '$(gear) Open Settings',
         run: () => vscode.commands.executeCommand('workbench.action.openSettings', SECTION),
@@ -623,8 +782,10 @@ class SeedExtension {
   private render(): void {
     const shown: State = this.inFlight > 0 && (this.state === 'ready' || this.state === 'error') ? 'working' : this.state;
     const usage = withCarried(this.usage, this.carried);
-    this.item.text = statusText(shown, usage.total);
-    const tooltip = new vscode.MarkdownString(statusTooltip(shown, this.serverStatus, usage, this.lastError));
+    const languageId = vscode.window.activeTextEditor?.document.languageId;
+    const paused = languageId && this.pause.covers(languageId) ? this.pause.describe(languageId) : undefined;
+    this.item.text = statusText(shown, usage.total, paused);
+    const tooltip = new vscode.MarkdownString(statusTooltip(shown, this.serverStatus, usage, this.lastError, paused));
     this.item.tooltip = tooltip;
     this.item.backgroundColor =
       shown === 'error'
@@ -665,7 +826,15 @@ function explanationTitle(args: unknown): string {
 }
 
 function statusLabel(state: State): string {
-  return { starting: 'Starting', ready: 'Ready', working: 'Working', noKey: 'No API key', error: 'Error', stopped: 'Stopped' }[state];
+  return {
+    starting: 'Starting',
+    ready: 'Ready',
+    working: 'Working',
+    noKey: 'No API key',
+    noServer: 'No server yet',
+    error: 'Error',
+    stopped: 'Stopped',
+  }[state];
 }
 
 function hasChanges(edit: unknown): boolean {

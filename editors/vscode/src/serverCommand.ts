@@ -1,5 +1,6 @@
 // How to start the server: `seedLsp.server.path`, else `seedLsp.server.pythonPath -m seed_lsp`,
-// else `seed-lsp` on PATH. Pure apart from the injected file lookup; tested in test/unit.
+// else `seed-lsp` on PATH, else (undefined) the server the extension sets up itself
+// (serverInstall.ts). Pure apart from the injected file lookup; tested in test/unit.
 
 import * as path from 'path';
 
@@ -11,6 +12,8 @@ export interface ServerOptions {
 export interface Launch {
   command: string;
   args: string[];
+  /** Where the command came from, for the status details: a setting, PATH, or our own setup. */
+  origin?: string;
 }
 
 /** Finds an executable on PATH (injected so tests need no real files). */
@@ -18,23 +21,21 @@ export type Which = (name: string) => string | undefined;
 
 export class ServerNotFound extends Error {}
 
-export function serverLaunch(options: ServerOptions, which: Which): Launch {
+/** The configured or found server, or undefined: none, so the extension offers its own. */
+export function serverLaunch(options: ServerOptions, which: Which): Launch | undefined {
   const explicit = options.path?.trim();
   if (explicit) {
-    return { command: expandHome(explicit), args: ['--stdio'] };
+    return { command: expandHome(explicit), args: ['--stdio'], origin: 'seedLsp.server.path' };
   }
   const python = options.pythonPath?.trim();
   if (python) {
-    return { command: expandHome(python), args: ['-m', 'seed_lsp', '--stdio'] };
+    return { command: expandHome(python), args: ['-m', 'seed_lsp', '--stdio'], origin: 'seedLsp.server.pythonPath' };
   }
   const found = which('seed-lsp');
   if (found) {
-    return { command: found, args: ['--stdio'] };
+    return { command: found, args: ['--stdio'], origin: 'PATH' };
   }
-  throw new ServerNotFound(
-    'seed-lsp was not found on PATH. Install it (pip install seed-lsp) or set ' +
-      '"seedLsp.server.path" or "seedLsp.server.pythonPath".',
-  );
+  return undefined;
 }
 
 function expandHome(p: string): string {

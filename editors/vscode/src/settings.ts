@@ -5,6 +5,8 @@
 
 /** Prefixes (after `seedLsp.`) of settings that configure the extension, not the server. */
 export const EXTENSION_KEY_PREFIXES = ['server.', 'trace.'];
+/** Whole keys (after `seedLsp.`) that configure the extension, not the server. */
+export const EXTENSION_KEYS = ['enable'];
 
 export const SECTION = 'seedLsp';
 
@@ -19,7 +21,7 @@ export type Section = { [key: string]: unknown };
 
 /** Is this `seedLsp.*` key (without the prefix) one of the extension's own? */
 export function isExtensionKey(key: string): boolean {
-  return EXTENSION_KEY_PREFIXES.some((prefix) => key.startsWith(prefix));
+  return EXTENSION_KEYS.includes(key) || EXTENSION_KEY_PREFIXES.some((prefix) => key.startsWith(prefix));
 }
 
 /** The most specific value the user set for a key, or undefined when only the default applies. */
@@ -82,5 +84,27 @@ function setDotted(target: Section, dotted: string, value: unknown): void {
 
 /** Changing one of these needs a new server process, not just a configuration refresh. */
 export function needsRestart(affects: (setting: string) => boolean): boolean {
-  return affects(`${SECTION}.server`);
+  // `enable` decides the client's document selector, which is fixed when the client starts.
+  return affects(`${SECTION}.server`) || affects(`${SECTION}.enable`);
+}
+
+export interface Filter {
+  scheme: string;
+  language?: string;
+}
+
+/**
+ * The client's document selector from `seedLsp.enable` (language-overridable): every document
+ * when no language turns it off, so languages that arrive later are covered too; else the
+ * enabled languages, one filter per scheme.
+ */
+export function documentSelector(languages: readonly string[], enabled: (languageId: string) => boolean): Filter[] {
+  const on = languages.filter((id) => enabled(id));
+  if (on.length === languages.length) {
+    return [{ scheme: 'file' }, { scheme: 'untitled' }];
+  }
+  return on.flatMap((language) => [
+    { scheme: 'file', language },
+    { scheme: 'untitled', language },
+  ]);
 }

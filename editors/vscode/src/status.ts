@@ -8,12 +8,23 @@ export interface Usage {
   cachedTokens: number;
   reasoningTokens: number;
   totalTokens: number;
-  usdSpent: number;
+  /** null: no endpoint reported a cost (shown as "n/a", never as $0.00). */
+  usdSpent: number | null;
 }
 
 export interface UsageReport {
   total: Usage;
   features: Record<string, Usage>;
+}
+
+/** One feature's suggestion lifecycle, counted by the server (kept on this machine). */
+export interface SuggestionStats {
+  shown?: number;
+  accepted?: number;
+  partiallyAccepted?: number;
+  charsAccepted?: number;
+  dismissed?: number;
+  retention?: { ratio?: number | null } | null;
 }
 
 export interface ServerStatus {
@@ -24,9 +35,29 @@ export interface ServerStatus {
   positionEncoding: string;
   openDocuments: number;
   usage: UsageReport;
+  /** Per feature (`inline`, `nextEdit`), when the server keeps them. */
+  suggestions?: Record<string, SuggestionStats>;
 }
 
-export type State = 'starting' | 'ready' | 'working' | 'noKey' | 'error' | 'stopped';
+const FEATURE_LABELS: Record<string, string> = { inline: 'ghost text', nextEdit: 'next edits' };
+
+/** The tooltip's table of suggestion stats (markdown lines), empty when there are none. */
+export function suggestionRows(suggestions: Record<string, SuggestionStats> | undefined): string[] {
+  const entries = Object.entries(suggestions ?? {}).filter(([, s]) => typeof s === 'object' && s !== null);
+  if (entries.length === 0) {
+    return [];
+  }
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const rows = ['| suggestions | shown | accepted | in part | dismissed | kept after 30 s |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
+  for (const [name, s] of entries) {
+    const ratio = s.retention?.ratio;
+    const kept = typeof ratio === 'number' ? `${Math.round(ratio * 100)}%` : '–';
+    rows.push(`| ${FEATURE_LABELS[name] ?? name} | ${n(s.shown)} | ${n(s.accepted)} | ${n(s.partiallyAccepted)} | ${n(s.dismissed)} | ${kept} |`);
+  }
+  return rows;
+}
+
+export type State = 'starting' | 'ready' | 'working' | 'noKey' | 'noServer' | 'error' | 'stopped';
 
 export const EMPTY_USAGE: Usage = {
   requests: 0,
@@ -38,14 +69,21 @@ export const EMPTY_USAGE: Usage = {
   usdSpent: 0,
 };
 
-/** A usage object from the wire, with missing or non-numeric fields read as 0. */
+const COUNTS = ['requests', 'promptTokens', 'completionTokens', 'cachedTokens', 'reasoningTokens', 'totalTokens'] as const;
+
+/**
+ * A usage object from the wire, with missing or non-numeric counts read as 0; `usdSpent: null`
+ * (no endpoint reported a cost) stays null.
+ */
 export function asUsage(value: unknown): Usage {
   const raw = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   const out = { ...EMPTY_USAGE };
-  for (const key of Object.keys(EMPTY_USAGE) as (keyof Usage)[]) {
+  for (const key of COUNTS) {
     const v = raw[key];
     out[key] = typeof v === 'number' && Number.isFinite(v) ? v : 0;
   }
+  const usd = raw.usdSpent;
+  out.usdSpent = usd === null ? null : typeof usd === 'number' && Number.isFinite(usd) ? usd : 0;
   return out;
 }
 
@@ -72,8 +110,11 @@ export function formatTokens(n: number): string {
   return trimZero((n / 1_000_000).toFixed(n < 10_000_000 ? 2 : 1)) + 'M';
 }
 
-/** 0 → "$0.00", 0.000123 → "$0.00012", 0.0042 → "$0.0042", 1.5 → "$1.50". */
-export function formatUsd(usd: number): string {
+/** 0 → "$0.00", 0.000123 → "$0.00012", 0.0042 → "$0.0042", 1.5 → "$1.50"; null → "n/a". */
+export function formatUsd(usd: number | null): string {
+  if (usd === null) {
+    return 'n/a';
+  }
   if (usd <= 0) {
     return '$0.00';
   }
@@ -98,6 +139,7 @@ const ICONS: Record<State, string> = {
   ready: '$(sparkle)',
   working: '$(loading~spin)',
   noKey: '$(key)',
+  noServer: '$(cloud-download)',
   error: '$(error)',
   stopped: '$(circle-slash)',
 };
@@ -107,6 +149,7 @@ const LABELS: Record<State, string> = {
   ready: 'ready',
   working: 'working',
   noKey: 'no API key',
+  noServer: 'set up the server',
   error: 'error',
   stopped: 'stopped',
 };
@@ -115,16 +158,23 @@ export function stateLabel(state: State): string {
   return LABELS[state];
 }
 
-/** The status-bar text: state, then this session's tokens and spend once there are any. */
-export function statusText(state: State, usage: Usage): string {
+/**
+ * The status-bar text: state, then this session's tokens and spend once there are any. With
+ * `paused` (suggestions are paused), a ready server shows the pause instead of its usage.
+ */
+export function statusText(state: State, usage: Usage, paused?: string): string {
   const head = `${ICONS[state]} Seed`;
-  if (state === 'noKey' || state === 'stopped' || state === 'starting') {
+  if (state === 'noKey' || state === 'noServer' || state === 'stopped' || state === 'starting') {
     return `${head}: ${LABELS[state]}`;
+  }
+  if (paused && state === 'ready') {
+    return '$(debug-pause) Seed: paused';
   }
   if (usage.requests === 0) {
     return state === 'ready' ? head : `${head}: ${LABELS[state]}`;
   }
-  return `${head} ${formatTokens(usage.totalTokens)} tok · ${formatUsd(usage.usdSpent)}`;
+  const cost = usage.usdSpent === null ? 'cost n/a' : formatUsd(usage.usdSpent);
+  return `${head} ${formatTokens(usage.totalTokens)} tok · ${cost}`;
 }
 
 /** The tooltip (markdown): state, endpoint and a usage line per feature. */
@@ -133,10 +183,17 @@ export function statusTooltip(
   status: ServerStatus | undefined,
   usage: UsageReport,
   error?: string,
+  paused?: string,
 ): string {
   const lines = [`**Seed LSP**: ${LABELS[state]}`];
+  if (paused) {
+    lines.push('', `Suggestions paused ${paused}.`);
+  }
   if (error && state === 'error') {
     lines.push('', `Last error: ${error}`);
+  }
+  if (state === 'noServer') {
+    lines.push('', 'No seed-lsp server yet: click to set one up.');
   }
   if (status) {
     lines.push('', `Model \`${status.model}\` at \`${status.baseUrl}\` (server ${status.version})`);
@@ -149,6 +206,13 @@ export function statusTooltip(
     lines.push(usageRow(name, u));
   }
   lines.push(usageRow('**session**', usage.total));
+  if (hasNoCost(usage)) {
+    lines.push('', 'USD n/a: the endpoint reports no cost.');
+  }
+  const stats = suggestionRows(status?.suggestions);
+  if (stats.length > 0) {
+    lines.push('', ...stats);
+  }
   lines.push('', 'Click for details and actions.');
   return lines.join('\n');
 }
@@ -172,12 +236,19 @@ export function usageLines(usage: UsageReport): string[] {
   return lines;
 }
 
-/** a + b, field by field (usage carried over a server restart). */
+function hasNoCost(usage: UsageReport): boolean {
+  return [usage.total, ...Object.values(usage.features)].some((u) => u.requests > 0 && u.usdSpent === null);
+}
+
+/** a + b, field by field (usage carried over a server restart); a cost is n/a only when both are. */
 export function addUsage(a: Usage, b: Usage): Usage {
   const out = { ...EMPTY_USAGE };
-  for (const key of Object.keys(EMPTY_USAGE) as (keyof Usage)[]) {
+  for (const key of COUNTS) {
     out[key] = a[key] + b[key];
   }
+  // An empty side (no requests) has nothing to say about cost: the other side decides.
+  const costs = [a, b].filter((u) => u.requests > 0 || u.usdSpent !== 0).map((u) => u.usdSpent);
+  out.usdSpent = costs.length > 0 && costs.every((c) => c === null) ? null : costs.reduce<number>((t, c) => t + (c ?? 0), 0);
   return out;
 }
 

@@ -9,6 +9,7 @@ from seed_lsp.config import HoverMode, HoverSettings
 from seed_lsp.context import ContextEngine
 from seed_lsp.context.layout import render_snippets
 from seed_lsp.context.redact import redact as redact_text
+from seed_lsp.context.redact import redact_part
 from seed_lsp.documents import Snapshot
 from seed_lsp.features.hover.service import HoverService
 from seed_lsp.features.hover.subject import (
@@ -54,9 +55,11 @@ async def hover_for(
     if subject is None:
         return None
     if redact:
+        expression = _redacted_piece(snap, position.line, subject.symbol.expression)
         subject = replace(
             subject,
-            line_text=redact_text(subject.line_text),
+            symbol=replace(subject.symbol, expression=expression),
+            line_text=_redacted_piece(snap, position.line, subject.line_text),
             context_text=redact_text(subject.context_text),
         )
     symbol_range = Range.of(position.line, subject.symbol.start, position.line, subject.symbol.end)
@@ -80,6 +83,19 @@ async def hover_for(
             context_block=render_snippets(bundle),
         )
     return (answer, symbol_range) if answer else None
+
+
+def _redacted_piece(snap: Snapshot, line: int, piece: str) -> str:
+    """A piece of a line (the expression, the line cut around it) redacted in the context
+    that says what is secret: the whole line and the one before it (`define('DB_PASSWORD',
+    '…')` or `- name: DB_PASSWORD` above `value: …`; the piece alone may say nothing)."""
+    text = snap.lines[line]
+    at = text.find(piece)
+    if at < 0:
+        return redact_text(piece)
+    before = snap.lines[line - 1] + "\n" if line > 0 else ""
+    start = len(before) + at
+    return redact_part(before + text, start, start + len(piece))
 
 
 __all__ = [

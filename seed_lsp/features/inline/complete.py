@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from seed_lsp._tuning import INLINE, InlineTuning
 from seed_lsp.config import InlineCompletionSettings, Multiline
@@ -52,7 +52,6 @@ class InlineTelemetry:
     stopped_early: bool = False
     """The stream was closed as soon as the suggestion was complete."""
     reasoning_chars: int = 0
-    content_chars: int = 0
     multiline: bool = False
 
 
@@ -165,7 +164,8 @@ async def complete_inline(
         max_tokens: int | None = None,
         reasoning_effort: str | None = None,
     ) -> ChatRequest:
-        return build_inline_request(
+        # No retries inside the client: the next pause in typing is the retry.
+        built = build_inline_request(
             path=path,
             language_id=language_id,
             prefix=prefix,
@@ -177,6 +177,7 @@ async def complete_inline(
             max_tokens=max_tokens,
             reasoning_effort=reasoning_effort,
         )
+        return replace(built, max_retries=0)
 
     def result(
         completion: Completion | None, reason: str | None, error: LLMError | None = None
@@ -197,7 +198,6 @@ async def complete_inline(
             finish_reason=last.finish_reason,
             stopped_early=last.stopped_early,
             reasoning_chars=sum(a.reasoning_chars for a in attempts),
-            content_chars=sum(len(a.content) for a in attempts),
             multiline=multiline,
         )
         return InlineResult(

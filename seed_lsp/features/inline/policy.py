@@ -111,13 +111,14 @@ class AdaptiveDebounce:
         if 0 <= gap <= self.pause_s:
             self._gap_s += self.smoothing * (gap - self._gap_s)
 
-    async def wait(self, uri: str) -> bool:
-        """Record a keystroke, wait the delay; `False` if a newer `wait` for the same document
-        started meanwhile (this request is superseded: answer it empty)."""
+    async def wait(self, uri: str, at_least_s: float = 0.0) -> bool:
+        """Record a keystroke, wait the delay (or `at_least_s`, the rest of a backoff, when
+        longer); `False` if a newer `wait` for the same document started meanwhile (this
+        request is superseded: answer it empty)."""
         self.note_keystroke(uri)
         generation = self._generation.get(uri, 0) + 1
         self._generation[uri] = generation
-        await self._sleep(self.delay_s)
+        await self._sleep(max(self.delay_s, at_least_s))
         return self._generation.get(uri) == generation
 
     def supersede(self, uri: str) -> None:

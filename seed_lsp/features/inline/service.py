@@ -29,6 +29,7 @@ from seed_lsp.features.inline.complete import (
 )
 from seed_lsp.features.inline.policy import AdaptiveDebounce, skip_reason
 from seed_lsp.features.inline.prompt import build_inline_request
+from seed_lsp.llm.health import EndpointHealth
 from seed_lsp.llm.types import ChatBackend
 from seed_lsp.postprocess import detect_indent_style
 from seed_lsp.text import Position
@@ -80,10 +81,9 @@ class InlineService:
         )
         self.debounce = AdaptiveDebounce.from_settings(settings.debounce_ms, tuning)
         self.flights: InflightCoordinator[InlineResult] = InflightCoordinator()
-        # After the endpoint failed (down, timing out, 5xx), automatic requests pause for a
-        # while instead of failing once per keystroke; an invoked request always tries.
-        self.pause_s = 10.0
-        self._paused_until = 0.0
+        # Consecutive failures pause automatic requests (seed_lsp.llm.health has the policy);
+        # an invoked request always tries.
+        self.health = EndpointHealth()
         self._clock = time.monotonic
         self._said: set[str] = set()
         self._reports = 0
@@ -110,9 +110,10 @@ class InlineService:
         line, col = snap.clamp(request.position)
         text = snap.lines[line]
         why = skip_reason(text[:col], text[col:], invoked=request.invoked, tuning=tuning)
-        if why is None and not request.invoked and self._clock() < self._paused_until:
+        hold = 0.0 if request.invoked else self.health.hold_s(self._clock())
+        if why is None and hold is None:
             why = "endpoint_failing"
-        if why is not None:
+        if why is not None or hold is None:
             return InlineOutcome((), f"skipped:{why}")
 
         position = Position(line, col)
@@ -135,8 +136,10 @@ class InlineService:
                 return InlineOutcome(suggestions_for(served, position), "joined", joined)
         self.flights.cancel(uri)
 
-        if not request.invoked and not await self.debounce.wait(uri):
+        if not request.invoked and not await self.debounce.wait(uri, hold):
             return InlineOutcome((), "superseded")
+        if not request.invoked and not self.health.allows(self._clock()):
+            return InlineOutcome((), "skipped:endpoint_failing")
 
         async def ask() -> InlineResult:
             return await self._ask(snap, position)
@@ -152,17 +155,9 @@ class InlineService:
         return InlineOutcome(result.suggestions, "model", result)
 
     def _note_health(self, result: InlineResult) -> None:
-        error = result.error
-        if (error is not None and error.retryable) or result.reason == "timeout":
-            if self._clock() >= self._paused_until:
-                log.warning(
-                    "inline: the endpoint is failing (%s); automatic completions pause for %.0f s",
-                    error if error is not None else "timeout",
-                    self.pause_s,
-                )
-            self._paused_until = self._clock() + self.pause_s
-        elif result.error is None:
-            self._paused_until = 0.0
+        line = self.health.note(result.error, self._clock(), timed_out=result.reason == "timeout")
+        if line is not None:
+            log.warning("inline: %s", line)
 
     async def _ask(self, snap: Snapshot, position: Position) -> InlineResult:
         engine = self._context()

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from tests.editors import installs
 from tests.fake_endpoint import TEST_KEY, FakeEndpoint, RecordedRequest, Reply
 
 HERE = Path(__file__).parent
@@ -91,7 +92,10 @@ def find_emacs() -> Path | None:
 
 
 def install_emacs() -> str:
-    """Install Debian's emacs-nox and elpa-eglot when we are root with apt: '' or why not."""
+    """Install Debian's emacs-nox and elpa-eglot when allowed (SEED_LSP_TEST_INSTALL=1) and
+    root with apt: '' or why not."""
+    if not installs.allowed():
+        return installs.not_allowed("Emacs with eglot", "apt-get install emacs-nox elpa-eglot")
     if not shutil.which("apt-get") or os.geteuid() != 0:
         return "not root with apt-get"
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")

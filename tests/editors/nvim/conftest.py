@@ -78,10 +78,27 @@ MEAN_GHOST = (
 )
 
 
+# A next edit's prompt shows the editable region in a fenced block of its own.
+REGION = re.compile(r"Editable region \(lines \d+-\d+ of [^)]*\):\n(`{3,})[\w-]*\n(.*?)\n\1", re.S)
+# The next-edit sample: rename `items` in the signature and the model renames its uses.
+SHOP = """\
+def total(items, tax):
+    subtotal = sum(item.price for item in items)
+    if not items:
+        return 0
+    return subtotal * (1 + tax)
+"""
+
+
 def respond(request: RecordedRequest) -> Reply:
-    """The fake model: inline completions, fixes, refactors and explanations."""
+    """The fake model: next edits, inline completions, fixes, refactors and explanations."""
     text = request.prompt_text
     body = request.body if isinstance(request.body, dict) else {}
+    region = REGION.search(text)
+    if region:
+        fence = region.group(1)
+        renamed = re.sub(r"\bitems\b", "products", region.group(2))
+        return Reply(f"{fence}python\n{renamed}\n{fence}")
     if "<HOLE>" in text or body.get("stop"):
         if "def mean(values):" in text:
             return Reply(f"<completion>{MEAN_GHOST}")
@@ -162,6 +179,7 @@ class Neovim:
         (self.workspace / "sample.py").write_text(SAMPLE)
         (self.workspace / "ghost.py").write_text("def add(a, b):\n")
         (self.workspace / "stats.py").write_text(MEAN)
+        (self.workspace / "shop.py").write_text(SHOP)
         self.env = self._env()
 
     def _env(self) -> dict[str, str]:
@@ -195,15 +213,22 @@ class Neovim:
             f"package.path = {json.dumps(str(HERE / '?.lua') + ';')} .. package.path\n"
             f"dofile({json.dumps(str(HERE / 'lua' / script))})\n"
         )
-        proc = subprocess.run(
-            [str(self.binary), "--headless", "--clean", "-S", str(prelude)],
-            cwd=self.workspace,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout,
-        )
         log_file = self.tmp / "xdg" / "state" / "nvim" / "lsp.log"
+        try:
+            proc = subprocess.run(
+                [str(self.binary), "--headless", "--clean", "-S", str(prelude)],
+                cwd=self.workspace,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired as exc:
+            lsp_log = log_file.read_text(errors="replace") if log_file.exists() else ""
+            stderr = (exc.stderr or b"").decode(errors="replace")
+            raise AssertionError(
+                f"Neovim still running after {timeout} s:\n{stderr[-2000:]}\n{lsp_log[-3000:]}"
+            ) from None
         lsp_log = log_file.read_text(errors="replace") if log_file.exists() else ""
         assert TEST_KEY not in lsp_log, "the API key leaked into Neovim's LSP log"
         if not out.exists():

@@ -175,7 +175,8 @@ def test_checkhealth_reports_ok(neovim: Neovim) -> None:
     assert "ERROR" not in report, report
     for line in (
         "OK Neovim",
-        "OK binary: ",
+        "OK server binary: ",
+        "(from cmd in setup())",
         "OK version: seed-lsp ",
         "OK API key: set (from $AIMLAPI_KEY)",
         "OK seed-lsp check: OK",

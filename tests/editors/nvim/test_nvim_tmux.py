@@ -3,7 +3,9 @@ cursor, accepted with <Tab>, and the statusline shows the usage."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -40,3 +42,22 @@ def test_ghost_text_in_the_terminal_ui(tmux: TmuxNeovim) -> None:
         lambda s: "-- INSERT --" not in s and " tok $" in s and line_2(s).endswith(GHOST),
     )
     assert line_2(done).split() == ["2", *GHOST.split()]
+
+
+def test_ghost_text_has_a_colour_in_a_256_colour_terminal(tmux: TmuxNeovim) -> None:
+    tmux.start("ghost.py", gui=False)
+    tmux.keys("o")
+    tmux.wait_for("ghost text", lambda s: line_2(s).endswith(GHOST))
+    ansi = tmux.screen(ansi=True).splitlines()[1]
+    # The suggestion is drawn in colour 244 (grey), not in the default colour of real text.
+    assert re.search(r"\x1b\[[0-9;]*38;5;244[0-9;]*m\s*" + re.escape(GHOST.split()[0]), ansi), ansi
+
+
+def test_explaining_message_goes_when_the_float_opens(tmux: TmuxNeovim) -> None:
+    tmux.start("sample.py")
+    tmux.keys(":5", "Enter", ":SeedExplain", "Enter")
+    shown = tmux.wait_for("the explanation float", lambda s: "SEED-EXPLANATION" in s)
+    # Give a stale message time to show, then read the command line (the last screen line).
+    time.sleep(0.3)
+    last = screen_lines(tmux.screen())[-1]
+    assert "explaining" not in last, shown

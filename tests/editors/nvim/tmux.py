@@ -30,7 +30,10 @@ class TmuxNeovim:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    def start(self, file: str, mode: str = "native", timeout: float = 15.0) -> None:
+    def start(
+        self, file: str, mode: str = "native", timeout: float = 15.0, gui: bool = True
+    ) -> None:
+        """Neovim on `file`; `gui=False`: a 256-colour terminal (no 'termguicolors')."""
         params = {
             "plugin": str(PLUGIN),
             "cmd": server_cmd(),
@@ -38,6 +41,7 @@ class TmuxNeovim:
             "file": file,
             "mode": mode,
             "ready": str(self.ready),
+            "gui": gui,
         }
         prelude = self.neovim.tmp / "tmux-prelude.lua"
         prelude.write_text(
@@ -49,7 +53,7 @@ class TmuxNeovim:
             "SEED_TEST_OUT": str(self.neovim.tmp / "tmux-outcome.json"),
             "SEED_TEST_PARAMS": json.dumps(params),
             "TERM": "xterm-256color",
-            "COLORTERM": "truecolor",
+            **({"COLORTERM": "truecolor"} if gui else {}),
         }
         args = [f"{k}={v}" for k, v in env.items()]
         self._tmux(

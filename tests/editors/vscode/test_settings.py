@@ -85,7 +85,7 @@ def test_the_only_other_settings_are_the_extensions_own() -> None:
         for name in contributed()
         if name.removeprefix("seedLsp.") not in fields
     }
-    assert extra == {"server.path", "server.pythonPath", "trace.server"}
+    assert extra == {"enable", "server.path", "server.pythonPath", "trace.server"}
 
 
 def test_defaults_are_valid_for_the_server() -> None:
@@ -93,7 +93,7 @@ def test_defaults_are_valid_for_the_server() -> None:
     section: dict[str, Any] = {}
     for name, entry in contributed().items():
         key = name.removeprefix("seedLsp.")
-        if key.startswith(("server.", "trace.")):
+        if key.startswith(("server.", "trace.")) or key == "enable":
             continue
         node = section
         *parents, leaf = key.split(".")

@@ -174,6 +174,12 @@ def test_fit_line_rest(answer: str, rest: str, expected: Completion) -> None:
             "y = 2\n    z = 3",
             id="no-repeat",
         ),
+        pytest.param(
+            "func f() {\n\t█\n}",
+            "if x {\n\t\ty()\n\t}",
+            "if x {\n\t\ty()\n\t}",
+            id="a-deeper-brace-closes-the-answers-block",
+        ),
     ],
 )
 def test_drop_suffix_echo(doc: str, answer: str, expected: str) -> None:
@@ -554,3 +560,205 @@ def test_truncated_answer_drops_unfinished_last_line() -> None:
 def test_is_complete(doc: str, partial: str, multiline: bool, expected: bool) -> None:
     prefix, suffix = split(doc)
     assert is_complete(partial, prefix, suffix, multiline=multiline) is expected
+
+
+# --- messy answers from chat models, in four languages ------------------------------------------
+
+MESSY = [
+    # (id, doc, raw answer, multiline, expected text or None)
+    # Prose before a fenced block.
+    (
+        "prose-python",
+        "def add(a, b):\n    █",
+        "Sure! Here is the missing code:\n```python\nreturn a + b\n```",
+        True,
+        "return a + b",
+    ),
+    (
+        "prose-ts",
+        "function add(a: number, b: number): number {\n  █\n}",
+        "Here is the completion:\n\n```typescript\nreturn a + b;\n```",
+        True,
+        "return a + b;",
+    ),
+    (
+        "prose-go",
+        "func add(a, b int) int {\n\t█\n}",
+        "Sure! Here\u2019s the code:\n```go\nreturn a + b\n```",
+        True,
+        "return a + b",
+    ),
+    (
+        "prose-rust",
+        "fn add(a: i32, b: i32) -> i32 {\n    █\n}",
+        "Certainly. The missing code is:\n```rust\na + b\n```\nThis returns the sum.",
+        True,
+        "a + b",
+    ),
+    ("chatter-only", "def add(a, b):\n    █", "Sure! Here is the missing code:", True, None),
+    # A leading blank doubled after a blank before the cursor.
+    (
+        "space-python",
+        "def add(a, b):\n    return █",
+        "<completion> a + b</completion>",
+        False,
+        "a + b",
+    ),
+    ("space-ts", "const total = █", " items.length;", False, "items.length;"),
+    ("space-go", "func add(a, b int) int {\n\treturn █\n}", "<completion> a + b", False, "a + b"),
+    ("space-rust", "let sum = █", "  a + b;", False, "a + b;"),
+    # A fenced block written from column 0: its lines are not cut after the first.
+    (
+        "column-0-python",
+        "def f(x):\n    █",
+        "```python\ny = x * 2\nreturn y\n```",
+        True,
+        "y = x * 2\n    return y",
+    ),
+    (
+        "column-0-ts",
+        "function f(x: number) {\n  █\n}",
+        "```ts\nconst y = x * 2;\nreturn y;\n```",
+        True,
+        "const y = x * 2;\n  return y;",
+    ),
+    (
+        "column-0-go",
+        "func f(x int) int {\n\t█\n}",
+        "```go\ny := x * 2\nreturn y\n```",
+        True,
+        "y := x * 2\n\treturn y",
+    ),
+    (
+        "column-0-rust",
+        "fn f(x: i32) -> i32 {\n    █\n}",
+        "```rust\nlet y = x * 2;\nif y > 10 {\n    return y;\n}\ny\n```",
+        True,
+        "let y = x * 2;\n    if y > 10 {\n        return y;\n    }\n    y",
+    ),
+    # Reasoning left in `content` by servers without a reasoning parser.
+    (
+        "think-python",
+        "def add(a, b):\n    return █",
+        "<think>The user wants the sum.</think>\n<completion>a + b</completion>",
+        False,
+        "a + b",
+    ),
+    (
+        "think-ts",
+        "const total = █",
+        "<think>\nCount the items.\n</think>\n\nitems.length;",
+        False,
+        "items.length;",
+    ),
+    (
+        "think-go-opened-by-the-template",
+        "func add(a, b int) int {\n\treturn █\n}",
+        "I should add them.\n</think>\n\na + b",
+        False,
+        "a + b",
+    ),
+    (
+        "think-rust-mentions-the-tag",
+        "fn f(x: i32) -> i32 {\n    █\n}",
+        "<think>Double it, inside a <completion> tag.</think><completion>x * 2</completion>",
+        True,
+        "x * 2",
+    ),
+    ("think-unfinished", "x = █", "<think>Still thinking about", False, None),
+    # An answer wrapped in single backticks.
+    ("backticks-python", "def add(a, b):\n    return █", "`a + b`", False, "a + b"),
+    ("backticks-ts", "const total = █", "`items.length`", False, "items.length"),
+    ("backticks-go", "func add(a, b int) int {\n\treturn █\n}", "`a + b`", False, "a + b"),
+    ("backticks-rust", "let sum = █", "<completion>`a + b;`</completion>", False, "a + b;"),
+    ("template-literal-kept", "const msg = █", "`Hello ${name}`", False, "`Hello ${name}`"),
+    (
+        "go-raw-string-kept",
+        'type T struct {\n\tName string `json:"name"`\n}\nvar re = █',
+        "`^[a-z]+$`",
+        False,
+        "`^[a-z]+$`",
+    ),
+    # Space-indented lines in a bare fence for a tab-indented document.
+    (
+        "tabs-python",
+        "def f(x):\n\t█",
+        "```\nif x:\n    return 1\nreturn 0\n```",
+        True,
+        "if x:\n\t\treturn 1\n\treturn 0",
+    ),
+    (
+        "tabs-ts",
+        "function f(x) {\n\t█\n}",
+        "```\nif (x) {\n  return 1;\n}\nreturn 0;\n```",
+        True,
+        "if (x) {\n\t\treturn 1;\n\t}\n\treturn 0;",
+    ),
+    (
+        "tabs-go",
+        "func f(x int) int {\n\t█\n}",
+        "```\nif x > 0 {\n    return x\n}\nreturn -x\n```",
+        True,
+        "if x > 0 {\n\t\treturn x\n\t}\n\treturn -x",
+    ),
+    (
+        "tabs-rust",
+        "fn f(x: i32) -> i32 {\n\t█\n}",
+        "```\nif x > 0 {\n    return x;\n}\n-x\n```",
+        True,
+        "if x > 0 {\n\t\treturn x;\n\t}\n\t-x",
+    ),
+    # Fences past the first block are not text.
+    ("fence-flood", "def f():\n    █", "```\n" * 50_000, True, None),
+    (
+        "fences-after-the-block",
+        "def f():\n    █",
+        "```python\nreturn 1\n```\n" + "```\n" * 1000,
+        True,
+        "return 1",
+    ),
+    # Code that looks like a sentence is still code.
+    (
+        "for-loop-is-no-prose",
+        "def f(items):\n    █",
+        "for x in items:\n        print(x)",
+        True,
+        "for x in items:\n        print(x)",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("doc", "raw", "multiline", "text"),
+    [pytest.param(*case[1:], id=case[0]) for case in MESSY],
+)
+def test_messy_answers(doc: str, raw: str, multiline: bool, text: str | None) -> None:
+    prefix, suffix = split(doc)
+    got = postprocess_completion(raw, prefix, suffix, multiline=multiline)
+    assert (got.text if got is not None else None) == text
+
+
+@pytest.mark.parametrize(
+    ("doc", "partial", "expected"),
+    [
+        pytest.param("def f():\n    █", "Sure! Here is the code:\n", False, id="chatter-waits"),
+        pytest.param("x = █", "<think>hmm\n", False, id="thinking-waits"),
+        pytest.param("x = █", "Here it is:\n```py\nfoo()\n", True, id="fenced-line-done"),
+        pytest.param(
+            "func f(x int) int {\n\t█\n}",
+            "```\nif x > 0 {\n    return x\n}\n",
+            False,
+            id="the-ifs-brace-is-not-the-functions",
+        ),
+    ],
+)
+def test_messy_partial_answers_are_not_complete_too_early(
+    doc: str, partial: str, expected: bool
+) -> None:
+    prefix, suffix = split(doc)
+    multiline = doc.split("█")[0].endswith(("    ", "\t"))
+    assert is_complete(partial, prefix, suffix, multiline=multiline) is expected
+
+
+def test_the_cursor_line_says_tabs_when_nothing_else_does() -> None:
+    assert detect_indent_style("func f() {\n\t").use_tabs

@@ -48,6 +48,8 @@ end
 
 --- Show markdown {text} in a floating window next to the cursor.
 function M.show_markdown(text, title)
+  -- The float is the answer: the "explaining…" still on the command line is not.
+  api.nvim_echo({ { '' } }, false, {})
   local lines = vim.split(text, '\n', { plain = true })
   local width = math.min(100, math.max(40, math.floor(vim.o.columns * 0.6)))
   local bufnr, winid = vim.lsp.util.open_floating_preview(lines, 'markdown', {

@@ -27,12 +27,29 @@ function M.human(n)
   return tostring(math.floor(n))
 end
 
---- "Seed 12.3k tok $0.0042" once the server has reported usage, "Seed" before that when
---- the server is attached to the current buffer, "" otherwise.
+--- "$0.0042", or "cost n/a" when no endpoint reported a cost (`usdSpent` is null).
+function M.cost(usd)
+  if usd == nil or usd == vim.NIL then
+    return 'cost n/a'
+  end
+  return ('$%.4f'):format(tonumber(usd) or 0)
+end
+
+--- "12.3k tokens in 4 requests, $0.0042" (or "cost n/a"); "none yet" before any request.
+function M.summary()
+  local total = M.last and M.last.total
+  if type(total) ~= 'table' then
+    return 'none yet'
+  end
+  return ('%s tokens in %d requests, %s'):format(M.human(total.totalTokens), tonumber(total.requests) or 0, M.cost(total.usdSpent))
+end
+
+--- "Seed 12.3k tok $0.0042" (or "Seed 12.3k tok cost n/a") once the server has reported usage,
+--- "Seed" before that when the server is attached to the current buffer, "" otherwise.
 function M.statusline()
   local total = M.last and M.last.total
   if type(total) == 'table' then
-    return ('Seed %s tok $%.4f'):format(M.human(total.totalTokens), tonumber(total.usdSpent) or 0)
+    return ('Seed %s tok %s'):format(M.human(total.totalTokens), M.cost(total.usdSpent))
   end
   if require('seed_lsp.util').client() then
     return 'Seed'

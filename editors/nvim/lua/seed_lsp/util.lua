@@ -27,6 +27,14 @@ function M.request(client, method, params, handler, bufnr)
   return client.request(method, params, handler, bufnr)
 end
 
+--- `client:notify()` on 0.11+, `client.notify()` on 0.10: a notification to the server.
+function M.notify_server(client, method, params)
+  if M.has(11) then
+    return client:notify(method, params)
+  end
+  return client.notify(method, params)
+end
+
 function M.notify(msg, level)
   vim.notify('seed-lsp: ' .. msg, level or vim.log.levels.INFO)
 end

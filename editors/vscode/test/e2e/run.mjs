@@ -21,248 +21,41 @@
 // SEED_LSP_E2E_STEPS=regex runs only matching steps, SEED_LSP_UPDATE_SCREENSHOTS=1 rewrites
 // docs/images/vscode-ghost-text.png (written anyway when missing; always in .test-artifacts/).
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const EXT_DIR = path.resolve(HERE, '..', '..');
-const REPO = path.resolve(EXT_DIR, '..', '..');
-const ARTIFACTS = path.join(EXT_DIR, '.test-artifacts');
-const SCREENSHOT = path.join(REPO, 'docs', 'images', 'vscode-ghost-text.png');
-const CODE_SERVER_VERSION = '4.100.3';
-const CHROMIUM = '/usr/bin/chromium';
-const TEST_KEY = 'sk-test-0123456789abcdef-SECRET'; // tests.fake_endpoint.TEST_KEY
+import {
+  ARTIFACTS,
+  HERE,
+  REPO,
+  SCREENSHOT,
+  Skip,
+  TEST_KEY,
+  USER_SETTINGS,
+  copyLogs,
+  elapsed,
+  ensureChromium,
+  ensureCodeServer,
+  installVsix,
+  log,
+  lspTrace,
+  openWorkbench,
+  outputLogs,
+  pythonPath,
+  sleep,
+  startFake,
+  started,
+  upstreamRequests,
+  writeJson,
+} from './lib.mjs';
 
 /**
  * Steps whose server feature is not in main yet: their failure is reported as XFAIL, not a
  * failure. Remove an entry once the feature lands (an XPASS in the report says it is time).
  */
 const EXPECTED_FAILURES = {};
-
-const started = Date.now();
-const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
-const log = (...args) => console.log(`[e2e ${elapsed()}]`, ...args);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-class Skip extends Error {}
-
-// -- setup -------------------------------------------------------------------------------------
-
-function pythonPath() {
-  if (process.env.SEED_LSP_PYTHON) {
-    return process.env.SEED_LSP_PYTHON;
-  }
-  const venv = path.join(REPO, '.venv', 'bin', 'python');
-  return fs.existsSync(venv) ? venv : 'python3';
-}
-
-function ensureChromium() {
-  if (fs.existsSync(CHROMIUM)) {
-    return;
-  }
-  log('Chromium missing: apt-get install chromium');
-  const run = (args) => spawnSync('apt-get', args, { stdio: 'inherit', timeout: 600_000 });
-  let result = run(['install', '-y', '-q', 'chromium']);
-  if (result.status !== 0) {
-    run(['update', '-q']);
-    result = run(['install', '-y', '-q', 'chromium']);
-  }
-  if (result.status !== 0 || !fs.existsSync(CHROMIUM)) {
-    throw new Skip('Chromium is not installed and apt-get could not install it (no registry?)');
-  }
-}
-
-function ensureCodeServer() {
-  const cache = process.env.SEED_LSP_TEST_CACHE || path.join(os.homedir(), '.cache', 'seed-lsp-tests');
-  const dir = path.join(cache, `code-server-${CODE_SERVER_VERSION}`);
-  const bin = path.join(dir, 'node_modules', '.bin', 'code-server');
-  if (fs.existsSync(path.join(dir, '.installed')) && fs.existsSync(bin)) {
-    return bin;
-  }
-  log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (40-70 s)`);
-  const result = spawnSync('sh', [path.join(HERE, 'install-code-server.sh'), dir], {
-    stdio: 'inherit',
-    timeout: 900_000,
-  });
-  if (result.status === 3) {
-    throw new Skip('code-server could not be installed: its registry (npm or apt) is out of reach');
-  }
-  if (result.status !== 0) {
-    throw new Error(`installing code-server failed (exit ${result.status})`);
-  }
-  return bin;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts a child whose output goes to a log file; resolves once `ready(line)` matches. */
-function startProcess(name, command, args, options, ready, timeoutMs = 60_000) {
-  const logFile = path.join(ARTIFACTS, `${name}.log`);
-  const out = fs.createWriteStream(logFile);
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  let buffer = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in ${timeoutMs} ms (see ${logFile})`)), timeoutMs);
-    const onData = (chunk) => {
-      out.write(chunk);
-      buffer += chunk.toString();
-      let newline;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        const value = ready(line);
-        if (value !== undefined) {
-          clearTimeout(timer);
-          resolve({ child, value });
-        }
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code} (see ${logFile})`));
-    });
-  });
-}
-
-function writeJson(file, value) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(value, null, 2));
-}
-
-// -- the UI --------------------------------------------------------------------------------------
-
-class Workbench {
-  constructor(page, workspace) {
-    this.page = page;
-    this.workspace = workspace;
-  }
-
-  async ready() {
-    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await this.page.locator('.statusbar').waitFor({ timeout: 60_000 });
-  }
-
-  async escape(times = 2) {
-    for (let i = 0; i < times; i++) {
-      await this.page.keyboard.press('Escape');
-    }
-  }
-
-  /** Runs a command from the command palette by its title. */
-  async command(title) {
-    await this.escape();
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${title}`);
-    const row = this.page
-      .locator('.quick-input-widget .monaco-list-row')
-      .filter({ hasText: title })
-      .first();
-    await row.waitFor({ timeout: 10_000 });
-    await row.click();
-  }
-
-  /** Opens a workspace file through Quick Open and waits for its editor. */
-  async open(file) {
-    await this.escape();
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(file);
-    const row = this.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: file }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await this.page.keyboard.press('Enter');
-    await this.page
-      .locator('.tabs-container .tab.active')
-      .filter({ hasText: file })
-      .waitFor({ timeout: 10_000 });
-    await this.page.locator('.monaco-editor.focused').waitFor({ timeout: 10_000 });
-  }
-
-  /** Moves the cursor with Go to Line (`line:column`, 1-based). */
-  async goTo(line, column) {
-    await this.page.keyboard.press('Control+G');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(column ? `:${line}:${column}` : `:${line}`);
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.monaco-editor.focused').waitFor({ timeout: 10_000 });
-  }
-
-  async save() {
-    await this.page.keyboard.press('Control+S');
-    await sleep(500);
-  }
-
-  async closeAll() {
-    await this.escape();
-    await this.command('View: Close All Editors');
-    await sleep(300);
-    // A dirty editor asks whether to save: don't.
-    const dontSave = this.page.getByRole('button', { name: "Don't Save" });
-    if (await dontSave.isVisible().catch(() => false)) {
-      await dontSave.click();
-    }
-  }
-
-  /** The visible text of the focused editor (Monaco renders spaces as no-break spaces). */
-  async editorText() {
-    const text = await this.page.locator('.monaco-editor.focused .view-lines').textContent();
-    return (text ?? '').replace(/\u00a0/g, ' ');
-  }
-
-  statusItem() {
-    return this.page.locator('.statusbar-item').filter({ hasText: /Seed/ }).first();
-  }
-
-  async statusText() {
-    return ((await this.statusItem().textContent()) ?? '').trim();
-  }
-
-  /** Polls until `predicate()` is truthy; returns its value or throws with `what`. */
-  async until(what, predicate, timeoutMs = 20_000) {
-    const deadline = Date.now() + timeoutMs;
-    let last;
-    while (Date.now() < deadline) {
-      try {
-        last = await predicate();
-        if (last) {
-          return last;
-        }
-      } catch (err) {
-        last = err;
-      }
-      await sleep(200);
-    }
-    throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-  }
-
-  read(file) {
-    return fs.readFileSync(path.join(this.workspace, file), 'utf8');
-  }
-
-  async shot(name) {
-    const file = path.join(ARTIFACTS, `${name}.png`);
-    await this.page.screenshot({ path: file });
-    return file;
-  }
-}
 
 // -- the steps ---------------------------------------------------------------------------------
 
@@ -317,26 +110,7 @@ step('ghost text appears and Tab accepts it', async (wb) => {
   );
 });
 
-/** The fake endpoint's request log so far (one JSON object per upstream request). */
-function upstreamRequests(file) {
-  if (!fs.existsSync(file)) {
-    return [];
-  }
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
-}
 
-/** The LSP trace so far: the `Seed LSP` output channel's log files (trace is `verbose`). */
-function lspTrace(userData) {
-  const logs = path.join(userData, 'logs');
-  if (!fs.existsSync(logs)) {
-    return '';
-  }
-  return fs.readdirSync(logs, { recursive: true })
-    .map(String)
-    .filter((name) => /Seed LSP\.log$/.test(name))
-    .map((name) => fs.readFileSync(path.join(logs, name), 'utf8'))
-    .join('\n');
-}
 
 /** The `textDocument/inlineCompletion` requests in a trace, with their trigger kind and answer. */
 function inlineExchanges(trace) {
@@ -374,7 +148,9 @@ step('ghost text appears by itself while typing, and Tab accepts it', async (wb,
   await wb.page.keyboard.press('End');
   await sleep(300); // the cursor move settles first: no request should come from it
   const before = upstreamRequests(ctx.requestLog).length;
-  const chats = () => upstreamRequests(ctx.requestLog).slice(before).filter((r) => /chat\/completions/.test(r.path));
+  // Inline completions only: next edits (asked after the typing, too) have a prompt of their own.
+  const chats = () => upstreamRequests(ctx.requestLog).slice(before)
+    .filter((r) => /chat\/completions/.test(r.path) && !JSON.stringify(r.body).includes('Editable region'));
   // Real key presses, one at a time, and no "Trigger Inline Suggestion": VS Code asks the server
   // on its own (triggerKind Automatic) after each edit, and cancels the previous ask.
   const typingStart = Date.now();
@@ -408,6 +184,48 @@ step('ghost text appears by itself while typing, and Tab accepts it', async (wb,
   }
   if (whileTyping < 1 || whileTyping > 2) {
     throw new Error(`typing ${keys} keys caused ${whileTyping} upstream chat requests (want 1 or 2)`);
+  }
+});
+
+step('a pause from the status-bar menu holds back ghost text until resumed', async (wb, ctx) => {
+  await wb.open('pause.py');
+  const row = (label) => wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: label }).first();
+  await wb.statusItem().click();
+  await row('Pause Suggestions for 30 Minutes').click();
+  await wb.until('"paused" in the status bar', async () => /paused/.test(await wb.statusText()), 5_000);
+  const asked = () => upstreamRequests(ctx.requestLog).filter((r) => JSON.stringify(r.body).includes('seed_pause_sub')).length;
+  const ghost = wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text');
+  await wb.goTo(2); // back in the editor (the menu had the focus)
+  await wb.page.keyboard.press('End');
+  await wb.page.keyboard.type('\nreturn', { delay: 80 });
+  await sleep(1500); // well past the debounce: a suggestion would have come by now
+  if (!(await wb.editorText()).includes('return')) {
+    throw new Error('the typing did not reach the editor: the check below would prove nothing');
+  }
+  if ((await ghost.count()) > 0 || asked() > 0) {
+    throw new Error(`paused, yet ghost text showed (${await ghost.count()}) or the model was asked (${asked()})`);
+  }
+  await wb.statusItem().click();
+  await row('Resume Suggestions').click();
+  await wb.until('the pause to end in the status bar', async () => !/paused/.test(await wb.statusText()), 5_000);
+  await wb.goTo(3);
+  await wb.page.keyboard.press('End');
+  await wb.page.keyboard.type(' ', { delay: 80 });
+  await wb.page.keyboard.press('Backspace');
+  await wb.until('ghost text after resuming', async () =>
+    (await ghost.allTextContents()).join('').replace(/\u00a0/g, ' ').includes('a - b'), 10_000);
+});
+
+step('seedLsp.enable off for plaintext: notes.txt never reaches the server', async (wb, ctx) => {
+  await wb.open('notes.txt');
+  await wb.page.keyboard.type('more notes ');
+  await sleep(1500); // the trace file is written lazily
+  const trace = lspTrace(ctx.userData);
+  if (!/Sending notification 'textDocument\/didOpen'[\s\S]*?ghost\.go/.test(trace)) {
+    throw new Error('the trace shows no didOpen at all: the check below would prove nothing');
+  }
+  if (/notes\.txt/.test(trace)) {
+    throw new Error('notes.txt reached the server although seedLsp.enable is false for plaintext');
   }
 });
 
@@ -542,6 +360,83 @@ step('Seed: Fix This Diagnostic fixes the diagnostic under the cursor', async (w
   await wb.until('command-fix.css on disk to have the fix', () => wb.read('command-fix.css').includes('margin: 0;'));
 });
 
+step('the keybinding Ctrl+; E explains the selection', async (wb) => {
+  await wb.open('explain.py');
+  await wb.page.keyboard.press('Control+A');
+  await wb.page.keyboard.press('Control+Semicolon');
+  await wb.page.keyboard.press('e');
+  await wb.page
+    .locator('.tabs-container .tab')
+    .filter({ hasText: 'Seed: Explain' })
+    .waitFor({ timeout: 30_000 });
+});
+
+step('Ctrl+Right takes one word of the ghost text and reports a partial accept', async (wb, ctx) => {
+  await wb.open('partial.go');
+  await wb.goTo(4, 2);
+  await wb.command('Trigger Inline Suggestion');
+  const ghost = wb.page.locator('.monaco-editor .ghost-text-decoration, .monaco-editor .ghost-text');
+  await wb.until('ghost text with "return a + b"', async () =>
+    (await ghost.allTextContents()).join('').replace(/\u00a0/g, ' ').includes('return a + b'));
+  await wb.page.keyboard.press('Control+ArrowRight'); // Accept Next Word, through our command
+  await wb.until('the first word in the editor', async () => /\breturn\b/.test(await wb.editorText()), 5_000);
+  await sleep(700); // the trace file is written lazily
+  const sent = /Sending notification 'textDocument\/didPartiallyAcceptCompletion'[^\n]*\nParams: (\{[\s\S]*?\n\})/.exec(lspTrace(ctx.userData));
+  if (!sent) {
+    throw new Error('no didPartiallyAcceptCompletion in the LSP trace');
+  }
+  const params = JSON.parse(sent[1]);
+  if (!(params.acceptedLength > 0 && params.acceptedLength < 'return a + b'.length) || params.item.command?.command !== 'seed.didAcceptCompletion') {
+    throw new Error(`unexpected didPartiallyAcceptCompletion params: ${sent[1]}`);
+  }
+  log(`partial accept: acceptedLength ${params.acceptedLength} of ${params.item.insertText.length}`);
+});
+
+step('a next edit is shown after a rename, Tab jumps to it and Tab accepts it', async (wb, ctx) => {
+  await wb.open('rename.py');
+  await wb.goTo(1, 25); // in `items` of the signature
+  await wb.page.keyboard.press('Control+D'); // select the word
+  await wb.page.keyboard.type('products', { delay: 40 });
+  // Shown: the old `items` struck through on line 2, the new text after it.
+  const struck = async () =>
+    wb.page.evaluate(() => {
+      const spans = [...document.querySelectorAll('.monaco-editor.focused .view-line span')];
+      return spans.some((s) => s.textContent === 'items' && getComputedStyle(s).textDecorationLine.includes('line-through'));
+    });
+  await wb.until('the next edit to be shown (the old text struck through)', struck, 20_000);
+  const label = await wb.page.evaluate(() => {
+    for (const s of document.querySelectorAll('.monaco-editor.focused .view-line span')) {
+      const content = getComputedStyle(s, '::after').content;
+      if (content && content.includes('products')) {
+        return content;
+      }
+    }
+    return '';
+  });
+  if (!label.includes('products')) {
+    throw new Error('the new text is not shown after the struck-through one');
+  }
+  await wb.shot('vscode-next-edit');
+  await wb.page.keyboard.press('Tab'); // jump
+  await wb.until('the cursor on line 2', async () =>
+    /Ln 2,/.test((await wb.page.locator('.statusbar-item[id$="status.editor.selection"]').textContent()) ?? ''), 5_000);
+  await wb.page.keyboard.press('Tab'); // apply
+  await wb.until('the edit in the editor', async () =>
+    (await wb.editorText()).includes('for item in products)'), 10_000);
+  await wb.save();
+  await wb.until('rename.py on disk to have the accepted edit', () =>
+    wb.read('rename.py').includes('def seed_rename_total(products, tax):\n    subtotal = sum(item.price for item in products)'));
+  const trace = lspTrace(ctx.userData);
+  for (const method of ["Sending notification 'textDocument/didShowInlineEdit'", "Sending request 'workspace/executeCommand"]) {
+    if (!trace.includes(method)) {
+      throw new Error(`no ${method} in the LSP trace`);
+    }
+  }
+  if (!/"command": "seed\.didAcceptNextEdit"/.test(trace)) {
+    throw new Error('the accepted edit\'s command (seed.didAcceptNextEdit) was not run');
+  }
+});
+
 step('the status bar shows tokens and USD, and details on click', async (wb) => {
   const text = await wb.until('usage in the status bar', async () => {
     const t = await wb.statusText();
@@ -604,51 +499,29 @@ async function main() {
   try {
     ensureChromium();
     const codeServer = ensureCodeServer();
-    const { chromium } = await import('playwright-core');
     log(`setup done (${tmp})`);
 
     const python = pythonPath();
-    const fake = await startProcess(
-      'fake-endpoint',
-      python,
-      [path.join(REPO, 'tests', 'fake_endpoint.py'), '--port', '0', '--rules', path.join(HERE, 'rules.json'),
-        '--log', path.join(ARTIFACTS, 'requests.jsonl')],
-      { cwd: REPO },
-      (line) => (line.startsWith('http://') ? line.trim() : undefined),
-    );
+    const fake = await startFake(python, path.join(ARTIFACTS, 'requests.jsonl'));
     children.push(fake.child);
-    log(`fake endpoint at ${fake.value}`);
+    log(`fake endpoint at ${fake.url}`);
 
     const workspace = path.join(tmp, 'workspace');
     fs.cpSync(path.join(HERE, 'workspace'), workspace, { recursive: true });
     const workspaceSettings = path.join(workspace, '.vscode', 'settings.json');
     writeJson(workspaceSettings, {
-      'seedLsp.baseUrl': fake.value,
+      'seedLsp.baseUrl': fake.url,
       'seedLsp.server.pythonPath': python,
       // Hovers ask the model only through "Seed: Explain Symbol" (seed.hover).
       'seedLsp.hover.mode': 'explicit',
       'seedLsp.logLevel': 'debug',
       // Every LSP message goes to the log, so the leak check below covers the wire too.
       'seedLsp.trace.server': 'verbose',
+      // Seed stays out of plain text: no didOpen for notes.txt (checked by a step).
+      '[plaintext]': { 'seedLsp.enable': false },
     });
     const userSettings = path.join(userData, 'User', 'settings.json');
-    writeJson(userSettings, {
-      'workbench.startupEditor': 'none',
-      'workbench.tips.enabled': false,
-      'workbench.enableExperiments': false,
-      'telemetry.telemetryLevel': 'off',
-      'security.workspace.trust.enabled': false,
-      'extensions.autoUpdate': false,
-      'extensions.ignoreRecommendations': true,
-      'update.mode': 'none',
-      'git.enabled': false,
-      'editor.accessibilitySupport': 'off',
-      'editor.quickSuggestions': { other: false, comments: false, strings: false },
-      'editor.inlineSuggest.enabled': true,
-      'editor.lightbulb.enabled': 'on',
-      'files.autoSave': 'off',
-      'window.dialogStyle': 'custom',
-    });
+    writeJson(userSettings, USER_SETTINGS);
     const extensions = path.join(tmp, 'extensions');
     const env = {
       ...process.env,
@@ -659,43 +532,13 @@ async function main() {
       AIMLAPI_KEY: '',
       SEED_LSP_API_KEY: '',
     };
-    const vsix = path.join(EXT_DIR, 'out', 'seed-lsp.vsix');
-    if (!fs.existsSync(vsix)) {
-      throw new Error(`${vsix} is missing: run npm run package first`);
-    }
-    const install = spawnSync(
-      codeServer,
-      ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix],
-      { env, encoding: 'utf8', timeout: 120_000 },
-    );
-    if (install.status !== 0 || !/was successfully installed/.test(install.stdout + install.stderr)) {
-      throw new Error(`installing the .vsix failed:\n${install.stdout}\n${install.stderr}`);
-    }
+    installVsix(codeServer, userData, extensions, env);
     log('extension installed');
 
-    const port = await freePort();
-    const server = await startProcess(
-      'code-server',
-      codeServer,
-      ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
-        '--disable-workspace-trust', '--disable-getting-started-override', '--user-data-dir', userData,
-        '--extensions-dir', extensions, '--log', 'trace', workspace],
-      { env, cwd: tmp },
-      (line) => (/HTTP server listening/.test(line) ? true : undefined),
-    );
-    children.push(server.child);
-    log(`code-server on port ${port}`);
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (err) => fs.appendFileSync(path.join(ARTIFACTS, 'page-errors.log'), `${err}\n`));
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
-    const wb = new Workbench(page, workspace);
-    await wb.ready();
+    const opened = await openWorkbench({ codeServer, userData, extensions, workspace, env, cwd: tmp });
+    children.push(opened.child);
+    browser = opened.browser;
+    const wb = opened.wb;
     log('workbench ready');
 
     const ctx = { tmp, userSettings, workspaceSettings, userData, requestLog: path.join(ARTIFACTS, 'requests.jsonl') };
@@ -720,7 +563,7 @@ async function main() {
       const r = results[results.length - 1];
       log(`${r.outcome.padEnd(5)} ${name} (${r.seconds.toFixed(1)}s)${r.error ? `\n        ${r.error.replace(/\n/g, '\n        ')}` : ''}${r.reason ? `\n        expected: ${r.reason}` : ''}`);
       if (r.outcome === 'PASS' || r.outcome === 'XPASS') {
-        await wb.closeAll().catch(() => undefined);
+        await wb.closeAll().catch((err) => log(`closing the editors failed: ${String(err?.message ?? err).split("\n")[0]}`));
       }
     }
 
@@ -791,31 +634,7 @@ function logCheck(userData) {
   return { problems };
 }
 
-/** The output channels' log files: `{name, text}`. */
-function outputLogs(userData) {
-  const logs = path.join(userData, 'logs');
-  if (!fs.existsSync(logs)) {
-    return [];
-  }
-  return fs.readdirSync(logs, { recursive: true })
-    .map(String)
-    .filter((name) => /Seed LSP/.test(name) && name.endsWith('.log'))
-    .map((name) => ({ name, text: fs.readFileSync(path.join(logs, name), 'utf8') }));
-}
 
-/** Keeps the extension host's and the Seed output channel's logs with the artifacts. */
-function copyLogs(userData) {
-  const logs = path.join(userData, 'logs');
-  if (!fs.existsSync(logs)) {
-    return;
-  }
-  for (const entry of fs.readdirSync(logs, { recursive: true })) {
-    const name = String(entry);
-    if (/Seed LSP|exthost\.log|remoteexthost\.log/.test(name)) {
-      fs.copyFileSync(path.join(logs, name), path.join(ARTIFACTS, path.basename(name).replace(/\s+/g, '-')));
-    }
-  }
-}
 
 main().then(
   (code) => process.exit(code),

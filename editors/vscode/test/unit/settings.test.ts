@@ -3,7 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 
-import { Inspected, contributedKeys, explicitValue, needsRestart, serverSection } from '../../src/settings';
+import {
+  Inspected,
+  contributedKeys,
+  documentSelector,
+  explicitValue,
+  isExtensionKey,
+  needsRestart,
+  serverSection,
+} from '../../src/settings';
 
 const packageJson = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8'),
@@ -68,4 +76,18 @@ test('every contributed command has a title and the Seed category', () => {
 test('only server.* settings need a restart', () => {
   assert.equal(needsRestart((s) => s === 'seedLsp.server'), true);
   assert.equal(needsRestart((s) => s === 'seedLsp'), false);
+});
+
+test('seedLsp.enable: every document unless a language turns it off', () => {
+  const langs = ['python', 'markdown', 'json'];
+  assert.deepEqual(documentSelector(langs, () => true), [{ scheme: 'file' }, { scheme: 'untitled' }]);
+  assert.deepEqual(documentSelector(langs, (id) => id === 'python'), [
+    { scheme: 'file', language: 'python' },
+    { scheme: 'untitled', language: 'python' },
+  ]);
+  assert.deepEqual(documentSelector(langs, () => false), []);
+  assert.equal(isExtensionKey('enable'), true);
+  assert.equal(isExtensionKey('inlineCompletion.enabled'), false);
+  assert.equal(needsRestart((s) => s === 'seedLsp.enable'), true);
+  assert.equal(needsRestart((s) => s === 'seedLsp.model'), false);
 });

@@ -99,3 +99,51 @@ test('tooltip and detail lines name each feature and the session', () => {
     'fix: 1 request, 0 in / 10 out (0 reasoning, 0 cached), $0.00',
   ]);
 });
+
+test('no cost reported: n/a, never $0.00', () => {
+  const none = { ...usage(3, 1500, 0), usdSpent: null };
+  assert.equal(asUsageReport({ total: { requests: 3, usdSpent: null } }).total.usdSpent, null);
+  assert.equal(asUsageReport({ total: { requests: 3 } }).total.usdSpent, 0);
+  assert.equal(formatUsd(null), 'n/a');
+  assert.equal(statusText('ready', none), '$(sparkle) Seed 1.5k tok · cost n/a');
+  const report = { total: none, features: { inline: none } };
+  const tooltip = statusTooltip('ready', undefined, report);
+  assert.match(tooltip, /\| inline \| 3 \| 1\.5k \| n\/a \|/);
+  assert.match(tooltip, /USD n\/a: the endpoint reports no cost/);
+  assert.match(usageLines(report)[0], /1\.5k tokens, n\/a$/);
+  // Carried over a restart: n/a plus n/a stays n/a; an empty side changes nothing; a reported
+  // cost wins over n/a.
+  assert.equal(withCarried(report, EMPTY_REPORT).total.usdSpent, null);
+  assert.equal(withCarried(EMPTY_REPORT, report).total.usdSpent, null);
+  assert.equal(withCarried(report, report).total.usdSpent, null);
+  const paid = { total: usage(1, 10, 0.5), features: {} };
+  assert.equal(withCarried(report, paid).total.usdSpent, 0.5);
+});
+
+test('paused and no-server states', () => {
+  assert.equal(statusText('ready', usage(2, 1234, 0.00042), 'for 30 minutes'), '$(debug-pause) Seed: paused');
+  assert.equal(statusText('working', usage(2, 1234, 0.00042), 'for python'), '$(loading~spin) Seed 1.23k tok · $0.00042');
+  assert.equal(statusText('noServer', EMPTY_USAGE), '$(cloud-download) Seed: set up the server');
+  assert.match(statusTooltip('ready', undefined, EMPTY_REPORT, undefined, 'until 14:35'), /Suggestions paused until 14:35\./);
+  assert.match(statusTooltip('noServer', undefined, EMPTY_REPORT), /click to set one up/);
+});
+
+test('the tooltip shows the suggestion stats seed/status reports', () => {
+  const status = {
+    version: '0.1.0',
+    model: 'm',
+    baseUrl: 'http://x/v1',
+    hasKey: true,
+    positionEncoding: 'utf-16',
+    openDocuments: 1,
+    usage: EMPTY_REPORT,
+    suggestions: {
+      inline: { shown: 12, accepted: 7, partiallyAccepted: 1, dismissed: 4, retention: { ratio: 0.925 } },
+      nextEdit: { shown: 3, accepted: 1, dismissed: 2, retention: { ratio: null } },
+    },
+  };
+  const tooltip = statusTooltip('ready', status, EMPTY_REPORT);
+  assert.match(tooltip, /\| ghost text \| 12 \| 7 \| 1 \| 4 \| 93% \|/);
+  assert.match(tooltip, /\| next edits \| 3 \| 1 \| 0 \| 2 \| – \|/);
+  assert.doesNotMatch(statusTooltip('ready', { ...status, suggestions: undefined }, EMPTY_REPORT), /suggestions/);
+});

@@ -1,6 +1,12 @@
 -- Neovim with its real terminal UI inside tmux: the plugin, a statusline with usage, and a
 -- file open; the Python side types and reads the screen. Writes T.params.ready on attach.
+-- Messages show as they would for a user (the harness's recording vim.notify is undone).
+local notify = vim.notify
 local T = require('harness')
+vim.notify = notify
+if T.params.gui == false then
+  vim.o.termguicolors = false -- a 256-colour terminal
+end
 T.setup({ inline = { mode = T.params.mode } })
 vim.o.number = true
 vim.o.laststatus = 2

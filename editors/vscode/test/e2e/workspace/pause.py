@@ -1,0 +1,2 @@
+def seed_pause_sub(a, b):
+    """Return a minus b."""
