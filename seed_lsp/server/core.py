@@ -27,7 +27,7 @@ from pygls.protocol.language_server import lsp_method
 from seed_lsp import __version__
 from seed_lsp.errors import SeedError
 from seed_lsp.log import REDACTOR
-from seed_lsp.session import Session
+from seed_lsp.session import Session, copilot_client
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +197,10 @@ def _lean_initialize(protocol: SeedProtocol, data: dict[str, Any]) -> dict[str, 
         value = raw.get(section)
         if isinstance(value, dict):
             lean[section] = value if keys is None else {k: value[k] for k in keys if k in value}
+    if copilot_client(params.get("initializationOptions")):
+        # Copilot's language server speaks UTF-16 only, and the clients written for it rely on
+        # that: copilot-lsp sends and applies next edits in UTF-16 whatever was negotiated.
+        lean["general"] = {**lean.get("general", {}), "positionEncodings": ["utf-16"]}
     code_action = lean.get("textDocument", {}).get("codeAction")
     if isinstance(code_action, dict):
         lean["textDocument"]["codeAction"] = {
