@@ -10,6 +10,7 @@ from seed_lsp.edits.answer import EditResult
 from seed_lsp.llm import endpoints
 from seed_lsp.llm.transport import Pool
 from seed_lsp.log import RedactingStream
+from seed_lsp.server.core import SeedLanguageServer
 
 Document.position_at  # the store's API: an offset back to a position (tests, tools)
 EditResult.added_imports  # the edit's report, read by tests and benches
@@ -19,3 +20,4 @@ Pool._closing  # holds the closing of a replaced pool, so the task is not collec
 logging.LogRecord.msg  # Redactor.filter rewrites it: logging reads it
 RedactingStream.writable  # the text-stream protocol sys.stderr must keep
 edits.__getattr__  # PEP 562: seed_lsp.edits' lazy names, called by the import system
+SeedLanguageServer._start_io_async  # pygls' start_io calls it (overridden: stdin on the loop)
