@@ -21,3 +21,4 @@ logging.LogRecord.msg  # Redactor.filter rewrites it: logging reads it
 RedactingStream.writable  # the text-stream protocol sys.stderr must keep
 edits.__getattr__  # PEP 562: seed_lsp.edits' lazy names, called by the import system
 SeedLanguageServer._start_io_async  # pygls' start_io calls it (overridden: stdin on the loop)
+SeedLanguageServer._stop_event  # pygls' shutdown() sets it to end its read loop
