@@ -56,21 +56,45 @@ class ContextTuning:
     reserve_tokens: int = 600
     """Tokens kept free for the system prompt and instructions the features add."""
     current_file_share: float = 0.6
-    """Share of the budget the current document window may take (the rest: other files)."""
+    """Share of the budget the current document window may take in edit/explain/hover (the
+    rest: other files)."""
+    current_file_share_fim: float = 0.5
+    """Share of the inline-completion budget the current document window may take."""
+    context_share_fim: float = 0.45
+    """Share of the inline-completion budget other files may take: the definitions the next
+    tokens need fit in much less than a whole budget, and a compact prompt is a fast one."""
+    whole_definitions_fim: int = 3
+    """Inline completion: this many of the best candidates are shown whole, the rest as their
+    signatures (and first doc line)."""
+    whole_definitions: int = 8
+    """Edit/explain/hover: this many of the best candidates are shown whole."""
+    expression_candidates: int = 12
+    """At the start of an expression, the best this many of the file's imported names (and the
+    module members it uses) are offered; after ``X.``, X's members as many as fit."""
+    definition_lines_fim: int = 40
+    """Inline completion: a definition shown whole is cut to this many lines."""
+    ready_wait_invoked: float = 1.0
+    """Seconds a request the user asked for may wait for the workspace index (off the event
+    loop), right after a file was opened."""
+    ready_wait: float = 0.1
+    """Seconds an automatic request may wait for the index (its debounce already gave time)."""
     prefix_share: float = 0.75
     """Share of the current-document window given to the prefix (the rest: suffix)."""
     anchor_lines: int = 16
     """Window edges snap to multiples of this many lines so keystrokes share a prompt prefix."""
     similarity_window_lines: int = 20
     similarity_query_lines: int = 30
-    max_similarity_snippets: int = 4
+    max_similarity_snippets: int = 2
+    max_similarity_snippets_fim: int = 1
+    """Inline completion: similar code is a fallback (its lines are rarely what the next
+    tokens use; definitions are)."""
     min_similarity: float = 0.1
+    min_similarity_fim: float = 0.3
+    """Inline completion: only windows this similar are worth their lines."""
     usage_lines_above: int = 40
     usage_lines_below: int = 10
     max_definition_lines: int = 80
     """A definition longer than this is cut to its head (signature and first lines)."""
-    max_snippet_lines: int = 120
-    max_import_depth: int = 1
     max_file_bytes: int = 1_000_000
     """Files on disk larger than this are never read."""
     max_open_documents_scanned: int = 60

@@ -5,6 +5,7 @@ each name with why it stays. Anything else it finds unused is dead code, and fai
 import logging
 
 from seed_lsp import edits
+from seed_lsp.context import ContextEngine
 from seed_lsp.documents.document import Document
 from seed_lsp.edits.answer import EditResult
 from seed_lsp.llm import endpoints
@@ -12,6 +13,8 @@ from seed_lsp.llm.transport import Pool
 from seed_lsp.log import RedactingStream
 from seed_lsp.server.core import SeedLanguageServer
 
+ContextEngine.wait_ready  # ``ready`` for synchronous callers: tests and benches
+ContextEngine.shutdown  # stops the index's worker (tests and benches make many engines)
 Document.position_at  # the store's API: an offset back to a position (tests, tools)
 EditResult.added_imports  # the edit's report, read by tests and benches
 EditResult.rationale  # the model's words outside the fence, part of the edit's report

@@ -1,7 +1,8 @@
-"""Imports of a document, resolved to files in the workspace (Python, JS/TS, Go, Rust).
+"""Go and Rust imports resolved to workspace files by regex (Python and JS/TS imports come
+from their syntax trees: ``summary_*`` and ``bindings``), and the names Python import
+statements bind (for a document not summarised yet).
 
-Only resolution on disk: no package managers, no network. Each resolver returns candidate
-paths that exist; the caller applies exclusion rules before reading any of them.
+Only resolution on disk: no package managers, no network. It runs on the index's worker.
 """
 
 from __future__ import annotations
@@ -28,22 +29,12 @@ _PY_FROM = re.compile(
     r"^[ \t]*from[ \t]+(?P<mod>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#]+)", re.M
 )
 _PY_IMPORT = re.compile(r"^[ \t]*import[ \t]+(?P<mods>[^\n#]+)", re.M)
-_JS_SPEC = re.compile(
-    r"""(?:^|[;\s])(?:import|export)\s+(?:type\s+)?(?P<what>[\w*$\s{},]*?)\s*from\s*['"](?P<s>[^'"]+)['"]"""
-    r"""|import\s*\(\s*['"](?P<d>[^'"]+)['"]\s*\)"""
-    r"""|require\s*\(\s*['"](?P<r>[^'"]+)['"]\s*\)"""
-    r"""|^\s*import\s+['"](?P<bare>[^'"]+)['"]""",
-    re.M,
-)
 _GO_IMPORT_BLOCK = re.compile(r"^import[ \t]*\((?P<body>[^)]*)\)", re.M)
 _GO_IMPORT_ONE = re.compile(r"^import[ \t]+(?:[\w.]+[ \t]+)?\"(?P<p>[^\"]+)\"", re.M)
 _GO_PATH = re.compile(r"(?:(?P<alias>[\w.]+)[ \t]+)?\"(?P<p>[^\"]+)\"")
 _GO_MODULE = re.compile(r"^module[ \t]+(\S+)", re.M)
 _RS_USE = re.compile(r"^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?use[ \t]+(?P<path>[^;]+);", re.M)
 _RS_MOD = re.compile(r"^[ \t]*(?:pub(?:\([^)]*\))?[ \t]+)?mod[ \t]+(?P<name>\w+)[ \t]*;", re.M)
-
-_JS_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".d.ts")
-_NAME = re.compile(r"[A-Za-z_$][\w$]*")
 
 
 def _is_file(p: Path) -> bool:
@@ -89,93 +80,6 @@ def _inside(path: Path, root: Path) -> bool:
 # ------------------------------------------------------------------------------- Python
 
 
-def _py_roots(path: Path, root: Path | None) -> list[Path]:
-    roots: list[Path] = []
-    if root is not None:
-        roots += [root, root / "src", root / "lib"]
-    roots.append(path.parent)
-    # The topmost package containing the file: its parent is a root too.
-    top = path.parent
-    while (top / "__init__.py").exists() and top.parent != top:
-        top = top.parent
-    roots.append(top)
-    unique: list[Path] = []
-    for r in roots:
-        if r not in unique:
-            unique.append(r)
-    return unique
-
-
-def _py_module_file(base: Path, dotted: str) -> Path | None:
-    parts = [p for p in dotted.split(".") if p]
-    target = base.joinpath(*parts) if parts else base
-    for candidate in (
-        target.with_suffix(".py"),
-        target / "__init__.py",
-        target.with_suffix(".pyi"),
-    ):
-        if parts and _is_file(candidate):
-            return candidate
-    if not parts and _is_file(base / "__init__.py"):
-        return base / "__init__.py"
-    return None
-
-
-def _python(text: str, path: Path, root: Path | None) -> list[ResolvedImport]:
-    out: list[ResolvedImport] = []
-    roots = _py_roots(path, root)
-    for m in _PY_FROM.finditer(text):
-        mod = m.group("mod")
-        names = [
-            n.split(" as ")[0].strip()
-            for n in m.group("names").strip("() \t").replace("\n", " ").split(",")
-        ]
-        names = [n for n in names if n and n != "*" and n.isidentifier()]
-        dots = len(mod) - len(mod.lstrip("."))
-        dotted = mod[dots:]
-        bases: list[Path]
-        if dots:
-            base = path.parent
-            for _ in range(dots - 1):
-                base = base.parent
-            bases = [base]
-        else:
-            bases = roots
-        for base in bases:
-            found = _py_module_file(base, dotted) if dotted else _py_module_file(base, "")
-            if found is not None:
-                out.append(ResolvedImport(found, tuple(names)))
-                # ``from pkg import mod``: the names may be submodules.
-                pkg_dir = found.parent if found.name == "__init__.py" else None
-                if pkg_dir is not None:
-                    for n in names:
-                        sub = _py_module_file(pkg_dir, n)
-                        if sub is not None:
-                            out.append(ResolvedImport(sub, (), n))
-                break
-            if not dotted or dots:
-                # ``from . import x``: x is a module next to this file.
-                for n in names:
-                    sub = _py_module_file(base, n)
-                    if sub is not None:
-                        out.append(ResolvedImport(sub, (), n))
-                if dots:
-                    break
-    for m in _PY_IMPORT.finditer(text):
-        for item in m.group("mods").split(","):
-            words = item.strip().split()
-            if not words:
-                continue
-            dotted = words[0]
-            alias = words[2] if len(words) >= 3 and words[1] == "as" else dotted.split(".")[0]
-            for base in roots:
-                found = _py_module_file(base, dotted)
-                if found is not None:
-                    out.append(ResolvedImport(found, (), alias))
-                    break
-    return out
-
-
 def python_imported_names(text: str) -> frozenset[str]:
     """Every name Python ``import`` statements in ``text`` bind, resolvable or not."""
     names: set[str] = set()
@@ -191,55 +95,6 @@ def python_imported_names(text: str) -> frozenset[str]:
                 names.add(words[-1] if len(words) >= 3 else words[0].split(".")[0])
     names.discard("*")
     return frozenset(n for n in names if n.isidentifier())
-
-
-# ------------------------------------------------------------------------ JavaScript / TS
-
-
-def _js_file(base: Path) -> Path | None:
-    if _is_file(base):
-        return base
-    stem = str(base)
-    # ``./x.js`` in TS sources points at ``./x.ts``.
-    for ext in (".js", ".jsx", ".mjs", ".cjs"):
-        if stem.endswith(ext):
-            for real in _JS_EXTS:
-                candidate = Path(stem[: -len(ext)] + real)
-                if _is_file(candidate):
-                    return candidate
-    for ext in _JS_EXTS:
-        candidate = Path(stem + ext)
-        if _is_file(candidate):
-            return candidate
-    for ext in _JS_EXTS:
-        candidate = base / ("index" + ext)
-        if _is_file(candidate):
-            return candidate
-    return None
-
-
-def _js(text: str, path: Path, root: Path | None) -> list[ResolvedImport]:
-    out: list[ResolvedImport] = []
-    for m in _JS_SPEC.finditer(text):
-        spec = m.group("s") or m.group("d") or m.group("r") or m.group("bare")
-        if not spec:
-            continue
-        what = m.group("what") or ""
-        names = tuple(n for n in _NAME.findall(what.replace(" as ", " ")) if n not in ("type",))
-        if spec.startswith("."):
-            base = path.parent / spec
-        elif spec.startswith("/") and root is not None:
-            base = root / spec.lstrip("/")
-        elif (spec.startswith(("@/", "~/", "src/"))) and root is not None:
-            base = (
-                root / "src" / spec.split("/", 1)[1] if not spec.startswith("src/") else root / spec
-            )
-        else:
-            continue  # a package: node_modules are never read
-        found = _js_file(base)
-        if found is not None:
-            out.append(ResolvedImport(found, names))
-    return out
 
 
 # ------------------------------------------------------------------------------------ Go
@@ -294,6 +149,28 @@ def _go(text: str, path: Path, root: Path | None) -> list[ResolvedImport]:
             pkg_alias = alias or spec.rsplit("/", 1)[-1]
             for f in _go_package_files(directory):
                 out.append(ResolvedImport(f, (), pkg_alias))
+    return out
+
+
+def go_packages(text: str, path: Path, root: Path | None) -> list[tuple[str, Path]]:
+    """(alias, directory) of the workspace packages a Go file imports, and ("", its own
+    directory) for the files of its package; directories are not listed here (a package may
+    hold 20,000 files: the index lists them, bounded)."""
+    out: list[tuple[str, Path]] = [("", path.parent)]
+    module = _go_module(path, root)
+    if module is None:
+        return out
+    mod_path, mod_dir = module
+    specs: list[tuple[str, str]] = []
+    for block in _GO_IMPORT_BLOCK.finditer(text):
+        for m in _GO_PATH.finditer(block.group("body")):
+            specs.append((m.group("p"), m.group("alias") or ""))
+    for m in _GO_IMPORT_ONE.finditer(text):
+        specs.append((m.group("p"), ""))
+    for spec, alias in specs:
+        if spec == mod_path or spec.startswith(mod_path + "/"):
+            rel = spec[len(mod_path) :].lstrip("/")
+            out.append((alias or spec.rsplit("/", 1)[-1], mod_dir / rel if rel else mod_dir))
     return out
 
 
@@ -393,11 +270,6 @@ def _rust(text: str, path: Path, root: Path | None) -> list[ResolvedImport]:
 
 
 _RESOLVERS: dict[str, Callable[[str, Path, Path | None], list[ResolvedImport]]] = {
-    "python": _python,
-    "javascript": _js,
-    "javascriptreact": _js,
-    "typescript": _js,
-    "typescriptreact": _js,
     "go": _go,
     "rust": _rust,
 }

@@ -24,16 +24,50 @@ def render_snippet(snippet: Snippet, language_id: str = "") -> str:
 
 
 def render_snippets(bundle: ContextBundle) -> str:
-    """All snippets of ``bundle`` (already in stable order), or "" without any."""
+    """All snippets of ``bundle`` (already in stable order), or "" without any.
+
+    Whole definitions and similar code are one labelled block each; the signatures of one file
+    that come one after the other share a block, labelled with the file and their names."""
     if not bundle.snippets:
         return ""
     parts = ["Code from other files of the workspace:\n"]
-    for snippet in bundle.snippets:
+    group: list[Snippet] = []
+
+    def language_of(snippet: Snippet) -> str:
         found = for_path(snippet.path)
-        lang = found.id if found.id != "plaintext" else bundle.language_id
+        return found.id if found.id != "plaintext" else bundle.language_id
+
+    def flush() -> None:
+        if group:
+            parts.append("\n")
+            parts.append(render_signatures(group, language_of(group[0])))
+            group.clear()
+
+    for snippet in bundle.snippets:
+        if snippet.reason.startswith(SIGNATURE):
+            if group and group[0].path != snippet.path:
+                flush()
+            group.append(snippet)
+            continue
+        flush()
         parts.append("\n")
-        parts.append(render_snippet(snippet, lang))
+        parts.append(render_snippet(snippet, language_of(snippet)))
+    flush()
     return "".join(parts)
+
+
+SIGNATURE = "signature of "
+"""The reason of a snippet that is a definition's signature (and first doc line) only."""
+_LABEL_NAMES = 8
+
+
+def render_signatures(group: list[Snippet], language_id: str = "") -> str:
+    """Signatures of one file in one block: ``# path (signatures of a, b, c)``."""
+    names = [s.reason[len(SIGNATURE) :] for s in group]
+    shown = ", ".join(names[:_LABEL_NAMES]) + (", ..." if len(names) > _LABEL_NAMES else "")
+    tag = language(language_id).fence_tag if language_id else ""
+    body = "\n\n".join(s.text for s in group)
+    return f"# {group[0].path} (signatures of {shown})\n{fence(body, tag)}\n"
 
 
 def render_fim_document(bundle: ContextBundle) -> str:

@@ -71,6 +71,7 @@ async def edit_for(
 ) -> EditResult:
     """Minimal edits against `snap.text` for a refactor or a fix. Raises `Refused`,
     `seed_lsp.edits.AnswerError` (no code block, cut off) and `LLMError`s."""
+    await engine.ready(snap, range_.start)  # what it needs, indexed off the event loop
     bundle = gather(engine, snap, range_, "edit", settings.context_tokens, settings.max_tokens)
     secret = masked(snap.text, redact)
     if diagnostic is not None and redact:
@@ -115,6 +116,7 @@ async def explanation_for(
     on_delta: Callable[[str], Awaitable[None] | None] | None = None,
 ) -> str:
     """Markdown explaining the selection (or the enclosing function/class)."""
+    await engine.ready(snap, range_.start)  # what it needs, indexed off the event loop
     bundle = gather(engine, snap, range_, "explain", settings.context_tokens, settings.max_tokens)
     secret = masked(snap.text, redact)
     room = max(0, bundle.budget_tokens - bundle.estimated_tokens) + len(bundle.selection) // 4

@@ -67,6 +67,7 @@ async def hover_for(
     if answer is None:
         if mode != "on":
             return None
+        await engine.ready(snap, position)
         bundle = gather(
             engine,
             snap,

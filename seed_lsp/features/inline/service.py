@@ -142,7 +142,7 @@ class InlineService:
             return InlineOutcome((), "skipped:endpoint_failing")
 
         async def ask() -> InlineResult:
-            return await self._ask(snap, position)
+            return await self._ask(snap, position, request.invoked)
 
         result = await self.flights.run(uri, ask, state=state)
         if result is None:
@@ -159,9 +159,11 @@ class InlineService:
         if line is not None:
             log.warning("inline: %s", line)
 
-    async def _ask(self, snap: Snapshot, position: Position) -> InlineResult:
+    async def _ask(self, snap: Snapshot, position: Position, invoked: bool) -> InlineResult:
         engine = self._context()
         settings = self.settings
+        # What the document imports, indexed off the event loop (bounded wait).
+        await engine.ready(snap, position, invoked)
         bundle = engine.gather(
             snap, position, budget=settings.context_tokens, max_tokens=settings.max_tokens
         )

@@ -22,11 +22,14 @@ class EngineHarness:
         self.settings, tuning = _split(overrides)
         self.engine = ContextEngine(root, self.store, self.settings, tuning)
         self.max_tokens = overrides.get("max_tokens")
+        self._settle = True
 
     def open_document(self, uri: str, text: str, language_id: str) -> None:
+        self._settle = True
         self.store.open(uri, language_id, 1, text)
 
     def update_document(self, uri: str, text: str) -> None:
+        self._settle = True
         doc = self.store.get(uri)
         assert doc is not None
         self.store.change(uri, doc.version + 1, [(None, text)], "utf-16")
@@ -54,6 +57,15 @@ class EngineHarness:
     ) -> ContextBundle:
         snap = self.store.snapshot(uri)
         assert snap is not None, f"{uri} is not open"
+        # The server awaits `engine.ready` before it gathers: files on disk are indexed in
+        # the background. After a whole new text (`update_document`), everything the open
+        # documents need, their new imports included; while typing (`insert`), what the
+        # server waits for.
+        if self._settle:
+            self.engine.wait_ready(10)
+            self._settle = False
+        else:
+            self.engine.wait_ready(10, uri)
         section = getattr(self.settings, _SECTIONS.get(mode, "hover"))
         return self.engine.gather(
             snap,

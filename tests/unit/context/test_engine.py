@@ -168,8 +168,12 @@ def test_snippets_are_redacted(ws: Path) -> None:
 
 def test_open_documents_and_similarity_rank(ws: Path) -> None:
     engine, uri = _engine(ws)
+    # Inline completion only takes windows that are quite similar (Jaccard >= 0.3): this one
+    # shares most names of the lines above the cursor.
     other = "\n".join(["def unrelated():", "    pass"] * 30) + (
-        "\ndef render_invoice(order, customer):\n    return format_invoice(order, customer)\n"
+        "\ndef render_invoice(order, customer):\n    c = Cart()\n"
+        "    total = compute_total([order], 0.2)\n    password = customer\n"
+        "    return format_invoice(order, customer, total, c)\n"
     )
     engine.open_document((ws / "other.py").as_uri(), other, "python")
     text = MAIN + "\ndef draft(order, customer):\n    x = format_invoice(order, customer)\n\n"

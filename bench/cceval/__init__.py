@@ -1,0 +1,1 @@
+"""CrossCodeEval-style context bench: corpora, ground truth, a server driver, the baseline."""

@@ -1,0 +1,101 @@
+"""The budget step: which candidates go into the prompt, and in which form.
+
+Whole definitions for the few best candidates, signatures (with the first doc line) for the
+rest, best first, as long as they fit the tokens the window left. What is chosen is then
+ordered by file and line, so the prompt's text is stable while the ranking moves a little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from seed_lsp.context.bundle import Snippet
+from seed_lsp.context.candidates import Candidate
+
+WHOLE_OVERHEAD = 14  # raw tokens of a whole definition's label and fences
+SIGNATURE_OVERHEAD = 3  # raw tokens a signature adds inside its file's group
+GROUP_OVERHEAD = 16  # raw tokens of a group's label and fences
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    score: float
+    candidate: Candidate
+    start: int
+    end: int
+    whole: bool
+
+    @property
+    def reason(self) -> str:
+        if self.candidate.similar:
+            return self.candidate.label
+        kind = "definition" if self.whole else "signature"
+        return f"{kind} of {self.candidate.label}"
+
+
+def select(
+    candidates: list[Candidate],
+    raw_budget: int,
+    line_raw: Callable[[str], int],
+    whole: int,
+    max_lines: int,
+    max_similar: int = 2,
+    max_signatures: int = 200,
+) -> list[Chosen]:
+    """The candidates that fit ``raw_budget`` raw tokens: the names written near the cursor
+    whole; of the anticipated ones, the first ``whole`` that allow it whole (at most
+    ``max_lines`` lines) and the others as signatures."""
+    ordered = sorted(candidates, key=lambda c: (-c.score, c.rel, c.start))
+    chosen: list[Chosen] = []
+    spans: dict[str, list[tuple[int, int]]] = {}
+    groups: set[str] = set()
+    left = raw_budget
+    wholes = signatures = similar = 0
+    for c in ordered:
+        if left <= SIGNATURE_OVERHEAD * 4:
+            break
+        taken = spans.setdefault(c.rel, [])
+        forms: list[tuple[int, int, bool]] = []
+        if c.similar:
+            if similar >= max_similar:
+                continue
+            forms.append((c.start, min(c.end, c.start + max_lines * 2), True))
+        elif c.whole_ok and (wholes < whole or not c.anticipated):
+            # A name written near the cursor keeps its (already bounded) extent; an
+            # anticipated one is cut to ``max_lines``.
+            end = min(c.end, c.start + max_lines) if c.anticipated else c.end
+            forms.append((c.start, end, True))
+        if signatures < max_signatures and not c.similar:
+            forms.append((c.sig[0], c.sig[1], False))
+        for start, end, is_whole in forms:
+            if end <= start or any(s < end and start < e for s, e in taken):
+                continue
+            body = sum(line_raw(x) for x in c.lines[start:end])
+            if is_whole:
+                cost = body + WHOLE_OVERHEAD
+            else:
+                cost = body + SIGNATURE_OVERHEAD + (0 if c.rel in groups else GROUP_OVERHEAD)
+            if cost > left:
+                continue
+            left -= cost
+            taken.append((start, end))
+            chosen.append(Chosen(c.score, c, start, end, is_whole))
+            if c.similar:
+                similar += 1
+            elif is_whole and c.anticipated:
+                wholes += 1
+            else:
+                signatures += 1
+                groups.add(c.rel)
+            break
+    return chosen
+
+
+def snippets(chosen: list[Chosen], text_of: Callable[[Chosen], str]) -> list[tuple[float, Snippet]]:
+    """The chosen spans as snippets, by file and line (the order that keeps prompts stable)."""
+    ordered = sorted(chosen, key=lambda c: (c.candidate.rel, c.start))
+    return [
+        (c.score, Snippet(c.candidate.rel, c.start + 1, c.end, text_of(c), c.reason))
+        for c in ordered
+    ]

@@ -1,0 +1,432 @@
+"""The workspace index: summaries of files (on disk or open) and their resolved imports, kept
+by one worker thread so that a keystroke never waits on the disk.
+
+Readers (any thread) get what is indexed now, or None, which schedules the work. The worker
+takes tasks by priority: the documents being edited first (level 0), what they import (1),
+what those re-export (same level, a hop further) and import (2, 3). A file on disk is
+re-read only when its ``(mtime, size)`` changed, checked at most every couple of seconds.
+Work is bounded: files over ``max_file_bytes``, binary files and excluded files are never
+summarised; at most ``max_files`` summaries and ``max_texts`` texts are kept (LRU); a package
+directory (Go) contributes at most ``MAX_PACKAGE_FILES`` files.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from seed_lsp.context.index_queue import TaskQueue
+from seed_lsp.context.summary import EMPTY, Summary, summarize
+from seed_lsp.languages import for_path
+
+log = logging.getLogger(__name__)
+
+MAX_PACKAGE_FILES = 200
+MAX_FOLLOWED = 200  # imports of one file followed (an ``__init__`` of 20,000 re-exports...)
+RECHECK_S = 2.0  # a file on disk is stat'ed again at most this often
+CLOSURE_LEVEL = 3  # imports are followed this many levels from the focused document
+OPEN_LEVEL = 2  # the other open documents (so their imports wait behind the focused one's)
+MAX_HOPS = 8  # re-export chains (``export * from``, ``__init__`` re-exports) are this long at most
+OPEN_MIN_INTERVAL_S = 0.25  # an edited document is re-summarised at most this often...
+OPEN_BIG_LINES = 2_500  # ...and a document over this many lines at most every second
+
+
+def language_for(path: Path) -> str:
+    return for_path(path).id
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A name an import binds in a file, with the module file(s) it comes from.
+
+    ``name`` is ``""`` when the name is the module itself (``import m``, ``import * as m``,
+    ``require``, ``from pkg import submodule``, a Go package), ``"*"`` for a star import,
+    ``"default"`` for a JS default import, else the imported name."""
+
+    local: str
+    targets: tuple[Path, ...]
+    name: str
+    line: int
+    top: bool = True
+
+
+@dataclass(slots=True)
+class _File:
+    summary: Summary
+    stamp: tuple[int, int]  # (mtime_ns, size); (-1, version) for open documents
+    checked: float
+    bindings: tuple[Binding, ...] | None = None
+    exports: dict[str, tuple[Path, ...]] | None = None  # JS ``export ... from "spec"`` targets
+    level: int = 99  # the best closure level this file was wanted at
+    counts: object = None  # open documents: ``candidates.Counts`` of its names
+    by_local: dict[str, list[Binding]] | None = None  # bindings by the name they bind
+    stars: tuple[Path, ...] = ()  # modules it star-imports at the top level
+
+    def index_bindings(self) -> None:
+        by_local: dict[str, list[Binding]] = {}
+        stars: list[Path] = []
+        for b in self.bindings or ():
+            if b.name == "*":
+                if b.top:
+                    stars += b.targets
+            else:
+                by_local.setdefault(b.local, []).append(b)
+        self.by_local, self.stars = by_local, tuple(stars)
+
+
+class WorkspaceIndex(TaskQueue):
+    """Summaries and resolved imports, maintained off the caller's thread."""
+
+    def __init__(
+        self,
+        root: Path | None,
+        is_excluded: Callable[[Path], bool],
+        secret_text: Callable[[Path | None, str], bool],
+        max_files: int,
+        max_file_bytes: int,
+        max_texts: int = 300,
+        recheck_s: float = RECHECK_S,
+    ) -> None:
+        self.root = root
+        self._excluded = is_excluded
+        self._secret_text = secret_text
+        self._max_files = max_files
+        self._max_bytes = max_file_bytes
+        self._max_texts = max_texts
+        self._recheck_s = recheck_s
+        super().__init__()
+        self._files: OrderedDict[Path, _File] = OrderedDict()
+        self._texts: OrderedDict[Path, list[str]] = OrderedDict()
+        self._dirs: dict[Path, tuple[Path, ...]] = {}
+        self._packages: dict[Path, dict[str, Path]] = {}
+        # open documents: (text source, language, revision, when)
+        self._open: dict[Path, tuple[Callable[[], str], str, int, float]] = {}
+        self._summarised: dict[Path, float] = {}  # when each open document was last summarised
+        self._focus: Path | None = None
+        self.generation = 0
+        """Bumped whenever a summary or binding changes (caches of lookups key on it)."""
+
+    # ------------------------------------------------------------------------- reading
+
+    def summary(self, path: Path, level: int = CLOSURE_LEVEL) -> Summary | None:
+        """The summary of ``path`` (None until indexed: the request schedules it)."""
+        with self._lock:
+            f = self._files.get(path)
+            if f is not None:
+                self._files.move_to_end(path)
+                if path not in self._open and time.monotonic() - f.checked > self._recheck_s:
+                    self._push(CLOSURE_LEVEL + 2, 0, "file", path)
+                if level < f.level:
+                    self._reschedule_closure(path, f, level)
+                return f.summary
+            self._push(level, 0, "file", path)
+            return None
+
+    def bindings(self, path: Path) -> tuple[Binding, ...] | None:
+        with self._lock:
+            f = self._files.get(path)
+            return f.bindings if f is not None else None
+
+    def bound(self, path: Path, local: str) -> list[Binding]:
+        """The bindings of ``local`` in ``path`` (top-level ones first)."""
+        with self._lock:
+            f = self._files.get(path)
+            found = (f.by_local or {}).get(local) if f is not None else None
+        if not found:
+            return []
+        return sorted(found, key=lambda b: not b.top)
+
+    def stars(self, path: Path) -> tuple[Path, ...]:
+        """The modules ``path`` star-imports (``from m import *``; a Go package's own files)."""
+        with self._lock:
+            f = self._files.get(path)
+            return f.stars if f is not None else ()
+
+    def export_targets(self, path: Path, spec: str) -> tuple[Path, ...]:
+        with self._lock:
+            f = self._files.get(path)
+            return (f.exports or {}).get(spec, ()) if f is not None else ()
+
+    def stamp(self, path: Path) -> str:
+        """Identity of the indexed version of ``path`` ("" when not indexed)."""
+        with self._lock:
+            f = self._files.get(path)
+            return f"{f.stamp[0]}:{f.stamp[1]}" if f is not None else ""
+
+    def counts(self, path: Path) -> object:
+        """How often an open document uses each name (``candidates.Counts``), or None."""
+        with self._lock:
+            f = self._files.get(path)
+            return f.counts if f is not None else None
+
+    def submodules(self, init: Path) -> dict[str, Path]:
+        """The modules of the Python package whose ``__init__.py`` is ``init`` (listed on the
+        worker when the package is indexed, bounded)."""
+        if init.stem != "__init__":
+            return {}
+        with self._lock:
+            return self._packages.get(init.parent, {})
+
+    def dir_files(self, path: Path) -> tuple[Path, ...]:
+        """The files of a package directory (Go), once listed (bounded)."""
+        with self._lock:
+            found = self._dirs.get(path)
+            if found is None and ("dir", path) not in self._queued:
+                self._push(CLOSURE_LEVEL, 0, "dir", path)
+            return found or ()
+
+    def lines(self, path: Path) -> list[str] | None:
+        """The lines of ``path`` as last indexed (open documents: their text)."""
+        with self._lock:
+            found = self._texts.get(path)
+            if found is not None:
+                self._texts.move_to_end(path)
+            return found
+
+    # ----------------------------------------------------------------------- documents
+
+    def update_open(
+        self,
+        path: Path,
+        text: Callable[[], str],
+        language: str,
+        version: int,
+        focused: bool = False,
+    ) -> None:
+        """An open document at ``version`` (its revision); ``text`` gives its text (called on
+        the worker: a snapshot's lines are joined there, not on the caller's thread). Its
+        summary follows, throttled while it changes. The focused one (typed in, or asked
+        about) and what it imports come first."""
+        with self._lock:
+            previous = self._open.get(path)
+            if previous is not None and previous[2] == version:
+                return
+            self._open[path] = (text, language, version, time.monotonic())
+            # Only a first summary is urgent: until a new one is made, the last one serves
+            # (a document's imports change rarely), and requests need not wait for it.
+            first = path not in self._files
+            urgent = first and (focused or path == self._focus)
+            self._push(0 if urgent else OPEN_LEVEL, 0, "open", path)
+
+    def focus(self, path: Path) -> None:
+        """``path`` is the document a request is for: its imports come first."""
+        with self._lock:
+            if path == self._focus:
+                return
+            self._focus = path
+            f = self._files.get(path)
+            if f is not None:
+                self._reschedule_closure(path, f, 0)
+            elif path in self._open:
+                self._push(0, 0, "open", path)
+
+    def clear(self) -> None:
+        """Forget every summary (the exclusions changed): open documents are fed again."""
+        with self._lock:
+            self._files.clear()
+            self._texts.clear()
+            self._dirs.clear()
+            self._open.clear()
+            self._clear_queue()
+            self.generation += 1
+
+    def close_open(self, path: Path) -> None:
+        with self._lock:
+            self._open.pop(path, None)
+            self._deferred.pop(path, None)
+            self._summarised.pop(path, None)
+            self._files.pop(path, None)
+            self._texts.pop(path, None)
+            self.generation += 1
+
+    # ------------------------------------------------------------------------- worker
+
+    def _reschedule_closure(self, path: Path, f: _File, level: int) -> None:
+        f.level = level
+        if f.bindings is not None:
+            self._follow(path, f, level, 0)
+
+    def _task(self, kind: str, path: Path, level: int, hops: int) -> None:
+        if kind == "open":
+            self._index_open(path, level)
+        elif kind == "file":
+            self._index_file(path, level, hops)
+        elif kind == "dir":
+            self._index_dir(path, level, hops)
+
+    def _index_open(self, path: Path, level: int) -> None:
+        with self._lock:
+            found = self._open.get(path)
+            if found is None:
+                return
+            source, language, version, _ = found
+            current = self._files.get(path)
+            if current is not None and current.stamp == (-1, version):
+                if level < current.level:
+                    self._reschedule_closure(path, current, level)
+                return
+            # While a document changes, re-summarise it at most every OPEN_MIN_INTERVAL_S (a
+            # second when it is big): its imports and classes change rarely, the tree is big.
+            if current is not None:
+                big = current.summary is EMPTY or len(self._texts.get(path) or ()) > OPEN_BIG_LINES
+                interval = 1.0 if big else OPEN_MIN_INTERVAL_S
+                not_before = self._summarised.get(path, 0.0) + interval
+                if time.monotonic() < not_before:
+                    self._deferred[path] = not_before
+                    return
+            self._summarised[path] = time.monotonic()
+        text = source()
+        if len(text) > self._max_bytes:
+            self._store(path, EMPTY, (-1, version), None, level, 0)  # bounded work
+            return
+        from seed_lsp.context.candidates import count_names
+
+        summary = summarize(text, language)
+        counts = count_names(text)
+        self._store(path, summary, (-1, version), text, level, 0)
+        with self._lock:
+            f = self._files.get(path)
+            if f is not None:
+                f.counts = counts
+
+    def _index_file(self, path: Path, level: int, hops: int) -> None:
+        with self._lock:
+            if path in self._open:
+                f = self._files.get(path)
+                if f is None:
+                    self._push(0, 0, "open", path)
+                elif level < f.level:
+                    self._reschedule_closure(path, f, level)
+                return
+        try:
+            st = path.stat()
+        except OSError:
+            self._store(path, EMPTY, (0, 0), None, level, hops)
+            return
+        stamp = (st.st_mtime_ns, st.st_size)
+        with self._lock:
+            f = self._files.get(path)
+            if f is not None and f.stamp == stamp:
+                f.checked = time.monotonic()
+                if level < f.level:
+                    self._reschedule_closure(path, f, level)
+                return
+        if st.st_size > self._max_bytes or not path.is_file() or self._is_excluded(path):
+            self._store(path, EMPTY, stamp, None, level, hops)
+            return
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self._store(path, EMPTY, stamp, None, level, hops)
+            return
+        if b"\x00" in data[:8192]:
+            self._store(path, EMPTY, stamp, None, level, hops)  # binary, whatever its name
+            return
+        text = data.decode("utf-8", "replace")
+        if self._secret_text(path, text):
+            self._store(path, EMPTY, stamp, None, level, hops)  # a key file by its content
+            return
+        self._store(path, summarize(text, language_for(path)), stamp, text, level, hops)
+
+    def _index_dir(self, path: Path, level: int, hops: int) -> None:
+        """A Go package: its files (not tests), at most ``MAX_PACKAGE_FILES``, by name."""
+        try:
+            names = []
+            with os.scandir(path) as it:
+                for e in it:
+                    if e.name.endswith(".go") and not e.name.endswith("_test.go"):
+                        names.append(e.name)
+                        if len(names) >= MAX_PACKAGE_FILES * 4:
+                            break
+        except OSError:
+            return
+        files = tuple(path / name for name in sorted(names)[:MAX_PACKAGE_FILES])
+        with self._lock:
+            self._dirs[path] = files
+            while len(self._dirs) > 256:
+                self._dirs.pop(next(iter(self._dirs)))
+            for f in files:
+                self._push(level, hops + 1, "file", f)
+
+    def _is_excluded(self, path: Path) -> bool:
+        try:
+            return self._excluded(path)
+        except Exception:
+            return True
+
+    def _store(
+        self,
+        path: Path,
+        summary: Summary,
+        stamp: tuple[int, int],
+        text: str | None,
+        level: int,
+        hops: int,
+    ) -> None:
+        from seed_lsp.context.bindings import conftests, package_modules, resolve_bindings
+
+        bindings, exports = resolve_bindings(path, summary, self.root, text or "")
+        if path.name == "__init__.py":
+            modules = package_modules(path.parent)
+            with self._lock:
+                self._packages[path.parent] = modules
+                while len(self._packages) > 512:
+                    self._packages.pop(next(iter(self._packages)))
+        if stamp[0] == -1 and summary.language == "python" and level <= OPEN_LEVEL:
+            with self._lock:
+                for c in conftests(path, self.root):
+                    self._push(level, 1, "file", c)  # part of the document: same level
+        lines = text.split("\n") if text is not None else None
+        with self._lock:
+            previous = self._files.get(path)
+            if previous is not None:
+                level = min(level, previous.level)
+            f = _File(summary, stamp, time.monotonic(), bindings, exports, level)
+            f.index_bindings()
+            self._files[path] = f
+            self._files.move_to_end(path)
+            while len(self._files) > self._max_files:
+                old, _ = self._files.popitem(last=False)
+                self._texts.pop(old, None)
+            if lines is not None:
+                self._texts[path] = lines
+                self._texts.move_to_end(path)
+                while len(self._texts) > self._max_texts:
+                    self._texts.popitem(last=False)
+            else:
+                self._texts.pop(path, None)
+            self.generation += 1
+            self._follow(path, f, level, hops)
+
+    def _follow(self, path: Path, f: _File, level: int, hops: int) -> None:
+        """Schedule what ``path`` needs: its imports (one level on) and the modules it
+        re-exports (same level, one hop on)."""
+        if f.bindings is None:
+            return
+        reexports = path.name in ("__init__.py", "__init__.pyi") or bool(f.summary.exports)
+        # What the file's classes derive from is part of their members: same level.
+        bases = {b.split(".")[0] for e in f.summary.entries for b in e.bases}
+        followed: set[Path] = set()  # at most MAX_FOLLOWED distinct modules
+        for b in f.bindings:
+            same = reexports and b.top and (f.summary.language != "python" or b.name != "")
+            same = same or b.local in bases
+            next_level, next_hops = (level, hops + 1) if same else (level + 1, 0)
+            if next_level > CLOSURE_LEVEL or next_hops > MAX_HOPS:
+                continue
+            for t in b.targets:
+                if t not in followed and len(followed) >= MAX_FOLLOWED:
+                    continue
+                followed.add(t)
+                self._push(next_level, next_hops, "dir" if t.suffix == "" else "file", t)
+        if hops + 1 <= MAX_HOPS:
+            for targets in list((f.exports or {}).values())[:MAX_FOLLOWED]:
+                for t in targets:
+                    self._push(level, hops + 1, "file", t)
+
+
+__all__ = ["Binding", "WorkspaceIndex", "language_for"]
