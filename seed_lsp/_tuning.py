@@ -121,6 +121,12 @@ class NextEditTuning:
     """The most likely edit, the same one each time it is asked for."""
     timeout_ms: int = 10000
     """Whole-request deadline; past it the request answers `edits: []`."""
+    finish_chars: int = 500
+    finish_s: float = 1.0
+    """Once the region's block is closed the request answers at once, and the rest of the
+    stream is read in the background up to this many characters or seconds: a stream read to
+    its end gives its connection back to the pool, so the next request skips a new connection
+    (a TLS handshake, remotely); one that runs on is cut there, so prose is not paid for."""
 
     # --- the editable region ---
     lines_above: int = 5

@@ -23,10 +23,11 @@ from seed_lsp.log import REDACTOR, set_level
 # are made (and their modules imported) on first use, after the answer has gone out.
 if TYPE_CHECKING:
     from seed_lsp.context import ContextEngine
-    from seed_lsp.documents import DocumentStore, Encoding
+    from seed_lsp.documents import Document, DocumentStore, Encoding, TextChange
     from seed_lsp.features.hover import HoverService
     from seed_lsp.features.inline.service import InlineService
     from seed_lsp.features.next_edit import Lifecycle
+    from seed_lsp.features.next_edit.feature import NextEdits
     from seed_lsp.llm.client import ChatClient, ClientOptions
     from seed_lsp.llm.types import Usage
 
@@ -73,13 +74,12 @@ class Session:
         self._on_usage = on_usage
         self.workspace_root: Path | None = None
         self._documents: DocumentStore | None = None
-        self.store_hooks: list[Callable[[DocumentStore], None]] = []
-        """Called with the document store once it is made (to listen to its changes)."""
         self._client: ChatClient | None = None
         self._context: ContextEngine | None = None
         self._inline: InlineService | None = None
         self._hover: HoverService | None = None
         self._lifecycle: Lifecycle | None = None
+        self._next_edit: NextEdits | None = None
 
     @property
     def documents(self) -> DocumentStore:
@@ -87,9 +87,9 @@ class Session:
             from seed_lsp.documents import DocumentStore
 
             self._documents = DocumentStore()
+            # Next edits hear every change from the first: the edit history is their input.
+            self._documents.on_change(self._changed)
             self._documents.on_close(self._closed)
-            for hook in self.store_hooks:
-                hook(self._documents)
         return self._documents
 
     @property
@@ -141,6 +141,15 @@ class Session:
         return self._lifecycle
 
     @property
+    def next_edit(self) -> NextEdits:
+        """Next edits and the suggestion lifecycle's notifications."""
+        if self._next_edit is None:
+            from seed_lsp.features.next_edit.feature import NextEdits
+
+            self._next_edit = NextEdits(self)
+        return self._next_edit
+
+    @property
     def hover(self) -> HoverService:
         if self._hover is None:
             from seed_lsp.features.hover import HoverService
@@ -148,9 +157,14 @@ class Session:
             self._hover = HoverService()
         return self._hover
 
+    def _changed(self, doc: Document, change: TextChange) -> None:
+        self.next_edit.document_changed(doc, change)
+
     def _closed(self, uri: str) -> None:
         if self._inline is not None:
             self._inline.forget(uri)
+        if self._next_edit is not None:
+            self._next_edit.document_closed(uri)
 
     # Token-estimate calibration learned from the endpoint's usage reports survives restarts,
     # so budgets are right from the first request of a session.
@@ -242,6 +256,8 @@ class Session:
             self._context.configure(new)
         if self._inline is not None:
             self._inline.configure(new.inline_completion)
+        if self._next_edit is not None:
+            self._next_edit.configure(new)
         if (old.model, old.base_url) != (new.model, new.base_url) and self._hover is not None:
             self._hover.clear()  # the cached answers were another model's
         if old.api_key != new.api_key:
@@ -292,6 +308,13 @@ class Session:
 # What clients written for Copilot's language server put in initializationOptions: facts about
 # the editor, not seed-lsp settings (so not reported as unknown keys).
 _CLIENT_INFO = frozenset({"editorInfo", "editorPluginInfo", "copilotIntegrationId"})
+
+
+def copilot_client(options: Any) -> bool:
+    """The client was written for GitHub Copilot's language server: it names the editor and the
+    plugin in initializationOptions (copilot-lsp, copilot.el, the `copilot` configs sidekick.nvim
+    uses all do)."""
+    return isinstance(options, Mapping) and "editorPluginInfo" in options
 
 
 def _section(options: Any) -> Mapping[str, Any] | None:

@@ -11,6 +11,7 @@ from seed_lsp.edits.answer import EditResult
 from seed_lsp.llm import endpoints
 from seed_lsp.llm.transport import Pool
 from seed_lsp.log import RedactingStream
+from seed_lsp.server.core import SeedLanguageServer
 
 ContextEngine.wait_ready  # ``ready`` for synchronous callers: tests and benches
 ContextEngine.shutdown  # stops the index's worker (tests and benches make many engines)
@@ -22,3 +23,5 @@ Pool._closing  # holds the closing of a replaced pool, so the task is not collec
 logging.LogRecord.msg  # Redactor.filter rewrites it: logging reads it
 RedactingStream.writable  # the text-stream protocol sys.stderr must keep
 edits.__getattr__  # PEP 562: seed_lsp.edits' lazy names, called by the import system
+SeedLanguageServer._start_io_async  # pygls' start_io calls it (overridden: stdin on the loop)
+SeedLanguageServer._stop_event  # pygls' shutdown() sets it to end its read loop

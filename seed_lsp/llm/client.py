@@ -222,7 +222,11 @@ class ChatClient(Retrying):
                         yield StreamDelta(content, reasoning, "length", delta.usage)
                         return
                     streamed += size
-                    if content or reasoning or delta.finish_reason or delta.usage:
+                    if not (content or reasoning or delta.finish_reason or delta.usage):
+                        continue
+                    if content == delta.content and reasoning == delta.reasoning_content:
+                        yield delta  # the common case: nothing was cleaned
+                    else:
                         yield replace(delta, content=content, reasoning_content=reasoning)
                 content, reasoning = clean.finish()
                 if content or reasoning:

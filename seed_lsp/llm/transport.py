@@ -113,7 +113,9 @@ class Pool:
                 lines = read_lines(_raw(response), encoding, limits.stream_bytes)
                 async for line in lines:
                     found = events.line(line)
-                    if not found:
+                    if not found and not line.startswith("data"):
+                        # A keep-alive comment: the endpoint is alive though it sent nothing.
+                        # (A data line's event ends a moment later, at its blank line.)
                         yield None
                     for event in found:
                         if event == "[DONE]":

@@ -29,7 +29,13 @@ def loads(text: str | bytes) -> Any:
     """`json.loads` for untrusted text: huge integer literals and deep nesting are answered
     with a value or a `ValueError`, never an OverflowError or RecursionError."""
     try:
-        return json.loads(text, parse_int=_parse_int)
+        return json.loads(text)  # the C parser: a chunk of every answer comes this way
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    except ValueError:
+        pass  # maybe an integer literal too long for int(): read with the bounded parser
+    try:
+        return _BOUNDED.decode(text if isinstance(text, str) else text.decode("utf-8"))
     except RecursionError:
         raise ValueError("JSON nested too deeply") from None
 
@@ -37,6 +43,9 @@ def loads(text: str | bytes) -> Any:
 def _parse_int(literal: str) -> int:
     # int() of a 5000-digit literal raises; a 400-digit one makes floats overflow later.
     return int(literal) if len(literal) <= 20 else _BIG_INT
+
+
+_BOUNDED = json.JSONDecoder(parse_int=_parse_int)
 
 
 def bounded_int(value: Any, most: int = MAX_TOKENS_REPORTED) -> int:

@@ -9,6 +9,7 @@ import json
 import logging
 import re
 import sys
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Generator
 from typing import Any, BinaryIO
@@ -27,7 +28,8 @@ from pygls.protocol.language_server import lsp_method
 from seed_lsp import __version__
 from seed_lsp.errors import SeedError
 from seed_lsp.log import REDACTOR
-from seed_lsp.session import Session
+from seed_lsp.server.stdio import PipeReader, Recording, RecordingStdin
+from seed_lsp.session import Session, copilot_client
 
 log = logging.getLogger(__name__)
 
@@ -197,28 +199,16 @@ def _lean_initialize(protocol: SeedProtocol, data: dict[str, Any]) -> dict[str, 
         value = raw.get(section)
         if isinstance(value, dict):
             lean[section] = value if keys is None else {k: value[k] for k in keys if k in value}
+    if copilot_client(params.get("initializationOptions")):
+        # Copilot's language server speaks UTF-16 only, and the clients written for it rely on
+        # that: copilot-lsp sends and applies next edits in UTF-16 whatever was negotiated.
+        lean["general"] = {**lean.get("general", {}), "positionEncodings": ["utf-16"]}
     code_action = lean.get("textDocument", {}).get("codeAction")
     if isinstance(code_action, dict):
         lean["textDocument"]["codeAction"] = {
             k: v for k, v in code_action.items() if k in ("resolveSupport", "dataSupport")
         }
     return {**data, "params": {**params, "capabilities": lean}}
-
-
-class _RecordingStdin:
-    """stdin for pygls' reader, remembering the last message body read: when pygls cannot
-    decode one (not UTF-8, nested too deeply), the server still answers it."""
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self._stream = stream
-        self.last = b""
-
-    def readline(self) -> bytes:
-        return self._stream.readline()
-
-    def read(self, n: int) -> bytes:
-        self.last = self._stream.read(n)
-        return self.last
 
 
 _ID = re.compile(rb'"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")')
@@ -280,15 +270,46 @@ class SeedLanguageServer(LanguageServer):
         self._usage_pending = False
         self._configured: asyncio.Event | None = None
 
-    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
-        self._stdin = _RecordingStdin(stdin or sys.stdin.buffer)
-        super().start_io(self._stdin, stdout)  # type: ignore[arg-type]
+    def _start_io_async(
+        self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None
+    ) -> None:
+        """pygls' stdio loop, with stdin read on the event loop where it is a pipe (see
+        `seed_lsp.server.stdio`)."""
+        from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+
+        stop = self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        source = stdin or sys.stdin.buffer
+
+        async def serve() -> None:
+            reader: Any = await PipeReader.open(source)
+            if reader is None:
+                self._stdin = RecordingStdin(source)
+                reader = StdinAsyncReader(self._stdin, self.thread_pool)  # type: ignore[arg-type]
+            else:
+                self._stdin = reader
+            await run_async(
+                stop_event=stop,
+                reader=reader,
+                protocol=self.protocol,
+                logger=log,
+                error_handler=self.report_server_error,
+            )
+
+        try:
+            asyncio.run(serve())
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; stopping")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()  # type: ignore[no-untyped-call]
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """pygls dropped a message it could not decode: answer it with ParseError (JSON-RPC's
         answer when the request cannot be read), to the id its bytes show if any."""
         if isinstance(error, (UnicodeDecodeError, ValueError, RecursionError)):
-            stdin = getattr(self, "_stdin", None)
+            stdin: Recording | None = getattr(self, "_stdin", None)
             body = stdin.last if stdin is not None else b""
             reason = "not UTF-8" if isinstance(error, UnicodeDecodeError) else first_line(error)
             if isinstance(error, RecursionError):

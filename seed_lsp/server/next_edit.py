@@ -11,17 +11,13 @@ command they start; see docs/next_edit.md):
   id): acceptance.
 - `textDocument/didFocus` (notification): accepted silently.
 
-The state (the next-edit service and the lifecycle) is per server, made on first use; the
-document store tells it every change.
+The handlers convert; `Session.next_edit` (seed_lsp/features/next_edit/feature.py) does the
+rest.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-import weakref
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
@@ -33,9 +29,9 @@ from seed_lsp.server.requests import model_request
 from seed_lsp.text import Position, Range
 
 if TYPE_CHECKING:
-    from seed_lsp.documents import Document, DocumentStore, TextChange
+    from seed_lsp.documents import Document
     from seed_lsp.edits.types import Diagnostic
-    from seed_lsp.features.next_edit import Lifecycle, NextEditOutcome, NextEditService
+    from seed_lsp.features.next_edit import NextEditOutcome
 
 log = logging.getLogger(__name__)
 
@@ -50,154 +46,25 @@ ACCEPT_COMPLETION = "seed.didAcceptCompletion"
 Point = tuple[int, int]
 
 
-@dataclass
-class _State:
-    service: NextEditService | None = None
-    timer: asyncio.TimerHandle | None = field(default=None, repr=False)
-    asks: bool = False
-    """The client has asked for a next edit: it is worth preparing for the next one."""
-    prepare: dict[str, asyncio.TimerHandle] = field(default_factory=dict, repr=False)
-
-
-_STATES: weakref.WeakKeyDictionary[SeedLanguageServer, _State] = weakref.WeakKeyDictionary()
-
-
-def _state(ls: SeedLanguageServer) -> _State:
-    state = _STATES.get(ls)
-    if state is None:
-        state = _STATES[ls] = _State()
-    return state
-
-
-def lifecycle(ls: SeedLanguageServer) -> Lifecycle:
-    return ls.session.lifecycle
-
-
-def service(ls: SeedLanguageServer) -> NextEditService:
-    """The server's next-edit service, with the settings in force."""
-    state = _state(ls)
-    settings = ls.session.settings
-    if state.service is None:
-        from seed_lsp.features.next_edit import NextEditService
-
-        state.service = NextEditService(
-            ls.session.client,
-            lambda: ls.session.context,
-            settings.next_edit,
-            ls.session.lifecycle,
-            redact_secrets=settings.context.redact_secrets,
-            excluded=lambda uri: ls.session.context.is_excluded(uri),
-            path_of=lambda uri: ls.session.context.path_of(uri),
-        )
-    else:
-        state.service.configure(settings.next_edit, settings.context.redact_secrets)
-    return state.service
-
-
-# -- what the document store tells ---------------------------------------------------------
-
-
-def _changed(ls: SeedLanguageServer, doc: Document, change: TextChange) -> None:
-    """One change as the store applied it: the edit history, the spans kept in place, and
-    (for a client that asks for next edits) the context of its next request prepared."""
-    service(ls).document_changed(doc, change)
-    state = _state(ls)
-    if state.asks:
-        line = change.range.start.line + change.new_text.count("\n")
-        _schedule_prepare(ls, state, doc.uri, line)
-
-
-def _closed(ls: SeedLanguageServer, uri: str) -> None:
-    state = _STATES.get(ls)
-    if state is None:
-        return
-    timer = state.prepare.pop(uri, None)
-    if timer is not None:
-        timer.cancel()
-    if state.service is not None:
-        state.service.forget(uri)
-
-
-def _schedule_prepare(ls: SeedLanguageServer, state: _State, uri: str, line: int) -> None:
-    previous = state.prepare.pop(uri, None)
-    if previous is not None:
-        previous.cancel()
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return
-    delay = service(ls).tuning.prepare_after_s
-    state.prepare[uri] = loop.call_later(delay, _prepare, ls, uri, line)
-
-
-def _prepare(ls: SeedLanguageServer, uri: str, line: int) -> None:
-    """The client will ask in a moment (copilot-lsp 500 ms after a change, copilot.el 0.5 s):
-    gather the request's context now, while the user pauses."""
-    _state(ls).prepare.pop(uri, None)
-    snap = ls.session.documents.snapshot(uri)
-    if snap is None or not ls.session.settings.next_edit.enabled or not ls.session.has_key:
-        return
-    try:
-        service(ls).prepare(snap, line)
-    except Exception:
-        log.exception("next edit: preparing the context failed")
-
-
-# -- hooks for the other handler modules --------------------------------------------------
+# -- for the other handler modules ---------------------------------------------------------
 
 
 def remember_diagnostics(
     ls: SeedLanguageServer, uri: str, diagnostics: list[Diagnostic], lines: tuple[int, int]
 ) -> None:
     """Diagnostics a client sent for some lines (a code action request's context)."""
-    service(ls).diagnostics.remember(uri, diagnostics, lines)
+    ls.session.next_edit.remember_diagnostics(uri, diagnostics, lines)
 
 
 def completion_command(ls: SeedLanguageServer, uri: str, start: Point, text: str) -> Any:
     """The `command` of an inline completion item: its acceptance reaches the lifecycle."""
-    ident = lifecycle(ls).register("inline", uri, start, text)
+    ident = ls.session.next_edit.register("inline", uri, start, text)
     return types.Command(title="Accept completion", command=ACCEPT_COMPLETION, arguments=[ident])
 
 
 def status(ls: SeedLanguageServer) -> dict[str, Any]:
     """The lifecycle stats, for `seed/status` (kept in this process, never sent anywhere)."""
-    _tick(ls)
-    snapshot = lifecycle(ls).snapshot()
-    state = _STATES.get(ls)
-    if state is not None and state.service is not None:
-        snapshot["nextEdit"]["debounceMs"] = round(state.service.delay_s() * 1000)
-    return snapshot
-
-
-def _tick(ls: SeedLanguageServer) -> None:
-    from seed_lsp.features.next_edit.history import text_between
-
-    def read(uri: str, start: Point, end: Point) -> str | None:
-        snap = ls.session.documents.snapshot(uri)
-        return None if snap is None else text_between(snap.lines, snap.eols, start, end)
-
-    lifecycle(ls).tick(time.monotonic(), read)
-
-
-def _schedule_tick(ls: SeedLanguageServer) -> None:
-    """Run the retention check when it is due."""
-    state = _state(ls)
-    due = ls.session.lifecycle.next_check()
-    if due is None:
-        return
-    if state.timer is not None:
-        state.timer.cancel()
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return
-    state.timer = loop.call_later(max(0.0, due - time.monotonic()) + 0.05, _due, ls)
-
-
-def _due(ls: SeedLanguageServer) -> None:
-    _state(ls).timer = None
-    _tick(ls)
-    _schedule_tick(ls)
+    return ls.session.next_edit.status()
 
 
 # -- params --------------------------------------------------------------------------------
@@ -277,20 +144,12 @@ def _edit_json(
 
 
 def register(server: SeedLanguageServer) -> None:
-    def listen(store: DocumentStore) -> None:
-        store.on_change(lambda doc, change: _changed(server, doc, change))
-        store.on_close(lambda uri: _closed(server, uri))
-
-    # The store is made on first use (off the start-up path); listen from its first change.
-    server.session.store_hooks.append(listen)
-
     @server.feature(COPILOT_INLINE_EDIT)
     async def copilot_inline_edit(ls: SeedLanguageServer, params: Any) -> dict[str, Any]:
         from seed_lsp.features.next_edit import NextEditRequest
 
         uri, version, position, diagnostics = _request_params(params)
         none: dict[str, Any] = {"edits": []}
-        _state(ls).asks = True
         await ls.ready()
         session = ls.session
         doc = session.documents.get(uri)
@@ -306,7 +165,7 @@ def register(server: SeedLanguageServer) -> None:
         )
 
         async def work(_: object) -> NextEditOutcome:
-            found = await service(ls).suggest(request)
+            found = await session.next_edit.suggest(request)
             if found.error is not None:
                 raise found.error
             return found
@@ -317,8 +176,6 @@ def register(server: SeedLanguageServer) -> None:
             outcome = await model_request(ls, "nextEdit", snap, work)
         except SeedError:
             return none
-        finally:
-            _schedule_tick(ls)  # applying an edit of a rewrite counted as accepting it
         log.debug("nextEdit %s v%s: %s", uri, snap.version, outcome.source)
         if outcome.edit is None or doc.version != snap.version:
             return none
@@ -340,8 +197,7 @@ def register(server: SeedLanguageServer) -> None:
         if ident is None or not isinstance(length, int):
             log.debug("%s without an item id or acceptedLength", DID_PARTIALLY_ACCEPT_COMPLETION)
             return
-        if lifecycle(ls).partially_accepted(ident, length, time.monotonic()):
-            _schedule_tick(ls)
+        ls.session.next_edit.partially_accepted(ident, length)
 
     @server.feature(DID_FOCUS)
     def did_focus(ls: SeedLanguageServer, params: Any) -> None:
@@ -360,16 +216,12 @@ def _shown(ls: SeedLanguageServer, params: Any) -> None:
     p = plain_json(params)
     ident = _item_id(p.get("item")) if isinstance(p, dict) else None
     if ident is not None:
-        lifecycle(ls).shown(ident, time.monotonic())
+        ls.session.next_edit.shown(ident)
 
 
 def _accepted(ls: SeedLanguageServer, args: tuple[Any, ...]) -> None:
     values = plain_json(list(args))
     if values and isinstance(values[0], list):
         values = values[0]
-    if (
-        values
-        and isinstance(values[0], str)
-        and lifecycle(ls).accepted(values[0], time.monotonic())
-    ):
-        _schedule_tick(ls)
+    if values and isinstance(values[0], str):
+        ls.session.next_edit.accepted(values[0])

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, client_capabilities
 
 from tests.e2e.conftest import Starter, open_document, plain, request
 from tests.fake_endpoint import FakeEndpoint, RecordedRequest, Reply
@@ -194,6 +194,40 @@ async def test_unicode_positions_are_utf16(start_server: Starter, fake: FakeEndp
     assert [(e["range"]["start"], e["range"]["end"], e["text"]) for e in edits] == [
         ({"line": 1, "character": 23}, {"line": 1, "character": 24}, "count")
     ]
+
+
+def neovim_capabilities() -> types.ClientCapabilities:
+    """What Neovim 0.11+ offers: UTF-8 first."""
+    caps = client_capabilities("neovim")
+    caps.general = types.GeneralClientCapabilities(
+        position_encodings=[
+            types.PositionEncodingKind.Utf8,
+            types.PositionEncodingKind.Utf16,
+            types.PositionEncodingKind.Utf32,
+        ]
+    )
+    return caps
+
+
+COPILOT_CLIENT = {
+    "editorInfo": {"name": "neovim", "version": "0.12.0"},
+    "editorPluginInfo": {"name": "Github Copilot LSP for Neovim", "version": "0.0.1"},
+}
+
+
+@pytest.mark.parametrize(
+    ("init_options", "encoding"),
+    [(COPILOT_CLIENT, "utf-16"), ({**COPILOT_CLIENT, **FAST}, "utf-16"), (FAST, "utf-8")],
+)
+async def test_copilot_clients_get_utf16(
+    start_server: Starter, fake: FakeEndpoint, init_options: Any, encoding: str
+) -> None:
+    """Clients written for Copilot's language server (they name their editor and plugin at
+    initialize) get UTF-16 even when they offer UTF-8 first: copilot-lsp sends and applies next
+    edits in UTF-16 whatever was negotiated. Other clients get what they offered first."""
+    client = await start_server(fake, init_options=init_options, capabilities=neovim_capabilities())
+    status = await request(client, "seed/status")
+    assert status["positionEncoding"] == encoding
 
 
 async def test_notifications_are_accepted_and_malformed_requests_refused(

@@ -1,11 +1,12 @@
 """Asking the model for one rewritten region: the context gathered, every text masked, the
-answer streamed and closed as soon as the region's block is, then turned into the region's
-target text (or nothing)."""
+answer streamed and answered as soon as the region's block is closed (the rest of the stream
+read briefly in the background, then cut), then turned into the region's target text (or
+nothing)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass
 
 from seed_lsp._tuning import NEXT_EDIT, NextEditTuning
@@ -34,7 +35,7 @@ from seed_lsp.features.next_edit.prompt import (
     render_history,
 )
 from seed_lsp.llm.errors import LLMError
-from seed_lsp.llm.types import ChatBackend, Usage
+from seed_lsp.llm.types import ChatBackend, StreamDelta, Usage
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,12 @@ async def ask_rewrite(
                             break
             finally:
                 # Leaving `async for` does not close the generator: close it, and the HTTP
-                # stream with it, now.
-                await stream.aclose()
+                # stream with it, now; or, the region complete, let it end on its own a moment
+                # (its connection is reused then) without waiting for it.
+                if early:
+                    _finish_later(stream, tuning)
+                else:
+                    await stream.aclose()
     except TimeoutError:
         return Answer(None, "timeout", prompt=prompt)
     except LLMError as error:
@@ -176,6 +181,29 @@ async def ask_rewrite(
     if not edits:
         return Answer(None, "unchanged", prompt=prompt, usage=usage)
     return Answer(apply_region_edits(region_text, edits, a), prompt=prompt, usage=usage)
+
+
+_finishing: set[asyncio.Task[None]] = set()
+"""Streams read to their end in the background (referenced until they are)."""
+
+
+def _finish_later(stream: AsyncGenerator[StreamDelta, None], tuning: NextEditTuning) -> None:
+    async def finish() -> None:
+        read = 0
+        try:
+            async with asyncio.timeout(tuning.finish_s):
+                async for delta in stream:
+                    read += len(delta.content) + len(delta.reasoning_content)
+                    if read > tuning.finish_chars:
+                        break
+        except (TimeoutError, LLMError):
+            pass
+        finally:
+            await stream.aclose()
+
+    task = asyncio.get_running_loop().create_task(finish())
+    _finishing.add(task)
+    task.add_done_callback(_finishing.discard)
 
 
 def _same(text: str) -> str:

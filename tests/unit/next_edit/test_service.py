@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from seed_lsp.config import NextEditSettings
@@ -171,15 +172,42 @@ async def test_nothing_recently_edited_nothing_asked() -> None:
     assert out.source == "skipped:no_recent_edit" and backend.requests == []
 
 
-async def test_the_stream_stops_once_the_region_block_is_closed() -> None:
+async def until(cond: Callable[[], bool]) -> None:
+    for _ in range(200):
+        if cond():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("timed out")
+
+
+async def test_the_answer_comes_once_the_region_block_is_closed_and_prose_is_cut() -> None:
     target = TEXT.replace("items", "products")
-    backend = FakeBackend().enqueue(answer(fenced(target) + "\n" + "More prose. " * 50))
+    prose = "More prose. " * 100
+    backend = FakeBackend(delay_s=0.001).enqueue(answer(fenced(target) + "\n" + prose, chunk=3))
     editor = Editor(backend)
     rename(editor)
     out = await editor.ask((0, 18))
     assert out.edit is not None
     record = backend.records[0]
-    assert record.closed_early and not record.finished
+    assert not record.closed_early  # answered, the rest of the stream still being read
+    await until(lambda: record.closed_early)
+    assert not record.finished
+    # Read past the block: at most the budget (the rest of the region's deltas, then prose).
+    budget = NextEditTuning().finish_chars
+    assert record.yielded * 3 < len(fenced(target)) + budget + 3 * 10
+
+
+async def test_a_stream_that_ends_after_the_block_is_read_to_its_end() -> None:
+    """So the HTTP connection is handed back to the pool for the next request."""
+    target = TEXT.replace("items", "products")
+    backend = FakeBackend().enqueue(answer(fenced(target)))
+    editor = Editor(backend)
+    rename(editor)
+    out = await editor.ask((0, 18))
+    assert out.edit is not None
+    record = backend.records[0]
+    await until(lambda: record.finished)
+    assert not record.closed_early
 
 
 async def test_a_keystroke_cancels_the_request_in_flight() -> None:
