@@ -9,9 +9,12 @@ Ground truth: Python ``ast`` with import resolution, cross-checked with jedi's `
 alone for ``obj.member``); JS/TS tree-sitter with ``export * from``/``export {a} from``/barrels,
 ``require`` and ``export default {..}`` module objects. The real server runs over stdio against
 the fake endpoint; an invoked ``textDocument/inlineCompletion`` is sent at the cut and the prompt
-the endpoint received is scored: a hit is the definition line inside a context part labelled
-with the defining file. Two settings: the defining file open among 6-10 other open files
-(random order), or closed (on disk in the workspace, the workspace root is the repository).
+the endpoint received is scored: a hit is the definition line (or another line defining the same
+name in the same scope: an attribute's class-level annotation and its ``self.x =``, overload
+stubs) inside a context part labelled with the defining file. The ground truth needs jedi
+(``pip install jedi``); the server does not. Two settings: the defining file open among 6-10
+other open files (random order), or closed (on disk in the workspace, the workspace root is
+the repository).
 Next to each figure, the baseline at the same prompt size: the same system prompt, the 60 lines
 before the cursor, and plain 60-line windows over the open files (stride 10), ranked by the
 Jaccard similarity of their identifiers with the 20 lines before the cursor, filling the rest of
