@@ -108,6 +108,8 @@ class Session:
 
     async def close(self) -> None:
         self.save_calibration()
+        if self._context is not None:
+            self._context.shutdown()  # its index worker thread
         if self._client is not None:
             await self._client.aclose()
 
@@ -200,6 +202,8 @@ class Session:
     def set_workspace_root(self, root: Path | None) -> None:
         self.workspace_root = root
         self.save_calibration()
+        if self._context is not None:
+            self._context.shutdown()  # the old root's index worker
         self._context = None
 
     # -- configuration ----------------------------------------------------------------------

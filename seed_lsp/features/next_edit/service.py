@@ -255,6 +255,11 @@ class NextEditService:
         if prepared is not None and prepared[:2] == (snap.revision, point):
             bundle = prepared[2]
         else:
+            # What the region imports, indexed off the event loop (briefly: the pause gave the
+            # index time already); the text may change meanwhile.
+            await engine.ready(snap, point, invoked=False)
+            if self._changes.get(uri, 0) != changes:
+                return NextEditOutcome(None, "superseded")
             bundle = gather_context(engine, snap, point, self.settings)
 
         async def ask() -> Answer:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,26 @@ def test_a_key_change_lets_the_user_be_told_again() -> None:
     session.set_workspace_configuration({"apiKey": "sk-new-key-0123456789"})
     session.report_error("inline", NoApiKey())
     assert len(told) == 2
+
+
+def _index_threads() -> int:
+    return sum(t.name == "seed-index" and t.is_alive() for t in threading.enumerate())
+
+
+async def test_the_index_worker_stops_with_its_workspace_and_the_session(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("def a():\n    return 1\n")
+    before = _index_threads()
+    session = Session({})
+    session.set_workspace_root(tmp_path)
+    uri = (tmp_path / "b.py").as_uri()
+    session.documents.open(uri, "python", 1, "from a import a\n\nprint(a())\n")
+    assert session.context.wait_ready(5.0, uri)  # the worker reads a.py
+    assert _index_threads() == before + 1
+    session.set_workspace_root(tmp_path)  # a new engine; the old one's worker ends
+    assert session.context.wait_ready(5.0, uri)
+    await session.close()
+    for _ in range(500):
+        if _index_threads() == before:
+            break
+        time.sleep(0.01)
+    assert _index_threads() == before

@@ -357,3 +357,35 @@ async def test_an_answer_that_rewrites_most_of_the_region_is_not_offered() -> No
     backend.enqueue(answer(fenced("def total(products, tax):\n    return compute(products, tax)")))
     out = await editor.ask((0, 18))
     assert out.edit is None and out.source == "empty:rewrote_too_much"
+
+
+async def test_the_prompt_holds_what_the_region_imports_from_a_closed_file(tmp_path: Any) -> None:
+    """The engine's index reads closed files in the background; a next-edit request waits for
+    what the document imports before it gathers, as completions do."""
+    (tmp_path / "pricing.py").write_text(
+        "def apply_discount(subtotal, percent):\n    return subtotal * (1 - percent / 100)\n"
+    )
+    text = "from pricing import apply_discount\n\n" + TEXT
+    backend = FakeBackend()
+    editor = Editor(backend, text)
+    editor.engine.shutdown()
+    editor.store = DocumentStore()
+    uri = (tmp_path / "shop.py").as_uri()
+    editor.doc = editor.store.open(uri, "python", 1, text)
+    editor.engine = ContextEngine(tmp_path, editor.store)
+    editor.store.on_change(editor.service.document_changed)
+    try:
+        start = editor.find("return subtotal * (1 + tax)")
+        editor.store.change(
+            uri,
+            2,
+            [((start, end_of(start, "return")), "return apply_discount(subtotal, 5) *")],
+            "utf-32",
+        )
+        backend.enqueue(answer("No change."))
+        await editor.service.suggest(NextEditRequest(editor.doc.snapshot(), start))
+        assert backend.requests, "no request reached the model"
+        prompt = backend.requests[0].messages[-1].content
+        assert "def apply_discount(subtotal, percent)" in str(prompt)
+    finally:
+        editor.engine.shutdown()
