@@ -19,8 +19,9 @@ from seed_lsp import paths
 from seed_lsp.errors import InvalidParams
 from seed_lsp.features.action_kinds import ACTION_KINDS
 from seed_lsp.server import convert
-from seed_lsp.server.core import SeedLanguageServer, SeedProtocol
+from seed_lsp.server.core import SeedLanguageServer
 from seed_lsp.server.edits import model_edit
+from seed_lsp.server.protocol import SeedProtocol
 from seed_lsp.server.requests import (
     RangeArguments,
     Report,

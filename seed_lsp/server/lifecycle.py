@@ -19,9 +19,9 @@ from seed_lsp.server.core import (
     STATUS_REQUEST,
     USAGE_REQUEST,
     SeedLanguageServer,
-    first_line,
     plain_json,
 )
+from seed_lsp.server.protocol import first_line
 
 log = logging.getLogger(__name__)
 
