@@ -193,27 +193,44 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """One user setting: its dotted camelCase key, type, default and description (with the
+    environment variables that set it)."""
+
+    key: str
+    annotation: Any
+    default: Any
+    doc: str
+    secret: bool
+
+
+def leaves(root: type, prefix: str = "") -> list[Leaf]:
+    """Every setting under the dataclass `root`, in declaration order (what the README table
+    and the VS Code extension's package.json are generated from)."""
+    out: list[Leaf] = []
+    hints = typing.get_type_hints(root)
+    for f in dataclasses.fields(root):
+        key = prefix + camel(f.name)
+        factory: Any = f.default_factory
+        default = f.default if f.default is not dataclasses.MISSING else factory()
+        if dataclasses.is_dataclass(default):
+            out.extend(leaves(type(default), key + "."))
+            continue
+        doc = f.metadata.get("doc", "")
+        env = f.metadata.get("env", ())
+        if env:
+            doc += " Environment: " + ", ".join(f"`{e}`" for e in env) + "."
+        out.append(Leaf(key, hints[f.name], default, doc, bool(f.metadata.get("secret"))))
+    return out
+
+
 def settings_table(root: type) -> str:
     """A markdown table of every key under `root`, generated from the dataclasses."""
     rows = ["| key | type | default | meaning |", "| --- | --- | --- | --- |"]
-
-    def walk(cls: type, prefix: str) -> None:
-        hints = typing.get_type_hints(cls)
-        for f in dataclasses.fields(cls):
-            key = prefix + camel(f.name)
-            factory: Any = f.default_factory
-            default = f.default if f.default is not dataclasses.MISSING else factory()
-            if dataclasses.is_dataclass(default):
-                walk(type(default), key + ".")
-                continue
-            doc = f.metadata.get("doc", "")
-            env = f.metadata.get("env", ())
-            if env:
-                doc += " Environment: " + ", ".join(f"`{e}`" for e in env) + "."
-            shown = "none" if default is None else _json(default)
-            rows.append(f"| `{key}` | {_type_name(hints[f.name])} | `{shown}` | {doc} |")
-
-    walk(root, "")
+    for leaf in leaves(root):
+        shown = "none" if leaf.default is None else _json(leaf.default)
+        rows.append(f"| `{leaf.key}` | {_type_name(leaf.annotation)} | `{shown}` | {leaf.doc} |")
     return "\n".join(rows) + "\n"
 
 

@@ -12,7 +12,6 @@ kept as written.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import types
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 from seed_lsp import config
-from seed_lsp.layers import camel
+from seed_lsp.layers import leaves
 
 PACKAGE_JSON = Path(__file__).resolve().parents[1] / "package.json"
 
@@ -62,28 +61,13 @@ def schema_for(annotation: Any) -> dict[str, Any]:
 def server_settings() -> dict[str, dict[str, Any]]:
     """`seedLsp.<key>` → its contributed schema, for every server setting but the secret ones."""
     out: dict[str, dict[str, Any]] = {}
-
-    def walk(cls: type, prefix: str) -> None:
-        hints = typing.get_type_hints(cls)
-        for f in dataclasses.fields(cls):
-            key = prefix + camel(f.name)
-            factory: Any = f.default_factory
-            default = f.default if f.default is not dataclasses.MISSING else factory()
-            if dataclasses.is_dataclass(default):
-                walk(type(default), key + ".")
-                continue
-            if key in SECRET_KEYS or f.metadata.get("secret"):
-                continue
-            doc = f.metadata.get("doc", "")
-            env = f.metadata.get("env", ())
-            if env:
-                doc += " Environment: " + ", ".join(f"`{e}`" for e in env) + "."
-            entry = schema_for(hints[f.name])
-            entry["default"] = default
-            entry["markdownDescription"] = doc
-            out["seedLsp." + key] = entry
-
-    walk(config.Settings, "")
+    for leaf in leaves(config.Settings):
+        if leaf.key in SECRET_KEYS or leaf.secret:
+            continue
+        entry = schema_for(leaf.annotation)
+        entry["default"] = leaf.default
+        entry["markdownDescription"] = leaf.doc
+        out["seedLsp." + leaf.key] = entry
     for order, entry in enumerate(out.values()):
         entry["order"] = 100 + order
     return out
