@@ -11,7 +11,7 @@ records every request (body, headers without the key) and whether the client wen
 the answer was complete.
 
 Run standalone (for editor tests and benchmarks):
-    python tests/fake_endpoint.py --port 0 --rules rules.json
+    python -m tests.fake_endpoint --port 0 --rules rules.json
 prints `http://127.0.0.1:PORT/v1` on its first line; rules map a substring of the prompt to an
 answer (see `Rule`).
 """

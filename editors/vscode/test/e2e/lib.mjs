@@ -329,12 +329,13 @@ export const USER_SETTINGS = {
   'window.dialogStyle': 'custom',
 };
 
-/** tests/fake_endpoint.py with test/e2e/rules.json, logging each request to `requestLog`. */
+/** tests/fake_endpoint.py (as `python -m tests.fake_endpoint` from the repository, so its
+ * `tests.` imports resolve) with test/e2e/rules.json, logging each request to `requestLog`. */
 export async function startFake(python, requestLog, name = 'fake-endpoint') {
   const fake = await startProcess(
     name,
     python,
-    [path.join(REPO, 'tests', 'fake_endpoint.py'), '--port', '0', '--rules', path.join(HERE, 'rules.json'),
+    ['-m', 'tests.fake_endpoint', '--port', '0', '--rules', path.join(HERE, 'rules.json'),
       '--log', requestLog],
     { cwd: REPO },
     (line) => (line.startsWith('http://') ? line.trim() : undefined),
