@@ -204,3 +204,25 @@ def test_commonjs_exports() -> None:
 )
 def test_bad_input_gives_a_summary(text: str, language: str) -> None:
     summarize(text, language)  # never raises
+
+
+@pytest.mark.parametrize("language", ["python", "typescript"])
+def test_big_file_parsed_in_chunks_reads_names_by_byte_offset(language: str) -> None:
+    """A file over the cooperative-parse size is parsed from chunks (the tree keeps no source):
+    names after non-ASCII text come out whole, as in a small file, and the text is not kept
+    once the summary is made."""
+    from seed_lsp.context import summary as summary_module
+
+    head = "é \u2014 ✓ \U0001d518"  # 2-, 3- and 4-byte UTF-8 before each name
+    if language == "python":
+        unit = f'# {head}\ndef fN(x: "Ünï") -> "Bøx":\n    """Dœc N."""\n    return x\n\n'
+    else:
+        unit = f"// {head}\nexport function fN(x: string): Bøx {{\n  return x;\n}}\n\n"
+    big = "".join(unit.replace("N", str(i)) for i in range(1200))
+    assert len(big.encode()) > summary_module._COOPERATIVE_BYTES
+    entries = summarize(big, language).entries
+    small = summarize(unit.replace("N", "7"), language).entries[0]
+    assert [e.name for e in entries] == [f"f{i}" for i in range(1200)]
+    assert entries[7].returns == small.returns and entries[7].doc == small.doc
+    assert "Bøx" in entries[7].returns
+    assert summary_module._local.source is None
