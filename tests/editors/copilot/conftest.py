@@ -1,7 +1,9 @@
 """Real public clients written for GitHub Copilot's language server, driving seed-lsp.
 
-Their sources are never part of this repository (nor fetched by it): each test runs when an
-environment variable names a checkout of its client and skips, saying so, otherwise.
+Their sources are never part of this repository: the test setup fetches each at the commit
+pinned below (a shallow git fetch from GitHub into the test cache, tests/editors/sources.py)
+when installing is allowed (`SEED_LSP_TEST_INSTALL=1`, as `.ci/run` sets), and skips saying
+what it would fetch otherwise. A variable naming a checkout replaces the fetch:
 
 - `SEED_LSP_COPILOT_LSP_DIR`: a checkout of copilotlsp-nvim/copilot-lsp.
 - `SEED_LSP_SIDEKICK_DIR`: a checkout of folke/sidekick.nvim.
@@ -25,12 +27,33 @@ from typing import Any
 
 import pytest
 
+from tests.editors import sources
 from tests.editors.nvim.conftest import find_nvim, nvim_version, server_cmd
 from tests.fake_endpoint import TEST_KEY, FakeEndpoint, RecordedRequest, Reply
 
 HERE = Path(__file__).parent
 NVIM_HARNESS = HERE.parent / "nvim"
 RUN_TIMEOUT = 60.0
+
+COPILOT_LSP = sources.Pinned(
+    "copilotlsp-nvim/copilot-lsp",
+    "1b6d8273594643f51bb4c0c1d819bdb21b42159d",
+    "lsp/copilot_ls.lua",
+    "SEED_LSP_COPILOT_LSP_DIR",
+)
+# Not sidekick's newest: later commits need a newer Neovim than the test extra's.
+SIDEKICK = sources.Pinned(
+    "folke/sidekick.nvim",
+    "6b69c42031950164b208b1abf78018ab4a86cdec",
+    "lua/sidekick/nes/init.lua",
+    "SEED_LSP_SIDEKICK_DIR",
+)
+COPILOT_EL = sources.Pinned(
+    "copilot-emacs/copilot.el",
+    "277ca357422ba34bcf7fe650cb720580994eea84",
+    "copilot-nes.el",
+    "SEED_LSP_COPILOT_EL_DIR",
+)
 
 _REGION = re.compile(
     r"Editable region \(lines (\d+)-(\d+) of [^)]*\):\n(`{3,})[\w-]*\n(.*?)\n\3", re.S
@@ -54,18 +77,12 @@ def rewriting(*replacements: tuple[str, str]) -> Callable[[RecordedRequest], Rep
     return respond
 
 
-def checkout(variable: str, marker: str, name: str) -> Path:
-    """The client checkout named by `variable`, or skip saying how to get one."""
-    value = os.environ.get(variable)
-    if not value:
-        pytest.skip(
-            f"{variable} is not set: point it at a checkout of {name} to run this real-client "
-            "test (its sources are not part of this repository)"
-        )
-    path = Path(value)
-    if not (path / marker).is_file():
-        pytest.skip(f"{variable}={value} is not a checkout of {name} (no {marker})")
-    return path
+def checkout(source: sources.Pinned) -> Path:
+    """The client's checkout (fetched when allowed), or skip saying how to get one."""
+    try:
+        return sources.checkout(source)
+    except sources.Unavailable as exc:
+        pytest.skip(str(exc))
 
 
 @dataclass
@@ -156,22 +173,11 @@ def neovim(nvim_binary: Path, tmp_path: Path) -> Iterator[Neovim]:
         yield Neovim(nvim_binary, tmp_path, fake)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def copilot_lsp_dir() -> Path:
-    return checkout("SEED_LSP_COPILOT_LSP_DIR", "lsp/copilot_ls.lua", "copilotlsp-nvim/copilot-lsp")
+    return checkout(COPILOT_LSP)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def sidekick_dir() -> Path:
-    return checkout("SEED_LSP_SIDEKICK_DIR", "lua/sidekick/nes/init.lua", "folke/sidekick.nvim")
-
-
-def git_commit(path: Path) -> str:
-    """The checkout's commit, when it is a git work tree (for the test's report)."""
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(path), "rev-parse", "HEAD"], capture_output=True, text=True
-        )
-    except OSError:
-        return "unknown"
-    return out.stdout.strip() or "unknown"
+    return checkout(SIDEKICK)

@@ -1,11 +1,13 @@
 """copilot.el's next edits (`copilot-nes-mode`) with `copilot-server-executable` pointing at
 seed-lsp, in `emacs --batch`.
 
-Runs when `SEED_LSP_COPILOT_EL_DIR` names a checkout of copilot-emacs/copilot.el. copilot.el
-needs `jsonrpc`, `compat`, `editorconfig` and `track-changes`: Emacs 28 with Debian's
-`elpa-compat` and `elpa-editorconfig` has all but `track-changes` (built into Emacs 30, on GNU
-ELPA); name the folders holding what is missing in `SEED_LSP_EMACS_LOAD_PATH` (`:`-separated).
-Without them the test skips, saying what could not be loaded.
+copilot.el (copilot-emacs/copilot.el at the commit pinned in conftest.py) is fetched like the
+Neovim clients, or named by `SEED_LSP_COPILOT_EL_DIR`. It needs `jsonrpc`, `compat`,
+`editorconfig` and `track-changes`: Emacs 28 with Debian's `elpa-compat` and
+`elpa-editorconfig` has all but `track-changes` (built into Emacs 30), which is fetched for an
+older Emacs from GNU ELPA's git mirror `emacs-straight/track-changes` at a pinned commit (1.5).
+`SEED_LSP_EMACS_LOAD_PATH` (`:`-separated folders) replaces that fetch. Without a library the
+test skips, saying what could not be loaded.
 
 `emacs --batch` never counts as idle, so the idle timers copilot-nes asks with are run by the
 test body after it has waited their delay (`seed-idle` in copilot_el.el).
@@ -17,12 +19,14 @@ import json
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.editors.copilot.conftest import checkout, rewriting
+from tests.editors import sources
+from tests.editors.copilot.conftest import COPILOT_EL, checkout, rewriting
 from tests.editors.copilot.test_copilot_lsp import (
     ADD_PARAMETER,
     INSERT_LINES,
@@ -34,6 +38,14 @@ from tests.editors.nvim.conftest import server_cmd
 from tests.fake_endpoint import TEST_KEY, FakeEndpoint
 
 HERE = Path(__file__).parent
+# GNU ELPA's own URLs for a version stop working once a newer one is out (older versions are
+# kept compressed with lzip, and pruned), so the pin is a commit of its git mirror instead.
+TRACK_CHANGES = sources.Pinned(
+    "emacs-straight/track-changes",
+    "6d8fb08f6ef72e0b9bd8bea61d91d47a8b00ec81",
+    "track-changes.el",
+    instead="name a folder holding track-changes.el in SEED_LSP_EMACS_LOAD_PATH",
+)
 # The scenarios' edits as Emacs makes them: (1-based line, column, characters deleted, text).
 EDITS = {
     id(RENAME): (1, 10, len("items"), "products"),
@@ -43,20 +55,16 @@ EDITS = {
 
 
 def emacs_run(
-    fake: FakeEndpoint, tmp: Path, client_dir: Path, scenario: Scenario
+    fake: FakeEndpoint, tmp: Path, emacs: Emacs, client_dir: Path, scenario: Scenario
 ) -> dict[str, Any]:
-    emacs = os.environ.get("SEED_TEST_EMACS") or shutil.which("emacs")
-    if emacs is None:
-        pytest.skip("Emacs not found (Debian's emacs-nox, or SEED_TEST_EMACS)")
     fake.responder = rewriting(*scenario.replacements)
     workspace = tmp / "ws"
     (workspace / ".git").mkdir(parents=True)
     (workspace / "code.py").write_text(scenario.before)
-    extra = [p for p in os.environ.get("SEED_LSP_EMACS_LOAD_PATH", "").split(":") if p]
     line, col, delete, text = EDITS[id(scenario)]
     out = tmp / "outcome.json"
     params = {
-        "load_path": [str(client_dir), *extra],
+        "load_path": [str(client_dir), *emacs.load_path],
         "cmd": server_cmd(),
         "workspace": str(workspace),
         "file": "code.py",
@@ -76,7 +84,7 @@ def emacs_run(
     for name in ("SEED_LSP_API_KEY", "SEED_LSP_MODEL"):
         env.pop(name, None)
     proc = subprocess.run(
-        [emacs, "--batch", "-l", str(HERE / "copilot_el.el")],
+        [emacs.binary, "--batch", "-l", str(HERE / "copilot_el.el")],
         cwd=workspace,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -102,17 +110,47 @@ def emacs_run(
     return results
 
 
-@pytest.fixture
+@dataclass(frozen=True)
+class Emacs:
+    binary: str
+    load_path: list[str]
+    """Folders of the libraries copilot.el needs that this Emacs lacks."""
+
+
+def emacs_major(binary: str) -> int:
+    done = subprocess.run(
+        [binary, "--batch", "--eval", "(princ emacs-major-version)"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    return int(done.stdout.strip() or 0)
+
+
+@pytest.fixture(scope="session")
+def emacs() -> Emacs:
+    binary = os.environ.get("SEED_TEST_EMACS") or shutil.which("emacs")
+    if binary is None:
+        pytest.skip("Emacs not found (Debian's emacs-nox, or SEED_TEST_EMACS)")
+    named = os.environ.get("SEED_LSP_EMACS_LOAD_PATH")
+    if named is not None:
+        return Emacs(binary, [p for p in named.split(":") if p])
+    if emacs_major(binary) >= 30:
+        return Emacs(binary, [])
+    return Emacs(binary, [str(checkout(TRACK_CHANGES))])
+
+
+@pytest.fixture(scope="session")
 def copilot_el_dir() -> Path:
-    return checkout("SEED_LSP_COPILOT_EL_DIR", "copilot-nes.el", "copilot-emacs/copilot.el")
+    return checkout(COPILOT_EL)
 
 
 @pytest.mark.parametrize(
     "scenario", [RENAME, ADD_PARAMETER, INSERT_LINES], ids=["rename", "add_parameter", "lines"]
 )
-def test_copilot_el(tmp_path: Path, copilot_el_dir: Path, scenario: Scenario) -> None:
+def test_copilot_el(tmp_path: Path, emacs: Emacs, copilot_el_dir: Path, scenario: Scenario) -> None:
     with FakeEndpoint() as fake:
-        results = emacs_run(fake, tmp_path, copilot_el_dir, scenario)
+        results = emacs_run(fake, tmp_path, emacs, copilot_el_dir, scenario)
         check_served(fake, results, scenario)
     for s in results["suggestions"]:
         # copilot-nes draws the replaced text with its deletion face and the new text as an
