@@ -3,6 +3,7 @@ for GitHub (`SEED_LSP_TEST_GIT_URL`): fast, no network."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -117,3 +118,16 @@ def test_install_variable_replaces_the_fetch(
 def test_pins_are_full_commits() -> None:
     with pytest.raises(ValueError, match="40-hex"):
         pinned("1b6d827")
+
+
+def test_ci_announces_every_pinned_source() -> None:
+    """.ci/run says what it will fetch before the venv exists, so it names the cache folders
+    itself; they must be the pins' own."""
+    from tests.editors.copilot.conftest import COPILOT_EL, COPILOT_LSP, SIDEKICK
+    from tests.editors.copilot.test_copilot_el import TRACK_CHANGES
+
+    script = (Path(__file__).parents[2] / ".ci" / "run").read_text(encoding="utf-8")
+    listed = re.search(r"^for c in (.*); do$", script, re.M)
+    assert listed is not None
+    pins = (COPILOT_LSP, SIDEKICK, COPILOT_EL, TRACK_CHANGES)
+    assert listed.group(1).split() == [p.folder.name for p in pins]
