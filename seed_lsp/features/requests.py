@@ -68,6 +68,7 @@ async def edit_for(
     diagnostic: Diagnostic | None = None,
     instruction: str = "",
     redact: bool = True,
+    on_progress: Callable[[str], None] | None = None,
 ) -> EditResult:
     """Minimal edits against `snap.text` for a refactor or a fix. Raises `Refused`,
     `seed_lsp.edits.AnswerError` (no code block, cut off) and `LLMError`s."""
@@ -101,6 +102,7 @@ async def edit_for(
         language_id=snap.language_id,
         call=settings.call,
         restore=secret.restore,
+        on_progress=on_progress,
     )
 
 

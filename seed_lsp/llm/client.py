@@ -183,11 +183,13 @@ class ChatClient(Retrying):
 
     # -- public API -------------------------------------------------------------------------
 
-    async def complete(self, request: ChatRequest) -> ChatResponse:
+    async def complete(
+        self, request: ChatRequest, on_delta: Callable[[StreamDelta], None] | None = None
+    ) -> ChatResponse:
         """One whole answer. It is streamed and gathered, so that a silent endpoint fails
         within `first_byte_timeout` while a long answer that keeps coming (reasoning, then
-        content) is not cut by it."""
-        return await self.collect(request)
+        content) is not cut by it; `on_delta` sees each delta (for progress)."""
+        return await self.collect(request, on_delta)
 
     async def stream(self, request: ChatRequest) -> AsyncGenerator[StreamDelta, None]:
         """Server-sent deltas. Iterate inside `contextlib.aclosing` so stopping early closes
@@ -239,7 +241,9 @@ class ChatClient(Retrying):
                 usage = self.ledger.estimate(prompt_chars, streamed)
             self._account(request.feature, usage)
 
-    async def collect(self, request: ChatRequest) -> ChatResponse:
+    async def collect(
+        self, request: ChatRequest, on_delta: Callable[[StreamDelta], None] | None = None
+    ) -> ChatResponse:
         """Stream an answer and accumulate it, with first-token latency."""
         started = time.perf_counter()
         first: float | None = None
@@ -251,6 +255,8 @@ class ChatClient(Retrying):
             async for delta in deltas:
                 if first is None and (delta.content or delta.reasoning_content):
                     first = (time.perf_counter() - started) * 1000
+                if on_delta is not None:
+                    on_delta(delta)
                 content.append(delta.content)
                 reasoning.append(delta.reasoning_content)
                 finish = delta.finish_reason or finish

@@ -6,7 +6,7 @@ Only the fields seed-lsp reads are modelled; everything else in a response is ig
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -131,6 +131,10 @@ class ChatBackend(Protocol):
     closes the HTTP stream at once.
     """
 
-    async def complete(self, request: ChatRequest) -> ChatResponse: ...
+    async def complete(
+        self, request: ChatRequest, on_delta: Callable[[StreamDelta], None] | None = None
+    ) -> ChatResponse:
+        """One whole answer; `on_delta` sees each delta as it arrives (for progress)."""
+        ...
 
     def stream(self, request: ChatRequest) -> AsyncGenerator[StreamDelta, None]: ...

@@ -58,7 +58,7 @@ async def model_edit(
     session = ls.session
     snap = doc.snapshot()
 
-    async def work(_: Report) -> EditResult:
+    async def work(report: Report) -> EditResult:
         return await edit_for(
             session.client,
             session.context,
@@ -69,6 +69,7 @@ async def model_edit(
             instruction=instruction,
             settings=session.settings.code_actions,
             redact=session.settings.context.redact_secrets,
+            on_progress=report,
         )
 
     result = await model_request(ls, feature, snap, work, progress=title, show_errors=True)

@@ -178,6 +178,33 @@ async def test_refactor_command_applies_through_apply_edit(
     assert "add type hints" in fake.chat_requests()[0].prompt_text
 
 
+async def test_refactor_reports_what_the_model_is_at_while_it_streams(
+    start_server: Starter, fake: FakeEndpoint
+) -> None:
+    client = await start_server(fake)
+    client.feature(types.WORKSPACE_APPLY_EDIT)(
+        lambda params: types.ApplyWorkspaceEditResult(applied=True)
+    )
+    open_document(client, URI, TEXT)
+    # About 1.5 s of thinking, then the change a few characters at a time.
+    fake.enqueue(
+        Reply(
+            content=f"```python\n{REWRITE}\n```",
+            reasoning="let me think about the types " * 6,
+            chunk_size=8,
+            chunk_delay=0.04,
+        )
+    )
+    await execute(client, "seed.refactor", {"uri": URI, "range": RANGE, "instruction": "hints"})
+    messages = [
+        getattr(report, "message", None) or ""
+        for reports in client.progress_reports.values()
+        for report in reports
+    ]
+    assert any(m.startswith("Thinking (") for m in messages), messages
+    assert any(m.startswith("Writing the change: ") for m in messages), messages
+
+
 async def test_fix_command_without_instruction(start_server: Starter, fake: FakeEndpoint) -> None:
     client = await start_server(fake)
     open_document(client, URI, TEXT)

@@ -4,6 +4,7 @@ was listed for, and the rendered cross-file context."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from seed_lsp.edits.types import Diagnostic, LineSpan, Range
 from seed_lsp.errors import InvalidParams
 from seed_lsp.features.actions.listing import ActionId
 from seed_lsp.features.actions.prompts import build_fix_messages, build_refactor_messages
-from seed_lsp.llm.types import ChatBackend, ChatRequest, Message
+from seed_lsp.llm.types import ChatBackend, ChatRequest, Message, StreamDelta
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ async def compute_edit(
     language_id: str,
     call: ModelCall,
     restore: Callable[[str], str] | None = None,
+    on_progress: Callable[[str], None] | None = None,
 ) -> EditResult:
     """Ask the model for the plan's replacement and return minimal edits against `text`.
 
@@ -116,9 +118,11 @@ async def compute_edit(
     An unchanged answer gives an `EditResult` with no edits (`changed` is False).
     `restore` maps the answer back to real text when the prompt was built from a masked
     document (secrets replaced by numbered placeholders): the edit then keeps the real values.
+    `on_progress(message)` hears, while the answer streams, what the model is at.
     """
     request = ChatRequest.for_call(plan.messages, plan.feature, call)
-    response = await backend.complete(request)
+    watch = StreamProgress(on_progress) if on_progress is not None else None
+    response = await backend.complete(request, watch)
     truncated = response.finish_reason == "length"
     if not response.content.strip():
         raise AnswerCutOff() if truncated else NoCodeBlock()
@@ -126,3 +130,39 @@ async def compute_edit(
     return edits_from_answer(
         text, plan.target, answer, language_id=language_id, truncated=truncated
     )
+
+
+class StreamProgress:
+    """What a refactor or fix tells the user while its answer streams (a reasoning model may
+    think for a minute before the first line): that it is thinking, for how long, then how many
+    lines of the change have come. At most one message per `every_s`."""
+
+    def __init__(
+        self,
+        report: Callable[[str], None],
+        every_s: float = 0.5,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._report = report
+        self._every_s = every_s
+        self._clock = clock
+        self._started = clock()
+        self._last: float | None = None
+        self._lines = 0
+        self._writing = False
+
+    def __call__(self, delta: StreamDelta) -> None:
+        if delta.content:
+            self._writing = True
+            self._lines += delta.content.count("\n")
+        elif not delta.reasoning_content:
+            return
+        now = self._clock()
+        if self._last is not None and now - self._last < self._every_s:
+            return
+        self._last = now
+        if self._writing:
+            lines = self._lines + 1  # the line being written counts
+            self._report(f"Writing the change: {lines} line{'s' if lines > 1 else ''}")
+        else:
+            self._report(f"Thinking ({now - self._started:.0f} s)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 
 from seed_lsp.llm.types import ChatBackend, ChatRequest, ChatResponse, StreamDelta
@@ -29,7 +29,9 @@ class FakeBackend:
             raise AssertionError("FakeBackend: no answer queued")
         return self.answers.pop(0)
 
-    async def complete(self, request: ChatRequest) -> ChatResponse:
+    async def complete(
+        self, request: ChatRequest, on_delta: Callable[[StreamDelta], None] | None = None
+    ) -> ChatResponse:
         self.requests.append(request)
         answer = self._next()
         try:
@@ -41,6 +43,8 @@ class FakeBackend:
         if isinstance(answer, BaseException):
             raise answer
         if isinstance(answer, list):
+            for delta in answer if on_delta is not None else ():
+                on_delta(delta)
             text = "".join(d.content for d in answer)
             finish = next((d.finish_reason for d in answer if d.finish_reason), "stop")
             return ChatResponse(content=text, finish_reason=finish)

@@ -4,7 +4,7 @@ whether each stream was closed before its end."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 
 from seed_lsp.llm.errors import LLMError
@@ -72,12 +72,16 @@ class FakeBackend:
     def requests(self) -> list[ChatRequest]:
         return [r.request for r in self.records]
 
-    async def complete(self, request: ChatRequest) -> ChatResponse:
+    async def complete(
+        self, request: ChatRequest, on_delta: Callable[[StreamDelta], None] | None = None
+    ) -> ChatResponse:
         content = ""
         reasoning = ""
         finish = None
         usage = None
         async for delta in self.stream(request):
+            if on_delta is not None:
+                on_delta(delta)
             content += delta.content
             reasoning += delta.reasoning_content
             finish = delta.finish_reason or finish
