@@ -72,6 +72,7 @@ class Session:
         self.settings = config.Settings()
         self.settings = self._resolve()
         self._on_usage = on_usage
+        self._key_wanted_by: str | None = None  # the keyless base URL that answered 401
         self.workspace_root: Path | None = None
         self._documents: DocumentStore | None = None
         self._client: ChatClient | None = None
@@ -291,6 +292,10 @@ class Session:
     def report_error(self, feature: str, error: Exception) -> None:
         """Log a failed request; show the ones the user must act on, once each."""
         message = REDACTOR.redact(str(error))
+        if isinstance(error, errors.KeyWanted) and self._key_wanted_by != self.settings.base_url:
+            self._key_wanted_by = self.settings.base_url
+            if self._on_usage is not None:  # clients re-read seed/status on a usage notice
+                self._on_usage(feature, None)
         if isinstance(error, SeedError):
             if error.notice is not None:
                 self.tell_once(f"seed-lsp: {message}", "error", key=error.notice)
@@ -303,10 +308,14 @@ class Session:
 
     @property
     def has_key(self) -> bool:
-        """A key is set, or none is needed (a server on this machine)."""
+        """A key is set, or none is needed: a server on this machine, until it refuses a
+        request for want of one."""
         from seed_lsp.llm.endpoints import needs_key
 
-        return bool(self.settings.api_key) or not needs_key(self.settings.base_url)
+        base_url = self.settings.base_url
+        if self.settings.api_key:
+            return True
+        return not needs_key(base_url) and self._key_wanted_by != base_url
 
 
 # What clients written for Copilot's language server put in initializationOptions: facts about

@@ -373,6 +373,12 @@ class ChatClient(Retrying):
         message = message[:300]
         lower = message.lower()
         model = self.options.model
+        if status in (401, 403) and not self.options.api_key:
+            return errors.KeyWanted(
+                f"The endpoint wants an API key (HTTP {status}) and none is set: set AIMLAPI_KEY "
+                '(or SEED_LSP_API_KEY) or seedLsp.apiKey (in VS Code: run "Seed: Set API Key"). '
+                f"{message}".strip()
+            )
         if status in (401, 403):
             return errors.AuthenticationFailed(
                 f"The endpoint rejected the API key (HTTP {status}): check AIMLAPI_KEY / "

@@ -32,6 +32,13 @@ class AuthenticationFailed(LLMError):
     notice = "auth"
 
 
+class KeyWanted(AuthenticationFailed):
+    """A 401/403 to a request sent without a key (to a server on this machine, which is
+    assumed keyless until it says otherwise): from now on the session has no key."""
+
+    notice = "no_key"  # told once, like NoApiKey: the fix is the same
+
+
 class RateLimited(LLMError):
     kind = "rate_limit"
     retryable = True

@@ -12,6 +12,8 @@ class RawConnection:
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
         self.next_id = 1000
+        self.notifications: list[dict[str, Any]] = []
+        """The server's notifications read while waiting for responses."""
 
     @classmethod
     async def start(cls, env: dict[str, str], argv: list[str] | None = None) -> RawConnection:
@@ -59,6 +61,8 @@ class RawConnection:
                     return message
                 if "method" in message and "id" in message:  # a request to the client
                     await self.send({"id": message["id"], "result": None})
+                elif "method" in message:
+                    self.notifications.append(message)
 
         return await asyncio.wait_for(wait(), timeout)
 

@@ -293,6 +293,9 @@ class SeedExtension {
     client.onNotification(USAGE, (report: unknown) => {
       this.usage = asUsageReport(report);
       this.render();
+      // The server sends one too when its status changed (a local server turned out to want
+      // a key); at most every 0.5 s, so re-reading the status each time costs little.
+      void this.refreshStatus();
     });
     await this.refreshStatus();
   }

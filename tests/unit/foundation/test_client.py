@@ -172,6 +172,15 @@ async def test_a_server_on_this_machine_needs_no_key() -> None:
     assert not chat.key_sent
 
 
+async def test_a_server_on_this_machine_that_wants_a_key_says_so(fake: FakeEndpoint) -> None:
+    client = make_client(fake, api_key=None)  # the fake is on 127.0.0.1 and wants TEST_KEY
+    with pytest.raises(errors.KeyWanted, match="wants an API key .* none is set") as info:
+        await client.complete(REQUEST)
+    await client.aclose()
+    assert "rejected" not in str(info.value)
+    assert info.value.notice == "no_key"  # told once with NoApiKey: the fix is the same
+
+
 async def test_network_error_when_unreachable() -> None:
     client = ChatClient(
         options(base_url="http://127.0.0.1:9/v1", model="m", api_key=TEST_KEY, max_retries=0)

@@ -64,8 +64,17 @@ function step(name, run) {
   steps.push({ name, run });
 }
 
-step('status bar says there is no key', async (wb) => {
-  await wb.until('the Seed status item', async () => /no API key/.test(await wb.statusText()), 60_000);
+// The fake endpoint is on 127.0.0.1, so the server first takes it for a keyless local server
+// (Ollama, llama.cpp); it wants a key, and its first refusal turns the status to "no API key".
+step('status bar says there is no key once the local endpoint asks for one', async (wb) => {
+  await wb.until('the Seed status item', async () => {
+    const text = await wb.statusText();
+    return /Seed/.test(text) && !/starting/.test(text);
+  }, 60_000);
+  await wb.open('ghost.go');
+  await wb.goTo(5, 2);
+  await wb.command('Trigger Inline Suggestion');
+  await wb.until('the Seed status item to say no key', async () => /no API key/.test(await wb.statusText()), 20_000);
 });
 
 step('Seed: Set API Key stores the key in secret storage, not settings', async (wb, ctx) => {
