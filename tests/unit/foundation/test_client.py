@@ -174,7 +174,7 @@ async def test_a_server_on_this_machine_needs_no_key() -> None:
 
 async def test_a_server_on_this_machine_that_wants_a_key_says_so(fake: FakeEndpoint) -> None:
     client = make_client(fake, api_key=None)  # the fake is on 127.0.0.1 and wants TEST_KEY
-    with pytest.raises(errors.KeyWanted, match="wants an API key .* none is set") as info:
+    with pytest.raises(errors.KeyWanted, match=r"wants an API key .* none is set") as info:
         await client.complete(REQUEST)
     await client.aclose()
     assert "rejected" not in str(info.value)
