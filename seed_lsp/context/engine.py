@@ -92,11 +92,16 @@ class ContextEngine:
         return Sources(self._index, self._root, self._tuning, redact_secrets)
 
     def configure(self, settings: Settings) -> None:
-        """New settings (exclusions are re-evaluated for every document)."""
+        """New settings. A change of the context section (exclusions, limits, redaction)
+        re-evaluates every document and reads the workspace again; any other (the model, the
+        context window the endpoint reported, another feature's section) keeps the index:
+        settings are applied again whenever the endpoint is discovered or the client sends its
+        configuration, and reading a workspace again each time cost requests their context."""
         with self._lock:
-            self._settings = settings
-            self._filter = self._make_filter()
-            self._reset()
+            old, self._settings = self._settings, settings
+            if settings.context != old.context:
+                self._filter = self._make_filter()
+                self._reset()
 
     def _reset(self) -> None:
         """Forget everything read under the old exclusion rules."""

@@ -221,6 +221,20 @@ def test_set_options_reapplies_exclusions(ws: Path) -> None:
     assert engine.gather(uri, (0, 0), None, 500, "fim").excluded
 
 
+def test_settings_that_do_not_touch_the_context_keep_the_index(ws: Path) -> None:
+    """Settings are applied again when the endpoint is discovered (its context window) and
+    whenever the client sends its configuration: that must not throw the workspace away."""
+    engine, uri = _engine(ws)
+    engine.gather(uri, (6, 0), None, 2000, "fim")
+    index = engine.engine._index
+    generation = index.generation
+    engine.configure(context_window=64_000)  # another model, as discovery reports it
+    engine.configure(context_window=64_000)  # the same configuration again
+    assert engine.engine._index is index and index.generation == generation
+    engine.configure(context_window=64_000, exclude=["notes/**"])
+    assert engine.engine._index is not index  # read again under the new exclusions
+
+
 def test_minified_line_within_budget(tmp_path: Path) -> None:
     text = "var a=1;" * 250_000
     engine = EngineHarness(tmp_path)
