@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from seed_lsp.context.index import Binding
+from seed_lsp.context.index_files import Binding
 from seed_lsp.context.resolve import resolve_js, resolve_python
 from seed_lsp.context.summary import Summary
 

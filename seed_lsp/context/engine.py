@@ -186,6 +186,7 @@ class ContextEngine:
         # the rest of what the document imports.
         path = uri_to_path(snap.uri)
         if path is not None and not snap.large and snap.lines:
+            index.imports_changed(path, snap.lines)  # then its summary comes first, at level 0
             line = min(max(cursor[0], 0), len(snap.lines) - 1)
             python = snap.language_id == "python"
             for _ in range(4):

@@ -16,13 +16,19 @@ import logging
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from seed_lsp.context.index_files import (
+    Binding,
+    IndexedFile,
+    import_block_end,
+    language_for,
+    read_file,
+)
 from seed_lsp.context.index_queue import TaskQueue
 from seed_lsp.context.summary import EMPTY, Summary, summarize
-from seed_lsp.languages import for_path
+from seed_lsp.text import split_lines
 
 log = logging.getLogger(__name__)
 
@@ -33,54 +39,22 @@ CLOSURE_LEVEL = 3  # imports are followed this many levels from the focused docu
 OPEN_LEVEL = 2  # the other open documents (so their imports wait behind the focused one's)
 MAX_HOPS = 8  # re-export chains (``export * from``, ``__init__`` re-exports) are this long at most
 OPEN_MIN_INTERVAL_S = 0.25  # an edited document is re-summarised at most this often...
-OPEN_BIG_LINES = 2_500  # ...and a document over this many lines at most every second
+OPEN_BIG_LINES = 2_500  # ...and a document over this many lines at most every second...
+OPEN_PAUSE_S = 0.4  # ...and only after a pause in its edits (unless its imports changed)
+IMPORT_KEY_TAIL = 3  # lines after the import block that count as part of it (a new import)
 
 
-def language_for(path: Path) -> str:
-    return for_path(path).id
-
-
-@dataclass(frozen=True, slots=True)
-class Binding:
-    """A name an import binds in a file, with the module file(s) it comes from.
-
-    ``name`` is ``""`` when the name is the module itself (``import m``, ``import * as m``,
-    ``require``, ``from pkg import submodule``, a Go package), ``"*"`` for a star import,
-    ``"default"`` for a JS default import, else the imported name."""
-
-    local: str
-    targets: tuple[Path, ...]
-    name: str
-    line: int
-    top: bool = True
-
-
-@dataclass(slots=True)
-class _File:
-    summary: Summary
-    stamp: tuple[int, int]  # (mtime_ns, size); (-1, version) for open documents
-    checked: float
-    bindings: tuple[Binding, ...] | None = None
-    exports: dict[str, tuple[Path, ...]] | None = None  # JS ``export ... from "spec"`` targets
-    level: int = 99  # the best closure level this file was wanted at
-    counts: object = None  # open documents: ``candidates.Counts`` of its names
-    by_local: dict[str, list[Binding]] | None = None  # bindings by the name they bind
-    stars: tuple[Path, ...] = ()  # modules it star-imports at the top level
-
-    def index_bindings(self) -> None:
-        by_local: dict[str, list[Binding]] = {}
-        stars: list[Path] = []
-        for b in self.bindings or ():
-            if b.name == "*":
-                if b.top:
-                    stars += b.targets
-            else:
-                by_local.setdefault(b.local, []).append(b)
-        self.by_local, self.stars = by_local, tuple(stars)
+# An open document: its text and lines (sources called on the worker), language, revision, and
+# when it last changed.
+_OpenDoc = tuple[Callable[[], str], Callable[[], Sequence[str]] | None, str, int, float]
 
 
 class WorkspaceIndex(TaskQueue):
     """Summaries and resolved imports, maintained off the caller's thread."""
+
+    # A deferred document is one being edited, whose last summary serves meanwhile: its new
+    # one is background work, which no request waits for.
+    deferred_level = OPEN_LEVEL
 
     def __init__(
         self,
@@ -100,13 +74,14 @@ class WorkspaceIndex(TaskQueue):
         self._max_texts = max_texts
         self._recheck_s = recheck_s
         super().__init__()
-        self._files: OrderedDict[Path, _File] = OrderedDict()
-        self._texts: OrderedDict[Path, list[str]] = OrderedDict()
+        self._files: OrderedDict[Path, IndexedFile] = OrderedDict()
+        self._texts: OrderedDict[Path, Sequence[str]] = OrderedDict()
         self._dirs: dict[Path, tuple[Path, ...]] = {}
         self._packages: dict[Path, dict[str, Path]] = {}
-        # open documents: (text source, language, revision, when)
-        self._open: dict[Path, tuple[Callable[[], str], str, int, float]] = {}
+        # open documents: (text source, lines source, language, revision, when)
+        self._open: dict[Path, _OpenDoc] = {}
         self._summarised: dict[Path, float] = {}  # when each open document was last summarised
+        self._urgent: set[Path] = set()  # open documents whose imports changed: no throttle
         self._focus: Path | None = None
         self.generation = 0
         """Bumped whenever a summary or binding changes (caches of lookups key on it)."""
@@ -180,7 +155,7 @@ class WorkspaceIndex(TaskQueue):
                 self._push(CLOSURE_LEVEL, 0, "dir", path)
             return found or ()
 
-    def lines(self, path: Path) -> list[str] | None:
+    def lines(self, path: Path) -> Sequence[str] | None:
         """The lines of ``path`` as last indexed (open documents: their text)."""
         with self._lock:
             found = self._texts.get(path)
@@ -197,16 +172,18 @@ class WorkspaceIndex(TaskQueue):
         language: str,
         version: int,
         focused: bool = False,
+        lines: Callable[[], Sequence[str]] | None = None,
     ) -> None:
         """An open document at ``version`` (its revision); ``text`` gives its text (called on
         the worker: a snapshot's lines are joined there, not on the caller's thread). Its
         summary follows, throttled while it changes. The focused one (typed in, or asked
-        about) and what it imports come first."""
+        about) and what it imports come first. ``lines`` gives its lines (a snapshot's, whose
+        strings the store already holds: the index keeps them rather than a second copy)."""
         with self._lock:
             previous = self._open.get(path)
-            if previous is not None and previous[2] == version:
+            if previous is not None and previous[3] == version:
                 return
-            self._open[path] = (text, language, version, time.monotonic())
+            self._open[path] = (text, lines, language, version, time.monotonic())
             # Only a first summary is urgent: until a new one is made, the last one serves
             # (a document's imports change rarely), and requests need not wait for it.
             first = path not in self._files
@@ -225,6 +202,24 @@ class WorkspaceIndex(TaskQueue):
             elif path in self._open:
                 self._push(0, 0, "open", path)
 
+    def imports_changed(self, path: Path, lines: Sequence[str]) -> bool:
+        """Whether the import block of open document ``path`` (with a few lines after it)
+        differs in ``lines`` from the summarised text; if so its new summary is made next,
+        at level 0, unthrottled, so that a request can wait for what it now imports. Edits
+        elsewhere never make a request wait: the last summary serves until a pause."""
+        with self._lock:
+            f = self._files.get(path)
+            key = f.import_key if f is not None else None
+            if key is None or path not in self._open:
+                return False
+            n = len(key)
+            if len(lines) >= n and all(lines[i] == key[i] for i in range(n)):
+                return False
+            self._urgent.add(path)
+            self._deferred.pop(path, None)
+            self._push(0, 0, "open", path)
+            return True
+
     def clear(self) -> None:
         """Forget every summary (the exclusions changed): open documents are fed again."""
         with self._lock:
@@ -238,6 +233,7 @@ class WorkspaceIndex(TaskQueue):
     def close_open(self, path: Path) -> None:
         with self._lock:
             self._open.pop(path, None)
+            self._urgent.discard(path)
             self._deferred.pop(path, None)
             self._summarised.pop(path, None)
             self._files.pop(path, None)
@@ -246,7 +242,7 @@ class WorkspaceIndex(TaskQueue):
 
     # ------------------------------------------------------------------------- worker
 
-    def _reschedule_closure(self, path: Path, f: _File, level: int) -> None:
+    def _reschedule_closure(self, path: Path, f: IndexedFile, level: int) -> None:
         f.level = level
         if f.bindings is not None:
             self._follow(path, f, level, 0)
@@ -264,21 +260,28 @@ class WorkspaceIndex(TaskQueue):
             found = self._open.get(path)
             if found is None:
                 return
-            source, language, version, _ = found
+            source, line_source, language, version, _ = found
             current = self._files.get(path)
             if current is not None and current.stamp == (-1, version):
                 if level < current.level:
                     self._reschedule_closure(path, current, level)
                 return
-            # While a document changes, re-summarise it at most every OPEN_MIN_INTERVAL_S (a
-            # second when it is big): its imports and classes change rarely, the tree is big.
-            if current is not None:
+            # While a document changes, re-summarise it after a pause in its edits, and at
+            # most every OPEN_MIN_INTERVAL_S (a second when it is big): its imports and classes
+            # change rarely, and a summary made per keystroke would take the GIL from the
+            # requests typing makes. An edit of the import block is summarised at once.
+            # (A summary read from disk before the document was opened is no earlier revision.)
+            edited = current is not None and current.stamp[0] == -1
+            if current is not None and edited and path not in self._urgent:
                 big = current.summary is EMPTY or len(self._texts.get(path) or ()) > OPEN_BIG_LINES
                 interval = 1.0 if big else OPEN_MIN_INTERVAL_S
-                not_before = self._summarised.get(path, 0.0) + interval
+                not_before = max(
+                    self._summarised.get(path, 0.0) + interval, found[4] + OPEN_PAUSE_S
+                )
                 if time.monotonic() < not_before:
                     self._deferred[path] = not_before
                     return
+            self._urgent.discard(path)
             self._summarised[path] = time.monotonic()
         text = source()
         if len(text) > self._max_bytes:
@@ -288,11 +291,13 @@ class WorkspaceIndex(TaskQueue):
 
         summary = summarize(text, language)
         counts = count_names(text)
-        self._store(path, summary, (-1, version), text, level, 0)
+        lines = line_source() if line_source is not None else split_lines(text)[0]
+        key = tuple(lines[: import_block_end(summary, lines) + 1 + IMPORT_KEY_TAIL])
+        self._store(path, summary, (-1, version), text, level, 0, lines)
         with self._lock:
             f = self._files.get(path)
             if f is not None:
-                f.counts = counts
+                f.counts, f.import_key = counts, key
 
     def _index_file(self, path: Path, level: int, hops: int) -> None:
         with self._lock:
@@ -316,22 +321,10 @@ class WorkspaceIndex(TaskQueue):
                 if level < f.level:
                     self._reschedule_closure(path, f, level)
                 return
-        if st.st_size > self._max_bytes or not path.is_file() or self._is_excluded(path):
-            self._store(path, EMPTY, stamp, None, level, hops)
-            return
-        try:
-            data = path.read_bytes()
-        except OSError:
-            self._store(path, EMPTY, stamp, None, level, hops)
-            return
-        if b"\x00" in data[:8192]:
-            self._store(path, EMPTY, stamp, None, level, hops)  # binary, whatever its name
-            return
-        text = data.decode("utf-8", "replace")
-        if self._secret_text(path, text):
-            self._store(path, EMPTY, stamp, None, level, hops)  # a key file by its content
-            return
-        self._store(path, summarize(text, language_for(path)), stamp, text, level, hops)
+        summary, text = read_file(
+            path, stamp, self._max_bytes, self._is_excluded, self._secret_text
+        )
+        self._store(path, summary, stamp, text, level, hops)
 
     def _index_dir(self, path: Path, level: int, hops: int) -> None:
         """A Go package: its files (not tests), at most ``MAX_PACKAGE_FILES``, by name."""
@@ -367,6 +360,7 @@ class WorkspaceIndex(TaskQueue):
         text: str | None,
         level: int,
         hops: int,
+        lines: Sequence[str] | None = None,
     ) -> None:
         from seed_lsp.context.bindings import conftests, package_modules, resolve_bindings
 
@@ -381,12 +375,13 @@ class WorkspaceIndex(TaskQueue):
             with self._lock:
                 for c in conftests(path, self.root):
                     self._push(level, 1, "file", c)  # part of the document: same level
-        lines = text.split("\n") if text is not None else None
+        if lines is None and text is not None:
+            lines = text.split("\n")
         with self._lock:
             previous = self._files.get(path)
             if previous is not None:
                 level = min(level, previous.level)
-            f = _File(summary, stamp, time.monotonic(), bindings, exports, level)
+            f = IndexedFile(summary, stamp, time.monotonic(), bindings, exports, level)
             f.index_bindings()
             self._files[path] = f
             self._files.move_to_end(path)
@@ -403,7 +398,7 @@ class WorkspaceIndex(TaskQueue):
             self.generation += 1
             self._follow(path, f, level, hops)
 
-    def _follow(self, path: Path, f: _File, level: int, hops: int) -> None:
+    def _follow(self, path: Path, f: IndexedFile, level: int, hops: int) -> None:
         """Schedule what ``path`` needs: its imports (one level on) and the modules it
         re-exports (same level, one hop on)."""
         if f.bindings is None:

@@ -26,6 +26,8 @@ _MAX_PAUSE_S = 0.05
 class TaskQueue:
     """The priority queue and its worker thread; subclasses implement ``_task``."""
 
+    deferred_level = 0  # the level a deferred document's task runs at when it comes due
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
@@ -96,7 +98,7 @@ class TaskQueue:
                     due = [p for p, t in self._deferred.items() if t <= now]
                     for p in due:
                         del self._deferred[p]
-                        self._push(0, 0, "open", p)
+                        self._push(self.deferred_level, 0, "open", p)
                     if self._queue:
                         break
                     wait = min(self._deferred.values(), default=now + 60) - now

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,7 +93,12 @@ class OpenDocuments:
                 continue
             state.fed = snap.revision
             index.update_open(
-                state.path, _text_of(snap), snap.language_id, snap.revision, doc.uri == focus
+                state.path,
+                _text_of(snap),
+                snap.language_id,
+                snap.revision,
+                doc.uri == focus,
+                lines=_lines_of(snap),
             )
         path = uri_to_path(focus) if focus is not None else None
         if path is not None:
@@ -169,3 +174,7 @@ class OpenDocuments:
 
 def _text_of(snap: Snapshot) -> Callable[[], str]:
     return lambda: snap.text
+
+
+def _lines_of(snap: Snapshot) -> Callable[[], Sequence[str]]:
+    return lambda: snap.lines

@@ -1,0 +1,105 @@
+"""What the workspace index keeps per file (its summary, resolved imports, the lines its import
+block ends at), and how a file on disk is read into a summary (bounded; binary, excluded and
+secret files give the empty one)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from seed_lsp.context.summary import EMPTY, Summary, summarize
+from seed_lsp.languages import for_path
+
+_STATEMENT_LINES = 200  # an import statement spans at most this many lines (bounded scan)
+
+
+def language_for(path: Path) -> str:
+    return for_path(path).id
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A name an import binds in a file, with the module file(s) it comes from.
+
+    ``name`` is ``""`` when the name is the module itself (``import m``, ``import * as m``,
+    ``require``, ``from pkg import submodule``, a Go package), ``"*"`` for a star import,
+    ``"default"`` for a JS default import, else the imported name."""
+
+    local: str
+    targets: tuple[Path, ...]
+    name: str
+    line: int
+    top: bool = True
+
+
+@dataclass(slots=True)
+class IndexedFile:
+    summary: Summary
+    stamp: tuple[int, int]  # (mtime_ns, size); (-1, version) for open documents
+    checked: float
+    bindings: tuple[Binding, ...] | None = None
+    exports: dict[str, tuple[Path, ...]] | None = None  # JS ``export ... from "spec"`` targets
+    level: int = 99  # the best closure level this file was wanted at
+    counts: object = None  # open documents: ``candidates.Counts`` of its names
+    by_local: dict[str, list[Binding]] | None = None  # bindings by the name they bind
+    stars: tuple[Path, ...] = ()  # modules it star-imports at the top level
+    import_key: tuple[str, ...] | None = None  # open documents: their import block's lines
+
+    def index_bindings(self) -> None:
+        by_local: dict[str, list[Binding]] = {}
+        stars: list[Path] = []
+        for b in self.bindings or ():
+            if b.name == "*":
+                if b.top:
+                    stars += b.targets
+            else:
+                by_local.setdefault(b.local, []).append(b)
+        self.by_local, self.stars = by_local, tuple(stars)
+
+
+def import_block_end(summary: Summary, lines: Sequence[str]) -> int:
+    """The last line (0-based) of the module-level imports written before the first
+    definition, its brackets closed (``from m import (\\n a,\\n)``); -1 without any.
+
+    An edit at or above it may change what the document imports. Imports further down (a
+    late ``require``, an import in a function) are not part of it: otherwise every edit above
+    them would count as one."""
+    first = min((e.start for e in summary.entries), default=len(lines))
+    starts = [i.line for i in summary.imports if i.top and i.line < first]
+    if not starts:
+        return -1
+    last = max(starts)
+    depth = 0
+    for i in range(last, min(len(lines), last + _STATEMENT_LINES)):
+        text = lines[i]
+        depth += text.count("(") + text.count("{") - text.count(")") - text.count("}")
+        if depth <= 0:
+            return i
+    return last
+
+
+def read_file(
+    path: Path,
+    stamp: tuple[int, int],
+    max_bytes: int,
+    is_excluded: Callable[[Path], bool],
+    secret_text: Callable[[Path | None, str], bool],
+) -> tuple[Summary, str | None]:
+    """The summary of ``path`` (size ``stamp[1]``) and its text; EMPTY and None for a file
+    never summarised (too big, not a file, excluded, binary, unreadable, a key file)."""
+    if stamp[1] > max_bytes or not path.is_file() or is_excluded(path):
+        return EMPTY, None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return EMPTY, None
+    if b"\x00" in data[:8192]:
+        return EMPTY, None  # binary, whatever its name
+    text = data.decode("utf-8", "replace")
+    if secret_text(path, text):
+        return EMPTY, None  # a key file by its content
+    return summarize(text, language_for(path)), text
+
+
+__all__ = ["Binding", "IndexedFile", "import_block_end", "language_for", "read_file"]
