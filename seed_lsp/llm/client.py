@@ -38,10 +38,8 @@ from seed_lsp.llm.sanitize import TextFilter, split_think
 from seed_lsp.llm.transport import Hooks, Pool, encode_body
 from seed_lsp.llm.types import ChatRequest, ChatResponse, StreamDelta, Usage
 from seed_lsp.llm.usage import Prices, UsageLedger, priced
+from seed_lsp.llm.wire import error_for, parse_chunk, parse_completion, parse_usage
 from seed_lsp.llm.wire import error_message as _error_message
-from seed_lsp.llm.wire import looks_like_bad_model as _looks_like_bad_model
-from seed_lsp.llm.wire import looks_like_context_overflow as _looks_like_context_overflow
-from seed_lsp.llm.wire import parse_chunk, parse_completion, parse_usage
 from seed_lsp.llm.wire import retry_after as _retry_after
 from seed_lsp.log import REDACTOR, safe_url
 
@@ -370,36 +368,13 @@ class ChatClient(Retrying):
         """Turn an HTTP error answer into a typed error with a message a user can act on."""
         # Mask before any cut: a key cut by a length limit would escape a whole-key match.
         message, param = _error_message(self._redact(text))
-        message = message[:300]
-        lower = message.lower()
-        model = self.options.model
-        if status in (401, 403) and not self.options.api_key:
-            return errors.KeyWanted(
-                f"The endpoint wants an API key (HTTP {status}) and none is set: set AIMLAPI_KEY "
-                '(or SEED_LSP_API_KEY) or seedLsp.apiKey (in VS Code: run "Seed: Set API Key"). '
-                f"{message}".strip()
-            )
-        if status in (401, 403):
-            return errors.AuthenticationFailed(
-                f"The endpoint rejected the API key (HTTP {status}): check AIMLAPI_KEY / "
-                f"seedLsp.apiKey. {message}".strip()
-            )
-        if status == 429:
-            retry_after = _retry_after(headers)
-            return errors.RateLimited(
-                f"Rate limited by the endpoint (HTTP 429). {message}".strip(), retry_after
-            )
-        if _looks_like_context_overflow(lower):
-            return errors.ContextTooLong(f"The prompt is longer than the model accepts: {message}")
-        if status == 404 or _looks_like_bad_model(lower, model):
-            return errors.BadModel(
-                f"The endpoint does not serve the model `{model}` (HTTP {status}); check "
-                f"seedLsp.model. {message}".strip()
-            )
-        if status >= 500:
-            return errors.ServerError(f"The endpoint failed (HTTP {status}). {message}".strip())
-        return errors.BadRequest(
-            f"The endpoint refused the request (HTTP {status}): {message}", param
+        return error_for(
+            status,
+            message[:300],
+            param,
+            _retry_after(headers),
+            self.options.model,
+            keyed=bool(self.options.api_key),
         )
 
 

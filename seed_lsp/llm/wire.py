@@ -120,6 +120,45 @@ def retry_after(headers: Mapping[str, str] | None) -> float | None:
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
+def error_for(
+    status: int,
+    message: str,
+    param: str | None,
+    retry_after: float | None,
+    model: str,
+    *,
+    keyed: bool,
+) -> errors.LLMError:
+    """The typed error, with a message a user can act on, for an HTTP error answer whose
+    (already masked, cut) error message is ``message``; ``keyed``: a key was sent."""
+    lower = message.lower()
+    if status in (401, 403) and not keyed:
+        return errors.KeyWanted(
+            f"The endpoint wants an API key (HTTP {status}) and none is set: set AIMLAPI_KEY "
+            '(or SEED_LSP_API_KEY) or seedLsp.apiKey (in VS Code: run "Seed: Set API Key"). '
+            f"{message}".strip()
+        )
+    if status in (401, 403):
+        return errors.AuthenticationFailed(
+            f"The endpoint rejected the API key (HTTP {status}): check AIMLAPI_KEY / "
+            f"seedLsp.apiKey. {message}".strip()
+        )
+    if status == 429:
+        return errors.RateLimited(
+            f"Rate limited by the endpoint (HTTP 429). {message}".strip(), retry_after
+        )
+    if looks_like_context_overflow(lower):
+        return errors.ContextTooLong(f"The prompt is longer than the model accepts: {message}")
+    if status == 404 or looks_like_bad_model(lower, model):
+        return errors.BadModel(
+            f"The endpoint does not serve the model `{model}` (HTTP {status}); check "
+            f"seedLsp.model. {message}".strip()
+        )
+    if status >= 500:
+        return errors.ServerError(f"The endpoint failed (HTTP {status}). {message}".strip())
+    return errors.BadRequest(f"The endpoint refused the request (HTTP {status}): {message}", param)
+
+
 def looks_like_context_overflow(lower: str) -> bool:
     return any(
         phrase in lower
