@@ -152,7 +152,7 @@ def pct(values: list[float], q: float) -> float:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=11, help="start-ups per server")
-    parser.add_argument("--samples", type=int, default=40, help="requests per document size")
+    parser.add_argument("--samples", type=int, default=150, help="requests per document size")
     args = parser.parse_args()
     caps = vscode_capabilities()
     with FakeEndpoint() as fake:

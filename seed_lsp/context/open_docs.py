@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from seed_lsp._tuning import ContextTuning
+from seed_lsp.context.exclude import may_hold_secret_content
 from seed_lsp.context.index import WorkspaceIndex
 from seed_lsp.context.similarity import WindowIndex
 from seed_lsp.context.sources import View
 from seed_lsp.documents import DocumentStore, Snapshot
 from seed_lsp.paths import uri_to_path
 from seed_lsp.syntax.definitions import Definition, extract_definitions
+from seed_lsp.text import join_lines
 
 
 @dataclass(slots=True)
@@ -76,8 +78,12 @@ class OpenDocuments:
             return True
         if state.content_revision != snap.revision:
             state.content_revision = snap.revision
+            # Only a name that may hide secrets has its text joined and read: a joined text
+            # stays cached on the snapshot, a second copy of every open document.
             state.content_secret = (
-                self._secret_text(state.path, snap.text) if (state.path is not None) else False
+                state.path is not None
+                and may_hold_secret_content(state.path)
+                and self._secret_text(state.path, snap.text)
             )
         return state.content_secret
 
@@ -173,7 +179,9 @@ class OpenDocuments:
 
 
 def _text_of(snap: Snapshot) -> Callable[[], str]:
-    return lambda: snap.text
+    # Joined on the worker and dropped after its summary: ``snap.text`` would keep the joined
+    # text of every open document alive for as long as the index holds the snapshot.
+    return lambda: join_lines(snap.lines, snap.eols)
 
 
 def _lines_of(snap: Snapshot) -> Callable[[], Sequence[str]]:
