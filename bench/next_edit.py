@@ -58,7 +58,8 @@ class Client:
     async def start(cls, fake: FakeEndpoint, root: Path, debounce_ms: int | None) -> Client:
         """A server with `nextEdit.debounceMs` (None: its default)."""
         options = {} if debounce_ms is None else {"nextEdit": {"debounceMs": debounce_ms}}
-        connection = await RawConnection.start(server_env(fake))
+        # The user's log level (the tests' debug level sends every line to the client too).
+        connection = await RawConnection.start(server_env(fake, SEED_LSP_LOG_LEVEL="info"))
         await connection.request(
             "initialize",
             {
