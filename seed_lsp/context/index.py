@@ -13,7 +13,6 @@ directory (Go) contributes at most ``MAX_PACKAGE_FILES`` files.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -22,6 +21,7 @@ from pathlib import Path
 from seed_lsp.context.index_files import (
     Binding,
     IndexedFile,
+    go_package_files,
     import_block_end,
     language_for,
     read_file,
@@ -327,18 +327,9 @@ class WorkspaceIndex(TaskQueue):
         self._store(path, summary, stamp, text, level, hops)
 
     def _index_dir(self, path: Path, level: int, hops: int) -> None:
-        """A Go package: its files (not tests), at most ``MAX_PACKAGE_FILES``, by name."""
-        try:
-            names = []
-            with os.scandir(path) as it:
-                for e in it:
-                    if e.name.endswith(".go") and not e.name.endswith("_test.go"):
-                        names.append(e.name)
-                        if len(names) >= MAX_PACKAGE_FILES * 4:
-                            break
-        except OSError:
+        files = go_package_files(path, MAX_PACKAGE_FILES)
+        if files is None:
             return
-        files = tuple(path / name for name in sorted(names)[:MAX_PACKAGE_FILES])
         with self._lock:
             self._dirs[path] = files
             while len(self._dirs) > 256:

@@ -4,6 +4,7 @@ secret files give the empty one)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,4 +103,26 @@ def read_file(
     return summarize(text, language_for(path)), text
 
 
-__all__ = ["Binding", "IndexedFile", "import_block_end", "language_for", "read_file"]
+def go_package_files(path: Path, most: int) -> tuple[Path, ...] | None:
+    """A Go package's files (not its tests), at most ``most``, by name; None if unreadable."""
+    try:
+        names = []
+        with os.scandir(path) as it:
+            for e in it:
+                if e.name.endswith(".go") and not e.name.endswith("_test.go"):
+                    names.append(e.name)
+                    if len(names) >= most * 4:
+                        break
+    except OSError:
+        return None
+    return tuple(path / name for name in sorted(names)[:most])
+
+
+__all__ = [
+    "Binding",
+    "IndexedFile",
+    "go_package_files",
+    "import_block_end",
+    "language_for",
+    "read_file",
+]
