@@ -156,12 +156,15 @@ class WorkspaceIndex(TaskQueue):
             return found or ()
 
     def lines(self, path: Path) -> Sequence[str] | None:
-        """The lines of ``path`` as last indexed (open documents: their text)."""
+        """The lines of ``path`` as last indexed (open documents: their text; one opened but not
+        summarised yet: its lines now, so that an API kept from when it was closed still shows)."""
         with self._lock:
             found = self._texts.get(path)
             if found is not None:
                 self._texts.move_to_end(path)
-            return found
+                return found
+            doc = self._open.get(path)
+            return doc[1]() if doc is not None and doc[1] is not None else None
 
     # ----------------------------------------------------------------------- documents
 

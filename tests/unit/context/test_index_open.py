@@ -98,3 +98,17 @@ def test_a_document_not_summarised_yet_is_not_reported_changed(
     index: WorkspaceIndex, tmp_path: Path
 ) -> None:
     assert not index.imports_changed(tmp_path / "app.py", TEXT.split("\n"))
+
+
+def test_an_open_document_not_summarised_yet_gives_its_lines(tmp_path: Path) -> None:
+    """A module API kept from when the file was closed names its definitions; once the file is
+    open again, its lines come from the document until its summary is made (the candidate
+    checks the name is still on its line)."""
+    idx = WorkspaceIndex(tmp_path, _never, _never, max_files=50, max_file_bytes=1_000_000)
+    idx.stop()  # no worker: the document stays unsummarised
+    path = tmp_path / "app.py"
+    assert idx.lines(path) is None
+    idx.update_open(path, lambda: "class Flask:\n    pass", "python", 1, lines=lambda: ("x",))
+    assert idx.lines(path) == ("x",)
+    idx.close_open(path)
+    assert idx.lines(path) is None
