@@ -28,7 +28,6 @@ from seed_lsp.context.index_files import (
 )
 from seed_lsp.context.index_queue import TaskQueue
 from seed_lsp.context.summary import EMPTY, Summary, summarize
-from seed_lsp.text import split_lines
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +43,9 @@ OPEN_PAUSE_S = 0.4  # ...and only after a pause in its edits (unless its imports
 IMPORT_KEY_TAIL = 3  # lines after the import block that count as part of it (a new import)
 
 
-# An open document: its text and lines (sources called on the worker), language, revision, and
-# when it last changed.
-_OpenDoc = tuple[Callable[[], str], Callable[[], Sequence[str]] | None, str, int, float]
+# An open document: its lines (a source called on the worker), language, revision, and when it
+# last changed.
+_OpenDoc = tuple[Callable[[], Sequence[str]], str, int, float]
 
 
 class WorkspaceIndex(TaskQueue):
@@ -78,7 +77,7 @@ class WorkspaceIndex(TaskQueue):
         self._texts: OrderedDict[Path, Sequence[str]] = OrderedDict()
         self._dirs: dict[Path, tuple[Path, ...]] = {}
         self._packages: dict[Path, dict[str, Path]] = {}
-        # open documents: (text source, lines source, language, revision, when)
+        # open documents: (lines source, language, revision, when)
         self._open: dict[Path, _OpenDoc] = {}
         self._summarised: dict[Path, float] = {}  # when each open document was last summarised
         self._urgent: set[Path] = set()  # open documents whose imports changed: no throttle
@@ -164,29 +163,27 @@ class WorkspaceIndex(TaskQueue):
                 self._texts.move_to_end(path)
                 return found
             doc = self._open.get(path)
-            return doc[1]() if doc is not None and doc[1] is not None else None
+            return doc[0]() if doc is not None else None
 
     # ----------------------------------------------------------------------- documents
 
     def update_open(
         self,
         path: Path,
-        text: Callable[[], str],
+        lines: Callable[[], Sequence[str]],
         language: str,
         version: int,
         focused: bool = False,
-        lines: Callable[[], Sequence[str]] | None = None,
     ) -> None:
-        """An open document at ``version`` (its revision); ``text`` gives its text (called on
-        the worker: a snapshot's lines are joined there, not on the caller's thread). Its
-        summary follows, throttled while it changes. The focused one (typed in, or asked
-        about) and what it imports come first. ``lines`` gives its lines (a snapshot's, whose
-        strings the store already holds: the index keeps them rather than a second copy)."""
+        """An open document at ``version`` (its revision); ``lines`` gives its lines (called on
+        the worker, which joins them: a snapshot's, whose strings the store already holds, so
+        the index keeps them rather than a second copy). Its summary follows, throttled while
+        it changes. The focused one (typed in, or asked about) and what it imports come first."""
         with self._lock:
             previous = self._open.get(path)
-            if previous is not None and previous[3] == version:
+            if previous is not None and previous[2] == version:
                 return
-            self._open[path] = (text, lines, language, version, time.monotonic())
+            self._open[path] = (lines, language, version, time.monotonic())
             # Only a first summary is urgent: until a new one is made, the last one serves
             # (a document's imports change rarely), and requests need not wait for it.
             first = path not in self._files
@@ -263,7 +260,7 @@ class WorkspaceIndex(TaskQueue):
             found = self._open.get(path)
             if found is None:
                 return
-            source, line_source, language, version, _ = found
+            source, language, version, changed_at = found
             current = self._files.get(path)
             if current is not None and current.stamp == (-1, version):
                 if level < current.level:
@@ -274,19 +271,19 @@ class WorkspaceIndex(TaskQueue):
             # change rarely, and a summary made per keystroke would take the GIL from the
             # requests typing makes. An edit of the import block is summarised at once.
             # (A summary read from disk before the document was opened is no earlier revision.)
-            edited = current is not None and current.stamp[0] == -1
-            if current is not None and edited and path not in self._urgent:
+            if current is not None and current.stamp[0] == -1 and path not in self._urgent:
                 big = current.summary is EMPTY or len(self._texts.get(path) or ()) > OPEN_BIG_LINES
                 interval = 1.0 if big else OPEN_MIN_INTERVAL_S
                 not_before = max(
-                    self._summarised.get(path, 0.0) + interval, found[4] + OPEN_PAUSE_S
+                    self._summarised.get(path, 0.0) + interval, changed_at + OPEN_PAUSE_S
                 )
                 if time.monotonic() < not_before:
                     self._deferred[path] = not_before
                     return
             self._urgent.discard(path)
             self._summarised[path] = time.monotonic()
-        text = source()
+        lines = source()
+        text = "\n".join(lines)
         if len(text) > self._max_bytes:
             self._store(path, EMPTY, (-1, version), None, level, 0)  # bounded work
             return
@@ -294,7 +291,6 @@ class WorkspaceIndex(TaskQueue):
 
         summary = summarize(text, language)
         counts = count_names(text)
-        lines = line_source() if line_source is not None else split_lines(text)[0]
         key = tuple(lines[: import_block_end(summary, lines) + 1 + IMPORT_KEY_TAIL])
         self._store(path, summary, (-1, version), text, level, 0, lines)
         with self._lock:

@@ -18,7 +18,6 @@ from seed_lsp.context.sources import View
 from seed_lsp.documents import DocumentStore, Snapshot
 from seed_lsp.paths import uri_to_path
 from seed_lsp.syntax.definitions import Definition, extract_definitions
-from seed_lsp.text import join_lines
 
 
 @dataclass(slots=True)
@@ -88,8 +87,8 @@ class OpenDocuments:
         return state.content_secret
 
     def feed(self, index: WorkspaceIndex, focus: str | None) -> None:
-        """Hand ``index`` the open documents that changed since it last saw them (a snapshot
-        each: their text is joined on the worker, when it summarises them)."""
+        """Hand ``index`` the open documents that changed since it last saw them (a snapshot's
+        lines each: the worker joins them when it summarises them)."""
         for doc in self.store:
             state = self.state(doc.uri)
             if state.path is None or state.excluded or doc.large or state.fed == doc.revision:
@@ -99,12 +98,7 @@ class OpenDocuments:
                 continue
             state.fed = snap.revision
             index.update_open(
-                state.path,
-                _text_of(snap),
-                snap.language_id,
-                snap.revision,
-                doc.uri == focus,
-                lines=_lines_of(snap),
+                state.path, _lines_of(snap), snap.language_id, snap.revision, doc.uri == focus
             )
         path = uri_to_path(focus) if focus is not None else None
         if path is not None:
@@ -178,11 +172,7 @@ class OpenDocuments:
         return path.name
 
 
-def _text_of(snap: Snapshot) -> Callable[[], str]:
-    # Joined on the worker and dropped after its summary: ``snap.text`` would keep the joined
-    # text of every open document alive for as long as the index holds the snapshot.
-    return lambda: join_lines(snap.lines, snap.eols)
-
-
 def _lines_of(snap: Snapshot) -> Callable[[], Sequence[str]]:
+    # The lines, not ``snap.text``: the index joins them on its worker and drops the text after
+    # the summary, where a joined ``snap.text`` would stay cached on the snapshot it holds.
     return lambda: snap.lines

@@ -66,6 +66,11 @@ class RawConnection:
 
         return await asyncio.wait_for(wait(), timeout)
 
+    async def open(self, uri: str, text: str, language_id: str = "python") -> None:
+        """didOpen at version 1."""
+        item = {"uri": uri, "languageId": language_id, "version": 1, "text": text}
+        await self.send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+
     async def initialize(self) -> None:
         await self.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
         await self.send({"method": "initialized", "params": {}})

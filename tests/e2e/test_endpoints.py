@@ -30,19 +30,7 @@ async def test_a_local_ollama_needs_no_key_and_gets_its_switch() -> None:
         env = {**server_env(ollama, key=None), "SEED_LSP_MODEL": "qwen3:8b"}
         connection = await RawConnection.start(env)
         await connection.initialize()
-        await connection.send(
-            {
-                "method": "textDocument/didOpen",
-                "params": {
-                    "textDocument": {
-                        "uri": URI,
-                        "languageId": "python",
-                        "version": 1,
-                        "text": "def add(a, b):\n    return \n",
-                    }
-                },
-            }
-        )
+        await connection.open(URI, "def add(a, b):\n    return \n")
         items: list[Any] = []
         for _ in range(20):  # the first request may go out before discovery has answered
             answer = await connection.request("textDocument/inlineCompletion", inline(1, 11))
@@ -69,9 +57,7 @@ async def test_a_local_server_that_wants_a_key_turns_the_status_to_no_key() -> N
         connection = await RawConnection.start(server_env(vllm, key=None))
         await connection.initialize()
         before = await connection.request("seed/status", {})
-        text = "def add(a, b):\n    return \n"
-        item = {"uri": URI, "languageId": "python", "version": 1, "text": text}
-        await connection.send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+        await connection.open(URI, "def add(a, b):\n    return \n")
         first = await connection.request("textDocument/inlineCompletion", inline(1, 11))
         after = await connection.request("seed/status", {})
         second = await connection.request("textDocument/inlineCompletion", inline(1, 11))

@@ -90,19 +90,7 @@ async def test_bad_requests_get_an_answer(
     fake.default = Reply(content="<completion>x</completion>")
     connection = await RawConnection.start(server_env(fake))
     await connection.initialize()
-    await connection.send(
-        {
-            "method": "textDocument/didOpen",
-            "params": {
-                "textDocument": {
-                    "uri": URI,
-                    "languageId": "python",
-                    "version": 1,
-                    "text": "x = 1\n",
-                }
-            },
-        }
-    )
+    await connection.open(URI, "x = 1\n")
     response = await connection.request(method, params)
     # The server is still alive and answering afterwards.
     status = await connection.request("seed/status", {})
@@ -117,19 +105,7 @@ async def test_bad_requests_get_an_answer(
 async def test_garbage_from_the_endpoint_never_hangs_a_request(fake: FakeEndpoint) -> None:
     connection = await RawConnection.start(server_env(fake))
     await connection.initialize()
-    await connection.send(
-        {
-            "method": "textDocument/didOpen",
-            "params": {
-                "textDocument": {
-                    "uri": URI,
-                    "languageId": "python",
-                    "version": 1,
-                    "text": "def f():\n    \n",
-                }
-            },
-        }
-    )
+    await connection.open(URI, "def f():\n    \n")
     replies = [
         Reply(malformed=True),
         Reply(status=429, headers={"Retry-After": "999"}),
@@ -167,14 +143,7 @@ async def _server(fake: FakeEndpoint, **settings: Any) -> RawConnection:
         {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": settings},
     )
     await connection.send({"method": "initialized", "params": {}})
-    await connection.send(
-        {
-            "method": "textDocument/didOpen",
-            "params": {
-                "textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": SOURCE}
-            },
-        }
-    )
+    await connection.open(URI, SOURCE)
     return connection
 
 

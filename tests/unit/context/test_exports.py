@@ -34,7 +34,7 @@ def index(tmp_path: Path) -> Iterator[WorkspaceIndex]:
 def _open(index: WorkspaceIndex, root: Path, rel: str) -> Path:
     path = root / rel
     text = path.read_text()
-    index.update_open(path, lambda: text, language_for(path), 1, focused=True)
+    index.update_open(path, lambda: text.split("\n"), language_for(path), 1, focused=True)
     deadline = time.monotonic() + 10
     while index.pending(CLOSURE_LEVEL) and time.monotonic() < deadline:
         time.sleep(0.005)

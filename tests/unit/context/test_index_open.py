@@ -46,7 +46,7 @@ def opened(index: WorkspaceIndex, tmp_path: Path) -> Path:
         (tmp_path / rel).parent.mkdir(exist_ok=True)
         (tmp_path / rel).write_text("def here(): ...\n")
     path = tmp_path / "app.py"
-    index.update_open(path, lambda: TEXT, "python", 1, focused=True)
+    index.update_open(path, lambda: TEXT.split("\n"), "python", 1, focused=True)
     assert settle(index, 0)
     assert imported(index, path) == {"util", "cart"}
     return path
@@ -59,7 +59,7 @@ def test_an_edit_below_the_imports_is_summarised_only_after_a_pause(
     path = opened(index, tmp_path)
     time.sleep(0.3)  # past the throttle interval of the first summary
     edited = TEXT.replace("return util.here()", "import extra\n    return extra")
-    index.update_open(path, lambda: edited, "python", 2, focused=True)
+    index.update_open(path, lambda: edited.split("\n"), "python", 2, focused=True)
     assert not index.imports_changed(path, edited.split("\n"))
     assert not index.pending(READY_LEVEL)  # a request would not wait
     time.sleep(0.1)
@@ -87,7 +87,7 @@ def test_an_edit_of_the_import_block_is_summarised_at_once(
 ) -> None:
     monkeypatch.setattr(index_module, "OPEN_PAUSE_S", 30.0)  # no pause comes in this test
     path = opened(index, tmp_path)
-    index.update_open(path, lambda: edited, "python", 2, focused=True)
+    index.update_open(path, lambda: edited.split("\n"), "python", 2, focused=True)
     assert index.imports_changed(path, edited.split("\n"))
     assert settle(index, 0)
     assert "extra" in imported(index, path)
@@ -108,7 +108,7 @@ def test_an_open_document_not_summarised_yet_gives_its_lines(tmp_path: Path) -> 
     idx.stop()  # no worker: the document stays unsummarised
     path = tmp_path / "app.py"
     assert idx.lines(path) is None
-    idx.update_open(path, lambda: "class Flask:\n    pass", "python", 1, lines=lambda: ("x",))
-    assert idx.lines(path) == ("x",)
+    idx.update_open(path, lambda: ("class Flask:", "    pass"), "python", 1)
+    assert idx.lines(path) == ("class Flask:", "    pass")
     idx.close_open(path)
     assert idx.lines(path) is None
