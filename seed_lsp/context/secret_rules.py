@@ -40,6 +40,7 @@ _LITERAL_LEAD = re.compile(
     r"|-[ \t]+|\$env:)?"
 )
 _COMMENT = re.compile(r"[ \t]+[#;].*$")
+_FINAL = re.compile(r":[ \t]*(?:typing\.)?Final(?:\[int\])?[ \t]*=$")
 
 
 def _literal_rest(line: str, m: re.Match[str]) -> Span | None:
@@ -89,7 +90,15 @@ def _assigned_secret(line: str, m: re.Match[str]) -> Span | None:
     if m.group("q") is not None:
         ok = is_secret_value(m.group("v"), kind, quoted=True, literal=True)
         return m.span("v") if ok else None
+    op = m.group("op")
+    if _FINAL.match(op) and m.group("bare").isdigit():
+        return None  # ``PASSWORD: Final = 10174``: a declared constant (an option number)
     rest = _literal_rest(line, m)
+    if op.strip() == ":" and (
+        line.startswith(" | ", m.end("bare"))
+        or (rest is not None and " | " in line[rest[0] : rest[1]])
+    ):
+        return None  # ``key: X25519PrivateKey | None``, ``(pubkey: A | B)``: a union type
     bare = m.span("bare")
     # ``password=a b`` in a .properties or .ini file is "a b"; in a shell, ``DB_PASS=a cmd``
     # is "a" (and ``cmd`` is code the model may see).
@@ -130,7 +139,9 @@ def _not_placeholder(value: str) -> bool:
 
 
 def _credential(value: str) -> bool:
-    return _not_placeholder(value) and machine_made(value)
+    # No header credential (base64, a token) holds brackets: ``Property[_authorization`` is a
+    # type annotation.
+    return "[" not in value and _not_placeholder(value) and machine_made(value)
 
 
 def _flag_value(value: str) -> bool:

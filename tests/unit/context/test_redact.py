@@ -26,6 +26,8 @@ P = "<redacted>"
         ('password = "hunter2secret"', "hunter2secret"),
         ("secret: s3cr3tvalue99", "s3cr3tvalue99"),
         ("DB_PASSWORD=supersecret123", "supersecret123"),
+        ("password: int = 123456", "123456"),  # only a declared ``Final`` is a constant
+        ('PASSWORD: Final = "hunter22x"', "hunter22x"),
         ("api_key='AIzaSyA-1234567890abcdefghijklmnopqrstu'", "AIzaSyA-1234567890"),
         ("url = 'postgres://admin:pa55word@db:5432/x'", "pa55word"),
         ("STRIPE=sk_live_abcdefghijklmnop1234", "sk_live_abcdefghijklmnop"),
@@ -50,6 +52,12 @@ def test_key_and_quotes_are_kept() -> None:
         'api_key = "${API_KEY}"',
         "secret = settings.SECRET_KEY",
         "def authenticate(user, password):",
+        # typeshed stubs (real code): declared option numbers and annotations with a union
+        "PROXY_KEYPASSWD: Final = 10258",
+        "PASSWORD: typing.Final[int] = 10174",
+        "key: X25519PrivateKey | None",
+        "def exchange_shared_key(self, pubkey: X25519PrivateKey | X448PublicKey) -> bytes: ...",
+        "authorization: AsymmetricPropertyWithDelete[_authorization | None, str]",
     ],
 )
 def test_code_is_not_redacted(text: str) -> None:
