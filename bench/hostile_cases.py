@@ -21,7 +21,7 @@ from bench.hostile_harness import (
 )
 from tests.fake_endpoint import FakeEndpoint, RecordedRequest, Reply
 from tests.unit.inline.helpers import split
-from tests.unit.inline.test_postprocess import MESSY
+from tests.unit.inline.test_postprocess_pipeline import MESSY
 
 URI = "file:///tmp/hostile/a.py"
 SMALL = "def add(a, b):\n    return a + b\n\n\ndef main():\n    \n"

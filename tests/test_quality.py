@@ -38,3 +38,15 @@ def test_no_dead_code() -> None:
     # vulture, configured in pyproject.toml (what it cannot see used: tests/vulture_allow.py)
     result = run(sys.executable, "-m", "vulture")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_bench_imports() -> None:
+    # Benches are not type-checked and no test runs them: a test helper moved or renamed
+    # breaks them silently. Imported in a child, so bench/__init__'s cache folder stays there.
+    modules = sorted(
+        ".".join(p.relative_to(ROOT).with_suffix("").parts)
+        for p in (ROOT / "bench").rglob("*.py")
+        if p.name != "__init__.py"
+    )
+    result = run(sys.executable, "-c", "; ".join(f"import {m}" for m in modules))
+    assert result.returncode == 0, result.stdout + result.stderr
