@@ -102,6 +102,7 @@ _CONTROL = re.compile(
 )
 _STRIP = re.compile(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|`[^`]*`|//.*$|#.*$")
 _MAX_SCAN = 4000
+_CLOSERS = ")]}"
 LONG_LINE = 20_000
 """Characters beyond which a line (minified code) is not scanned for blocks or scopes: a
 Python loop over its characters would cost O(line) per keystroke."""
@@ -153,6 +154,10 @@ def _indent_scope(lines: Sequence[str], line: int) -> tuple[int, int] | None:
             if not text.strip():
                 continue
             ind = _indent_of(text)
+            if ind < limit and text.lstrip()[0] in _CLOSERS:
+                # ``) -> T:`` ends a header whose parameters took several lines (black's
+                # layout): it continues the header above it, not a block of its own.
+                continue
             if ind < limit:
                 if _PY_HEADER.match(text):
                     start = i
@@ -188,8 +193,12 @@ def indent_block_end(lines: Sequence[str], start: int) -> int:
     while i < len(lines) and i < start + 50:
         code = _code(lines[i])
         depth += code.count("(") + code.count("[") - code.count(")") - code.count("]")
-        if depth <= 0 and code.rstrip().endswith(":"):
-            break
+        if depth <= 0:
+            tail = code.rstrip()
+            if tail.endswith(":"):
+                break
+            if not tail.endswith("\\"):
+                return i + 1  # the body is on the header's line: ``def f(): ...``
         i += 1
     end = last = i + 1
     limit = min(len(lines), start + _MAX_SCAN * 4)
