@@ -19,8 +19,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from seed_lsp.context.index_files import (
+    CLOSURE_LEVEL,
     Binding,
     IndexedFile,
+    follow,
     go_package_files,
     import_block_end,
     language_for,
@@ -32,11 +34,8 @@ from seed_lsp.context.summary import EMPTY, Summary, summarize
 log = logging.getLogger(__name__)
 
 MAX_PACKAGE_FILES = 200
-MAX_FOLLOWED = 200  # imports of one file followed (an ``__init__`` of 20,000 re-exports...)
 RECHECK_S = 2.0  # a file on disk is stat'ed again at most this often
-CLOSURE_LEVEL = 3  # imports are followed this many levels from the focused document
 OPEN_LEVEL = 2  # the other open documents (so their imports wait behind the focused one's)
-MAX_HOPS = 8  # re-export chains (``export * from``, ``__init__`` re-exports) are this long at most
 OPEN_MIN_INTERVAL_S = 0.25  # an edited document is re-summarised at most this often...
 OPEN_BIG_LINES = 2_500  # ...and a document over this many lines at most every second...
 OPEN_PAUSE_S = 0.4  # ...and only after a pause in its edits (unless its imports changed)
@@ -389,29 +388,8 @@ class WorkspaceIndex(TaskQueue):
             self._follow(path, f, level, hops)
 
     def _follow(self, path: Path, f: IndexedFile, level: int, hops: int) -> None:
-        """Schedule what ``path`` needs: its imports (one level on) and the modules it
-        re-exports (same level, one hop on)."""
-        if f.bindings is None:
-            return
-        reexports = path.name in ("__init__.py", "__init__.pyi") or bool(f.summary.exports)
-        # What the file's classes derive from is part of their members: same level.
-        bases = {b.split(".")[0] for e in f.summary.entries for b in e.bases}
-        followed: set[Path] = set()  # at most MAX_FOLLOWED distinct modules
-        for b in f.bindings:
-            same = reexports and b.top and (f.summary.language != "python" or b.name != "")
-            same = same or b.local in bases
-            next_level, next_hops = (level, hops + 1) if same else (level + 1, 0)
-            if next_level > CLOSURE_LEVEL or next_hops > MAX_HOPS:
-                continue
-            for t in b.targets:
-                if t not in followed and len(followed) >= MAX_FOLLOWED:
-                    continue
-                followed.add(t)
-                self._push(next_level, next_hops, "dir" if t.suffix == "" else "file", t)
-        if hops + 1 <= MAX_HOPS:
-            for targets in list((f.exports or {}).values())[:MAX_FOLLOWED]:
-                for t in targets:
-                    self._push(level, hops + 1, "file", t)
+        for task in follow(path, f, level, hops):
+            self._push(*task)
 
 
-__all__ = ["Binding", "WorkspaceIndex", "language_for"]
+__all__ = ["CLOSURE_LEVEL", "Binding", "WorkspaceIndex", "language_for"]

@@ -5,7 +5,7 @@ secret files give the empty one)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,3 +126,36 @@ __all__ = [
     "language_for",
     "read_file",
 ]
+
+
+MAX_FOLLOWED = 200  # imports of one file followed (an ``__init__`` of 20,000 re-exports...)
+CLOSURE_LEVEL = 3  # imports are followed this many levels from the focused document
+MAX_HOPS = 8  # re-export chains (``export * from``, ``__init__`` re-exports) are this long at most
+
+
+def follow(
+    path: Path, f: IndexedFile, level: int, hops: int
+) -> Iterator[tuple[int, int, str, Path]]:
+    """What indexing ``path`` needs next, as (level, hops, kind, path) tasks: its imports
+    (one level on) and the modules it re-exports (same level, one hop on)."""
+    if f.bindings is None:
+        return
+    reexports = path.name in ("__init__.py", "__init__.pyi") or bool(f.summary.exports)
+    # What the file's classes derive from is part of their members: same level.
+    bases = {b.split(".")[0] for e in f.summary.entries for b in e.bases}
+    followed: set[Path] = set()  # at most MAX_FOLLOWED distinct modules
+    for b in f.bindings:
+        same = reexports and b.top and (f.summary.language != "python" or b.name != "")
+        same = same or b.local in bases
+        next_level, next_hops = (level, hops + 1) if same else (level + 1, 0)
+        if next_level > CLOSURE_LEVEL or next_hops > MAX_HOPS:
+            continue
+        for t in b.targets:
+            if t not in followed and len(followed) >= MAX_FOLLOWED:
+                continue
+            followed.add(t)
+            yield next_level, next_hops, "dir" if t.suffix == "" else "file", t
+    if hops + 1 <= MAX_HOPS:
+        for targets in list((f.exports or {}).values())[:MAX_FOLLOWED]:
+            for t in targets:
+                yield level, hops + 1, "file", t

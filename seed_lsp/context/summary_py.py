@@ -19,14 +19,17 @@ from seed_lsp.context.summary import (
     parse,
     parser_for,
 )
+from seed_lsp.context.summary_py_values import (
+    BLOCKS,
+    HANDLERS,
+    annotated_parameters,
+    assignment,
+    returned_callee,
+    self_attributes,
+)
 
 if TYPE_CHECKING:
     from tree_sitter import Node
-
-_BLOCKS = frozenset(
-    {"if_statement", "try_statement", "with_statement", "else_clause", "elif_clause"}
-)
-_HANDLERS = frozenset({"except_clause", "finally_clause", "else_clause", "elif_clause", "block"})
 
 
 def summarize_python(text: str) -> Summary:
@@ -48,7 +51,7 @@ def summarize_python(text: str) -> Summary:
                 if node_text(left) == "__all__":
                     all_names = _string_list(assign.child_by_field_name("right"))
                     continue
-                entries += _assignment(assign, node)
+                entries += assignment(assign, node)
         else:
             entry = _definition(node)
             if entry is not None:
@@ -81,7 +84,7 @@ def _top_level(root: Node) -> list[Node]:
         if node is None:
             continue
         siblings.append(node.next_named_sibling)
-        if node.type in _BLOCKS or node.type in _HANDLERS:
+        if node.type in BLOCKS or node.type in HANDLERS:
             siblings.append(node.named_child(0) if node.named_child_count else None)
         else:
             out.append(node)
@@ -236,7 +239,7 @@ def _definition(node: Node, container: str = "") -> Entry | None:
         )
     returns = node_text(node.child_by_field_name("return_type"))
     kind = "method" if container else "function"
-    value = "" if returns else _returned_callee(body)
+    value = "" if returns else returned_callee(body)
     return Entry(
         node_text(name), kind, line, start, end, sig_end, doc, returns=returns, value=value
     )
@@ -265,37 +268,6 @@ _TRANSPARENT_DECORATORS = frozenset(
 )
 
 
-def _returned_callee(body: Node | None) -> str:
-    """What a function without a return annotation returns, when it shows: the callee of
-    ``return C(...)`` / ``yield C(...)``, or of ``x = C(...)`` for a returned ``x`` (pytest
-    fixtures are written so)."""
-    if body is None:
-        return ""
-    assigned: dict[str, str] = {}
-    for stmt in body.named_children[:200]:
-        expr = stmt.named_children[0] if stmt.named_children else None
-        if stmt.type == "expression_statement" and expr is not None:
-            if expr.type == "assignment":
-                left = node_text(expr.child_by_field_name("left"))
-                callee = _callee(expr)
-                if callee:
-                    assigned[left] = callee
-                continue
-            if expr.type == "yield" and expr.named_children:
-                expr = expr.named_children[0]
-            else:
-                continue
-        elif stmt.type != "return_statement" or expr is None:
-            continue
-        if expr.type == "call":
-            fn = expr.child_by_field_name("function")
-            if fn is not None and fn.type in ("identifier", "attribute"):
-                return node_text(fn)
-        if expr.type == "identifier":
-            return assigned.get(node_text(expr), "")
-    return ""
-
-
 def _members(body: Node | None, cls: str) -> tuple[Entry, ...]:
     if body is None:
         return ()
@@ -305,7 +277,7 @@ def _members(body: Node | None, cls: str) -> tuple[Entry, ...]:
         if node.type == "expression_statement" and node.named_children:
             assign = node.named_children[0]
             if assign.type == "assignment":
-                for e in _assignment(assign, node, "attribute"):
+                for e in assignment(assign, node, "attribute"):
                     if e.name not in seen:
                         seen.add(e.name)
                         out.append(e)
@@ -318,104 +290,11 @@ def _members(body: Node | None, cls: str) -> tuple[Entry, ...]:
             out.append(entry)
         if entry.kind == "method":
             inner = node.child_by_field_name("definition") or node
-            params = _annotated_parameters(inner.child_by_field_name("parameters"))
-            for attr in _self_attributes(inner.child_by_field_name("body"), params):
+            params = annotated_parameters(inner.child_by_field_name("parameters"))
+            for attr in self_attributes(inner.child_by_field_name("body"), params):
                 if attr.name not in seen:
                     seen.add(attr.name)
                     out.append(attr)
         if len(out) >= MAX_MEMBERS:
             break
     return tuple(out)
-
-
-def _annotated_parameters(params: Node | None) -> dict[str, str]:
-    """Parameter name -> annotation, for the parameters that have one."""
-    out: dict[str, str] = {}
-    for p in params.named_children if params is not None else []:
-        if p.type in ("typed_parameter", "typed_default_parameter"):
-            name = p.child_by_field_name("name") or (
-                p.named_children[0] if p.named_children else None
-            )
-            annotation = p.child_by_field_name("type")
-            if name is not None and annotation is not None:
-                out[node_text(name)] = node_text(annotation)
-    return out
-
-
-def _self_attributes(body: Node | None, params: dict[str, str]) -> list[Entry]:
-    """``self.x = ...`` statements directly in a method body (and its if/with/try blocks);
-    ``self.x = x`` of an annotated parameter takes the parameter's annotation."""
-    out: list[Entry] = []
-    if body is None:
-        return out
-    stack = list(reversed(body.named_children))
-    while stack and len(out) < MAX_MEMBERS:
-        node = stack.pop()
-        if node.type in _BLOCKS or node.type in _HANDLERS:
-            stack.extend(reversed(node.named_children))
-            continue
-        if node.type != "expression_statement" or not node.named_children:
-            continue
-        assign = node.named_children[0]
-        if assign.type != "assignment":
-            continue
-        left = assign.child_by_field_name("left")
-        if left is None or left.type != "attribute":
-            continue
-        obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
-        if node_text(obj) == "self" and attr is not None:
-            line = node_line(node)
-            annotation = node_text(assign.child_by_field_name("type"))
-            right = assign.child_by_field_name("right")
-            if not annotation and right is not None and right.type == "identifier":
-                annotation = params.get(node_text(right), "")
-            out.append(
-                Entry(
-                    node_text(attr),
-                    "field",  # an instance attribute, set in a method
-                    line,
-                    line,
-                    int(node.end_point[0]) + 1,
-                    line + 1,
-                    returns=annotation,
-                    value=_callee(assign),
-                )
-            )
-    return out
-
-
-def _callee(assign: Node) -> str:
-    right = assign.child_by_field_name("right")
-    if right is not None and right.type == "call":
-        fn = right.child_by_field_name("function")
-        if fn is not None and fn.type in ("identifier", "attribute"):
-            return node_text(fn)
-    return ""
-
-
-def _assignment(assign: Node, stmt: Node, kind: str = "variable") -> list[Entry]:
-    left = assign.child_by_field_name("left")
-    if left is None:
-        return []
-    names: list[Node] = []
-    if left.type == "identifier":
-        names = [left]
-    elif left.type in ("pattern_list", "tuple_pattern"):
-        names = [n for n in left.named_children if n.type == "identifier"]
-    line = node_line(stmt)
-    end = int(stmt.end_point[0]) + 1
-    annotation = node_text(assign.child_by_field_name("type"))
-    value = _callee(assign)
-    return [
-        Entry(
-            node_text(n),
-            kind,
-            node_line(n),
-            line,
-            end,
-            min(end, node_line(n) + 1),
-            returns=annotation,
-            value=value,
-        )
-        for n in names
-    ]
