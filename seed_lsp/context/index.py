@@ -30,6 +30,7 @@ from seed_lsp.context.index_files import (
 )
 from seed_lsp.context.index_queue import TaskQueue
 from seed_lsp.context.summary import EMPTY, Summary, summarize
+from seed_lsp.lru import LRU
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ OPEN_LEVEL = 2  # the other open documents (so their imports wait behind the foc
 OPEN_MIN_INTERVAL_S = 0.25  # an edited document is re-summarised at most this often...
 OPEN_BIG_LINES = 2_500  # ...and a document over this many lines at most every second...
 OPEN_PAUSE_S = 0.4  # ...and only after a pause in its edits (unless its imports changed)
+CLOSED = (-2, 0)  # the stamp of a summary kept from a document since closed
 IMPORT_KEY_TAIL = 3  # lines after the import block that count as part of it (a new import)
 
 
@@ -69,11 +71,10 @@ class WorkspaceIndex(TaskQueue):
         self._secret_text = secret_text
         self._max_files = max_files
         self._max_bytes = max_file_bytes
-        self._max_texts = max_texts
         self._recheck_s = recheck_s
         super().__init__()
         self._files: OrderedDict[Path, IndexedFile] = OrderedDict()
-        self._texts: OrderedDict[Path, Sequence[str]] = OrderedDict()
+        self._texts: LRU[Path, Sequence[str]] = LRU(max_texts)
         self._dirs: dict[Path, tuple[Path, ...]] = {}
         self._packages: dict[Path, dict[str, Path]] = {}
         # open documents: (lines source, language, revision, when)
@@ -159,10 +160,15 @@ class WorkspaceIndex(TaskQueue):
         with self._lock:
             found = self._texts.get(path)
             if found is not None:
-                self._texts.move_to_end(path)
                 return found
             doc = self._open.get(path)
-            return doc[0]() if doc is not None else None
+            if doc is not None:
+                return doc[0]()
+            if path in self._files:
+                # Summarised but its text evicted (or the document just closed): read again,
+                # so that what an API kept from before still finds its lines.
+                self._push(CLOSURE_LEVEL, 0, "file", path)
+            return None
 
     # ----------------------------------------------------------------------- documents
 
@@ -185,7 +191,8 @@ class WorkspaceIndex(TaskQueue):
             self._open[path] = (lines, language, version, time.monotonic())
             # Only a first summary is urgent: until a new one is made, the last one serves
             # (a document's imports change rarely), and requests need not wait for it.
-            first = path not in self._files
+            known = self._files.get(path)
+            first = known is None or known.stamp[0] != -1  # none, or from disk / closed
             urgent = first and (focused or path == self._focus)
             self._push(0 if urgent else OPEN_LEVEL, 0, "open", path)
 
@@ -230,13 +237,21 @@ class WorkspaceIndex(TaskQueue):
             self.generation += 1
 
     def close_open(self, path: Path) -> None:
+        """A document closed: the file on disk stands for it again (its unsaved edits are
+        gone). Its last summary and lines serve until the disk's are read, in the background:
+        an API listed from them keeps its entries meanwhile (a candidate checks its name is
+        still on its line), and a request never finds the module half gone."""
         with self._lock:
-            self._open.pop(path, None)
+            if self._open.pop(path, None) is None:
+                return
             self._urgent.discard(path)
             self._deferred.pop(path, None)
             self._summarised.pop(path, None)
-            self._files.pop(path, None)
-            self._texts.pop(path, None)
+            f = self._files.get(path)
+            if f is not None:
+                f.stamp = CLOSED  # matches neither a file on disk nor a reopened document
+                f.counts = f.import_key = None
+                self._push(OPEN_LEVEL, 0, "file", path)
             self.generation += 1
 
     # ------------------------------------------------------------------------- worker
@@ -314,7 +329,7 @@ class WorkspaceIndex(TaskQueue):
         stamp = (st.st_mtime_ns, st.st_size)
         with self._lock:
             f = self._files.get(path)
-            if f is not None and f.stamp == stamp:
+            if f is not None and f.stamp == stamp and (path in self._texts or f.summary is EMPTY):
                 f.checked = time.monotonic()
                 if level < f.level:
                     self._reschedule_closure(path, f, level)
@@ -376,14 +391,11 @@ class WorkspaceIndex(TaskQueue):
             self._files.move_to_end(path)
             while len(self._files) > self._max_files:
                 old, _ = self._files.popitem(last=False)
-                self._texts.pop(old, None)
+                self._texts.pop(old)
             if lines is not None:
-                self._texts[path] = lines
-                self._texts.move_to_end(path)
-                while len(self._texts) > self._max_texts:
-                    self._texts.popitem(last=False)
+                self._texts.put(path, lines)
             else:
-                self._texts.pop(path, None)
+                self._texts.pop(path)
             self.generation += 1
             self._follow(path, f, level, hops)
 

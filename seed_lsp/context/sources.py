@@ -3,7 +3,6 @@ definitions of nearby names, similar code), fitted by the budget step, redacted.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from seed_lsp.context.similar import Similar, Window
 from seed_lsp.context.similarity import WindowIndex
 from seed_lsp.context.summary import Summary
 from seed_lsp.context.usage import Usage, UsageScanner
+from seed_lsp.lru import LRU
 from seed_lsp.syntax.definitions import Definition
 
 _SNIPPET_OVERHEAD = 12  # raw tokens of the "other files" header
@@ -89,8 +89,8 @@ class Sources:
         self.similar = Similar()
         self.tuning = tuning
         self.redact_secrets = redact_secrets
-        self._defs: OrderedDict[tuple[Path, str], dict[str, list[Definition]]] = OrderedDict()
-        self._redacted: OrderedDict[tuple[str, int, int], str] = OrderedDict()
+        self._defs: LRU[tuple[Path, str], dict[str, list[Definition]]] = LRU(512)
+        self._redacted: LRU[tuple[str, int, int], str] = LRU(_REDACTED_CACHE)
         self._candidates: tuple[object, list[Candidate]] | None = None
         self._chosen: tuple[object, list[tuple[float, Snippet]]] | None = None
 
@@ -268,9 +268,8 @@ class Sources:
         key = (path, stamp)
         defs = self._defs.get(key)
         if defs is None:
-            defs = self._defs[key] = summary_definitions(summary)
-            if len(self._defs) > 512:
-                self._defs.popitem(last=False)
+            defs = summary_definitions(summary)
+            self._defs.put(key, defs)
         rel = self.anticipation.rel(path)
         return Source(rel, f"{path}@{stamp}", lines, defs, path.as_uri(), summary.language)
 
@@ -287,12 +286,10 @@ class Sources:
         key = (c.candidate.key, c.start, c.end)
         text = self._redacted.get(key)
         if text is None:
-            text = "\n".join(c.candidate.lines[c.start : c.end]).rstrip("\n")
+            text = "\n".join(c.lines()).rstrip("\n")
             if self.redact_secrets:
                 text = redact(text, self.tuning.redaction_placeholder)
-            self._redacted[key] = text
-            if len(self._redacted) > _REDACTED_CACHE:
-                self._redacted.popitem(last=False)
+            self._redacted.put(key, text)
         return text
 
 

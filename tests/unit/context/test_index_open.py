@@ -13,6 +13,7 @@ import pytest
 from seed_lsp.context import index as index_module
 from seed_lsp.context.engine import READY_LEVEL
 from seed_lsp.context.index import WorkspaceIndex
+from seed_lsp.context.summary import EMPTY
 
 TEXT = "import util\nfrom shop import cart\n\n\ndef main():\n    return util.here()\n"
 
@@ -112,3 +113,51 @@ def test_an_open_document_not_summarised_yet_gives_its_lines(tmp_path: Path) -> 
     assert idx.lines(path) == ("class Flask:", "    pass")
     idx.close_open(path)
     assert idx.lines(path) is None
+
+
+def test_a_closed_document_is_read_again_from_disk(index: WorkspaceIndex, tmp_path: Path) -> None:
+    """Closing drops the document's unsaved text; the file on disk stands for it again, so a
+    module API that lists its definitions keeps finding their lines (it was dropped until
+    something asked for its summary again, which an API kept from before never did)."""
+    path = tmp_path / "shop.py"
+    path.write_text("def on_disk(): ...\n")
+    index.update_open(path, lambda: ("def edited(): ...", ""), "python", 1, focused=True)
+    assert settle(index, 0)
+    assert [e.name for e in (index.summary(path) or EMPTY).entries] == ["edited"]
+    index.close_open(path)
+    assert settle(index, index_module.OPEN_LEVEL)
+    assert index.lines(path) == ["def on_disk(): ...", ""]
+    assert [e.name for e in (index.summary(path) or EMPTY).entries] == ["on_disk"]
+
+
+def test_a_summary_whose_text_was_evicted_reads_it_again(tmp_path: Path) -> None:
+    idx = WorkspaceIndex(
+        tmp_path, _never, _never, max_files=50, max_file_bytes=1_000_000, max_texts=1
+    )
+    try:
+        first, second = tmp_path / "a.py", tmp_path / "b.py"
+        first.write_text("def a(): ...\n")
+        second.write_text("def b(): ...\n")
+        for path in (first, second):
+            idx.summary(path)
+            assert settle(idx, 5)
+        assert idx.summary(first) is not None  # still summarised...
+        assert idx.lines(first) is None  # ...but its text made room for b.py's: read again
+        assert settle(idx, 5)
+        assert idx.lines(first) == ["def a(): ...", ""]
+    finally:
+        idx.stop()
+
+
+def test_a_reopened_document_is_summarised_first(index: WorkspaceIndex, tmp_path: Path) -> None:
+    """The summary kept from when it was closed is not of the reopened revision: the focused
+    document's own comes at level 0 (its name counts rank what the cursor may use next)."""
+    path = tmp_path / "shop.py"
+    path.write_text("def on_disk(): ...\n")
+    index.update_open(path, lambda: ("def first(): ...", ""), "python", 1, focused=True)
+    assert settle(index, 0)
+    index.close_open(path)
+    index.update_open(path, lambda: ("def again(): ...", ""), "python", 1, focused=True)
+    assert settle(index, 0)
+    assert [e.name for e in (index.summary(path) or EMPTY).entries] == ["again"]
+    assert index.counts(path) is not None
