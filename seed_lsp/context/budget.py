@@ -7,13 +7,15 @@ ordered by file and line, so the prompt's text is stable while the ranking moves
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from seed_lsp.context.bundle import Snippet
 from seed_lsp.context.candidates import Candidate
 
 WHOLE_OVERHEAD = 14  # raw tokens of a whole definition's label and fences
+DOC_KEEP = 3  # lines of a long docstring or JSDoc a whole definition keeps (then its closing line)
+_DOC_SCAN = 12  # lines from a definition's start where its doc block may open
 SIGNATURE_OVERHEAD = 3  # raw tokens a signature adds inside its file's group
 GROUP_OVERHEAD = 16  # raw tokens of a group's label and fences
 
@@ -25,6 +27,15 @@ class Chosen:
     start: int
     end: int
     whole: bool
+    skip: tuple[int, int] | None = None
+    """Lines [a, b) left out of a whole definition: the rest of a long doc block."""
+
+    def lines(self) -> list[str]:
+        lines = self.candidate.lines
+        if self.skip is None:
+            return list(lines[self.start : self.end])
+        a, b = self.skip
+        return [*lines[self.start : a], *lines[b : self.end]]
 
     @property
     def reason(self) -> str:
@@ -32,6 +43,34 @@ class Chosen:
             return self.candidate.label
         kind = "definition" if self.whole else "signature"
         return f"{kind} of {self.candidate.label}"
+
+
+def _opens_doc(text: str) -> str:
+    """The closing delimiter of the doc block ``text`` opens ("" when it opens none)."""
+    t = text.lstrip()
+    for prefix in ('"""', "'''", 'r"""', "r'''", 'u"""'):
+        if t.startswith(prefix):
+            return prefix.lstrip("ru")
+    return "*/" if t.startswith("/*") else ""
+
+
+def doc_skip(lines: Sequence[str], start: int, end: int) -> tuple[int, int] | None:
+    """The lines of a long doc block (Python docstring, JSDoc) in ``lines[start:end]`` past its
+    first ``DOC_KEEP``, up to its closing line: a class whose docstring is 40 lines long would
+    otherwise show nothing of how it is built and used."""
+    for i in range(start, min(end, start + _DOC_SCAN)):
+        close = _opens_doc(lines[i])
+        if not close:
+            continue
+        if close != "*/" and not (i > start and lines[i - 1].rstrip().endswith(":")):
+            return None  # a string in code, not the docstring after the header
+        if lines[i].count(close) >= (1 if close == "*/" else 2):
+            return None  # opens and closes on one line
+        for j in range(i + 1, end):
+            if close in lines[j]:
+                return (i + DOC_KEEP, j) if j - i > DOC_KEEP + 1 else None
+        return None
+    return None
 
 
 def select(
@@ -71,7 +110,14 @@ def select(
         for start, end, is_whole in forms:
             if end <= start or any(s < end and start < e for s, e in taken):
                 continue
-            body = sum(line_raw(x) for x in c.lines[start:end])
+            skip = doc_skip(c.lines, start, end) if is_whole and not c.similar else None
+            if skip is not None and c.anticipated:
+                # As many lines shown as the cut allows: the doc block's rest does not count.
+                longer = min(c.end, end + skip[1] - skip[0])
+                if not any(s < longer and start < e for s, e in taken):
+                    end = longer
+            kept = Chosen(c.score, c, start, end, is_whole, skip)
+            body = sum(line_raw(x) for x in kept.lines())
             if is_whole:
                 cost = body + WHOLE_OVERHEAD
             else:
@@ -80,7 +126,7 @@ def select(
                 continue
             left -= cost
             taken.append((start, end))
-            chosen.append(Chosen(c.score, c, start, end, is_whole))
+            chosen.append(kept)
             if c.similar:
                 similar += 1
             elif is_whole and c.anticipated:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from seed_lsp.context.budget import select
+from seed_lsp.context.budget import doc_skip, select
 from seed_lsp.context.candidates import Candidate
 from seed_lsp.context.infer import cursor_at
 from seed_lsp.context.layout import render_snippets
@@ -154,3 +154,46 @@ def test_budget_step(budget: int, expected: dict[str, bool]) -> None:
     chosen = select(candidates, budget, lambda line: len(line.split()) + 1, 3, 40)
     got = {c.candidate.label: c.whole for c in chosen}
     assert got == expected
+
+
+DOC_CLASS = [
+    "class Command:",
+    '    """Runs a command.',
+    "",
+    "    :param name: its name.",
+    "    :param help: its help.",
+    "    :param epilog: shown last.",
+    '    """',
+    "",
+    "    def __init__(self, name):",
+    "        self.name = name",
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "skip"),
+    [
+        (DOC_CLASS, (4, 6)),  # keeps three docstring lines, then its closing line
+        (DOC_CLASS[:1] + DOC_CLASS[6:], None),  # no docstring
+        (["def f():", '    """One line."""', "    return 1"], None),
+        (["def f():", '    """Two', '    lines."""', "    return 1"], None),  # short: whole
+        (["def f():", "    sql = '''", "    a", "    b", "    c", "    d", "    '''"], None),
+        (
+            ["/**", " * Parses.", " *", " * @param a", " * @param b", " */", "function p(a, b) {"],
+            (3, 5),
+        ),
+        (["def f():", '    """Never closed.', "    a", "    b", "    c"], None),
+    ],
+)
+def test_doc_skip(lines: list[str], skip: tuple[int, int] | None) -> None:
+    assert doc_skip(lines, 0, len(lines)) == skip
+
+
+def test_a_whole_definition_shows_a_long_docstring_head_and_more_of_its_body() -> None:
+    body = [*DOC_CLASS, *[f"    def m{i}(self): ..." for i in range(40)]]
+    c = Candidate(9, "cmd.py", body, 0, len(body), (0, 2), "Command", "k")
+    (chosen,) = select([c], 10_000, lambda line: len(line.split()) + 1, 1, 12)
+    shown = chosen.lines()
+    assert shown[:4] == DOC_CLASS[:4] and shown[4] == '    """'
+    assert "    :param epilog: shown last." not in shown
+    assert len(shown) == 12  # twelve lines shown: the two left out do not count
