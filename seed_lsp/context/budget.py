@@ -81,10 +81,12 @@ def select(
     max_lines: int,
     max_similar: int = 2,
     max_signatures: int = 200,
+    cut_docs: bool = True,
 ) -> list[Chosen]:
     """The candidates that fit ``raw_budget`` raw tokens: the names written near the cursor
     whole; of the anticipated ones, the first ``whole`` that allow it whole (at most
-    ``max_lines`` lines) and the others as signatures."""
+    ``max_lines`` lines) and the others as signatures; ``cut_docs``: long doc blocks of whole
+    definitions cut to their head (completion needs the code; an explanation, the docs)."""
     ordered = sorted(candidates, key=lambda c: (-c.score, c.rel, c.start))
     chosen: list[Chosen] = []
     spans: dict[str, list[tuple[int, int]]] = {}
@@ -110,7 +112,9 @@ def select(
         for start, end, is_whole in forms:
             if end <= start or any(s < end and start < e for s, e in taken):
                 continue
-            skip = doc_skip(c.lines, start, end) if is_whole and not c.similar else None
+            skip = None
+            if cut_docs and is_whole and not c.similar:
+                skip = doc_skip(c.lines, start, end)
             if skip is not None and c.anticipated:
                 # As many lines shown as the cut allows: the doc block's rest does not count.
                 longer = min(c.end, end + skip[1] - skip[0])

@@ -90,7 +90,9 @@ class Sources:
         self.tuning = tuning
         self.redact_secrets = redact_secrets
         self._defs: LRU[tuple[Path, str], dict[str, list[Definition]]] = LRU(512)
-        self._redacted: LRU[tuple[str, int, int], str] = LRU(_REDACTED_CACHE)
+        self._redacted: LRU[tuple[str, int, int, tuple[int, int] | None], str] = LRU(
+            _REDACTED_CACHE
+        )
         self._candidates: tuple[object, list[Candidate]] | None = None
         self._chosen: tuple[object, list[tuple[float, Snippet]]] | None = None
 
@@ -159,6 +161,7 @@ class Sources:
             key,
             tuple((c.rel, c.start, c.key) for c in candidates[len(cached_list) :]),
             r.raw_budget,
+            r.fim,
             whole,
             max_lines,
         )
@@ -171,6 +174,7 @@ class Sources:
             whole,
             max_lines,
             t.max_similarity_snippets_fim if r.fim else t.max_similarity_snippets,
+            cut_docs=r.fim,
         )
         result = budget_step.snippets(chosen, self._text)
         self._chosen = (chosen_key, result)
@@ -283,7 +287,7 @@ class Sources:
         return frozenset(i.local for i in summary.imports if i.local)
 
     def _text(self, c: budget_step.Chosen) -> str:
-        key = (c.candidate.key, c.start, c.end)
+        key = (c.candidate.key, c.start, c.end, c.skip)
         text = self._redacted.get(key)
         if text is None:
             text = "\n".join(c.lines()).rstrip("\n")

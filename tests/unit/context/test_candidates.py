@@ -197,3 +197,21 @@ def test_a_whole_definition_shows_a_long_docstring_head_and_more_of_its_body() -
     assert shown[:4] == DOC_CLASS[:4] and shown[4] == '    """'
     assert "    :param epilog: shown last." not in shown
     assert len(shown) == 12  # twelve lines shown: the two left out do not count
+
+
+def test_completion_cuts_long_docstrings_an_explanation_keeps_them(tmp_path: Path) -> None:
+    doc = "\n".join(f"    line {i} of how to use it." for i in range(12))
+    (tmp_path / "lib.py").write_text(f'class Command:\n    """Runs.\n{doc}\n    """\n\n    x = 1\n')
+    main = tmp_path / "main.py"
+    text = "from lib import Command\n\n\ndef run():\n    c = Command()\n    return c\n"
+    main.write_text(text)
+    h = EngineHarness(tmp_path)
+    h.open_document(main.as_uri(), text, "python")
+
+    def shown(mode: str) -> str:
+        bundle = h.gather(main.as_uri(), (5, 4), mode=mode)  # type: ignore[arg-type]
+        return "\n".join(s.text for s in bundle.snippets if s.path == "lib.py")
+
+    fim, explain = shown("fim"), shown("explain")
+    assert "line 1 of" in fim and "line 11 of" not in fim and "x = 1" in fim
+    assert "line 11 of" in explain and "x = 1" in explain
