@@ -17,7 +17,7 @@ from pygls.exceptions import JsonRpcParseError
 from pygls.lsp.server import LanguageServer
 
 from seed_lsp import __version__
-from seed_lsp.server.protocol import SeedProtocol, first_line, request_id
+from seed_lsp.server.protocol import SeedProtocol, converter, first_line, request_id
 from seed_lsp.server.stdio import PipeReader, Recording, RecordingStdin
 from seed_lsp.session import Session
 
@@ -52,6 +52,7 @@ class SeedLanguageServer(LanguageServer):
             "seed-lsp",
             __version__,
             protocol_cls=SeedProtocol,
+            converter_factory=converter,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
         self.session = Session(notify_user=self.show_message_to_user, on_usage=self._usage_changed)

@@ -215,3 +215,49 @@ def _log_failure(command: str) -> Callable[[asyncio.Future[Any]], None]:
 def first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:200] if text else type(exc).__name__
+
+
+def converter() -> Any:
+    """pygls' converter, without lsprotocol resolving the annotations of all its ~550 classes
+    up front (25-30 ms of every start, before `initialize` can be answered): a class is
+    resolved, against the same type map, the first time a hook is made for it (cattrs alone
+    would miss forward references nested in `Optional[...]`). The one class lsprotocol's hooks
+    read a field type of is resolved first. Should lsprotocol rename its flag, it resolves
+    everything as before. `tests/unit/foundation/test_converter.py` compares the messages."""
+    import attrs
+    from lsprotocol import _hooks
+    from pygls.protocol import default_converter
+
+    if getattr(_hooks, "_resolved_forward_references", True):
+        return default_converter()  # type: ignore[no-untyped-call]
+    attrs.resolve_types(types.NotebookCellTextDocumentFilter, types.ALL_TYPES_MAP, {})
+    _hooks._resolved_forward_references = True
+    try:
+        conv = default_converter()  # type: ignore[no-untyped-call]
+    finally:
+        _hooks._resolved_forward_references = False  # any other converter: resolved as ever
+    resolved: set[type] = set()
+
+    def unresolved(cls: Any) -> bool:
+        return (
+            isinstance(cls, type)
+            and cls not in resolved
+            and cls.__module__ == types.__name__
+            and attrs.has(cls)
+        )
+
+    def resolve(cls: type) -> None:
+        attrs.resolve_types(cls, types.ALL_TYPES_MAP, {})
+        resolved.add(cls)
+
+    def structure_hook(cls: type) -> Any:
+        resolve(cls)
+        return conv.get_structure_hook(cls)  # now lsprotocol's factory, with the types
+
+    def unstructure_hook(cls: type) -> Any:
+        resolve(cls)
+        return conv.get_unstructure_hook(cls)
+
+    conv.register_structure_hook_factory(unresolved, structure_hook)
+    conv.register_unstructure_hook_factory(unresolved, unstructure_hook)
+    return conv
