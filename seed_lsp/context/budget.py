@@ -7,6 +7,7 @@ ordered by file and line, so the prompt's text is stable while the ranking moves
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -45,13 +46,17 @@ class Chosen:
         return f"{kind} of {self.candidate.label}"
 
 
+_DOC_OPEN = re.compile(r"[ \t]*(?:[rRuU]?(\"\"\"|''')|(/\*))")
+
+
 def _opens_doc(text: str) -> str:
     """The closing delimiter of the doc block ``text`` opens ("" when it opens none)."""
-    t = text.lstrip()
-    for prefix in ('"""', "'''", 'r"""', "r'''", 'u"""'):
-        if t.startswith(prefix):
-            return prefix.lstrip("ru")
-    return "*/" if t.startswith("/*") else ""
+    m = _DOC_OPEN.match(text)
+    return "" if m is None else m.group(1) or "*/"
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in taken)
 
 
 def doc_skip(lines: Sequence[str], start: int, end: int) -> tuple[int, int] | None:
@@ -110,7 +115,7 @@ def select(
         if signatures < max_signatures and not c.similar:
             forms.append((c.sig[0], c.sig[1], False))
         for start, end, is_whole in forms:
-            if end <= start or any(s < end and start < e for s, e in taken):
+            if end <= start or _overlaps(taken, start, end):
                 continue
             skip = None
             if cut_docs and is_whole and not c.similar:
@@ -118,7 +123,7 @@ def select(
             if skip is not None and c.anticipated:
                 # As many lines shown as the cut allows: the doc block's rest does not count.
                 longer = min(c.end, end + skip[1] - skip[0])
-                if not any(s < longer and start < e for s, e in taken):
+                if not _overlaps(taken, start, longer):
                     end = longer
             kept = Chosen(c.score, c, start, end, is_whole, skip)
             body = sum(line_raw(x) for x in kept.lines())

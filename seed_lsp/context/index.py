@@ -155,8 +155,8 @@ class WorkspaceIndex(TaskQueue):
             return found or ()
 
     def lines(self, path: Path) -> Sequence[str] | None:
-        """The lines of ``path`` as last indexed (open documents: their text; one opened but not
-        summarised yet: its lines now, so that an API kept from when it was closed still shows)."""
+        """The lines of ``path`` as last indexed (open documents: their text; one open but not
+        summarised yet: its lines now)."""
         with self._lock:
             found = self._texts.get(path)
             if found is not None:

@@ -118,16 +118,6 @@ def go_package_files(path: Path, most: int) -> tuple[Path, ...] | None:
     return tuple(path / name for name in sorted(names)[:most])
 
 
-__all__ = [
-    "Binding",
-    "IndexedFile",
-    "go_package_files",
-    "import_block_end",
-    "language_for",
-    "read_file",
-]
-
-
 MAX_FOLLOWED = 200  # imports of one file followed (an ``__init__`` of 20,000 re-exports...)
 CLOSURE_LEVEL = 3  # imports are followed this many levels from the focused document
 MAX_HOPS = 8  # re-export chains (``export * from``, ``__init__`` re-exports) are this long at most
@@ -159,3 +149,15 @@ def follow(
         for targets in list((f.exports or {}).values())[:MAX_FOLLOWED]:
             for t in targets:
                 yield level, hops + 1, "file", t
+
+
+__all__ = [
+    "CLOSURE_LEVEL",
+    "Binding",
+    "IndexedFile",
+    "follow",
+    "go_package_files",
+    "import_block_end",
+    "language_for",
+    "read_file",
+]
